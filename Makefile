@@ -1,0 +1,103 @@
+# Gonghui's two commands:
+#   make run    install what is missing, build, and serve http://127.0.0.1:3000 (SQLite + demo data)
+#   make test   install what is missing and run every test (unit, store on SQLite and PostgreSQL,
+#               HTTP integration, Chromium end-to-end at 360×640)
+# Nothing here downloads a binary from outside crates.io, npm or Debian (see docs/ARCHITECTURE.md).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+# Tools that `cargo install` puts in place must be found on a fresh machine too.
+CARGO_BIN := $(if $(CARGO_INSTALL_ROOT),$(CARGO_INSTALL_ROOT)/bin,$(or $(CARGO_HOME),$(HOME)/.cargo)/bin)
+export PATH := $(CARGO_BIN):$(PATH)
+
+# The wasm-bindgen CLI must be exactly the crate version in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+TRUNK_VERSION := 0.21.14
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+BUNDLE := target/site/pkg/gonghui_bg.wasm
+BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
+
+.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size
+help:
+	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
+	@echo "make test   run every test (installs what is missing, Chromium included)"
+	@echo "make bundle-size   print the member bundle's sizes (raw, gzip, brotli)"
+	@echo "make watch  rebuild the browser bundle on every change (Trunk)"
+
+## Tools ###################################################################
+
+tools: .tools/wasm-target .tools/wasm-bindgen-$(WASM_BINDGEN_VERSION) node_modules/.installed
+
+.tools/wasm-target:
+	@mkdir -p .tools
+	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@touch $@
+
+.tools/wasm-bindgen-$(WASM_BINDGEN_VERSION):
+	@mkdir -p .tools
+	if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked; fi
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Chromium and a CJK font (without it Chinese renders as boxes in screenshots)
+# come from Debian; Playwright and axe-core from npm. Playwright never
+# downloads a browser here: the tests launch /usr/bin/chromium.
+e2e-tools: end2end/node_modules/.installed
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi
+
+end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	@touch $@
+
+## Build ###################################################################
+
+bundle: $(BUNDLE)
+$(BUNDLE): $(BUNDLE_SOURCES) | tools
+	scripts/build-bundle.sh
+
+bundle-size: $(BUNDLE)
+	@node scripts/precompress.mjs target/site --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);for(const [f,v] of Object.entries(r.files))console.log(f.padEnd(22),v.raw,v.gzip,v.brotli);console.log("total".padEnd(22),r.total.raw,r.total.gzip,r.total.brotli)})'
+
+## Run #####################################################################
+
+run: bundle
+	cargo build --locked --release -p server
+	./target/release/gonghui serve
+
+## Test ####################################################################
+
+test: unit-tests e2e
+
+# Unit, store (both engines) and HTTP integration tests.
+unit-tests:
+	@python3 scripts/pg-check.py
+	cargo test --locked
+
+# The same features as `cargo test`'s build (store/testing comes with the
+# dev-dependencies), so after unit-tests this build is a no-op instead of
+# recompiling app and server.
+e2e: bundle e2e-tools
+	cargo build --locked -p server --features store/testing
+	cd end2end && npx playwright test
+
+## Developer conveniences ##################################################
+
+# Rebuilds target/site/pkg on every change to app/, domain/, frontend/ or style/
+# while `./target/release/gonghui` (or the debug build) serves it. Installs Trunk once.
+watch: tools
+	if [ "$$(trunk --version 2>/dev/null)" != "trunk $(TRUNK_VERSION)" ]; then \
+	  cargo install trunk --version $(TRUNK_VERSION) --locked; fi
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" trunk watch
+
+clean-data:
+	rm -rf data

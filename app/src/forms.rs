@@ -1,0 +1,157 @@
+//! How forms work here, with and without JavaScript.
+//!
+//! Every form is a plain `<form method="post">` to its page's own address.
+//! The server (server/src/forms.rs) runs the same service the JSON API runs;
+//! on success it redirects (303), on a problem it renders the page again with
+//! what was typed and the message next to the field, under a fitting status
+//! (400, 401, 409, 429). That state reaches the page through `PostedForm` in
+//! context, and reaches the hydrating browser through a blocking resource, so
+//! the hydrated page matches the server's HTML exactly.
+//!
+//! Once hydrated, fields check themselves as the member leaves them, with the
+//! same `domain` parsers the server uses, so most mistakes never need a round trip.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A form as the server received it, with the outcome to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostedForm {
+    /// The fields as typed, to fill the form again. Passwords are never kept.
+    pub values: Vec<(String, String)>,
+    pub error: Option<AppError>,
+    /// A success message that keeps the member on the page (e.g. "code sent").
+    pub notice: Option<String>,
+}
+
+impl PostedForm {
+    pub fn value(&self, name: &str) -> String {
+        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<String> {
+        self.error.as_ref().and_then(|e| e.message_for(field))
+    }
+
+    pub fn general_error(&self) -> Option<String> {
+        self.error.as_ref().and_then(AppError::general_message)
+    }
+}
+
+/// The posted form this page is being rendered for, if any. On the server it
+/// comes from context (set by the form handler); in the browser, from the
+/// serialised resource; after client-side navigation it is `None`.
+pub fn use_posted_form() -> Resource<Option<PostedForm>> {
+    let posted = use_context::<PostedForm>();
+    Resource::new_blocking(|| (), move |_| {
+        let posted = posted.clone();
+        async move { posted }
+    })
+}
+
+/// A labelled input with its message below it. `check` runs in the browser
+/// when the member leaves the field (after hydration); the server checks
+/// again on submit whatever the browser did.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] inputmode: &'static str,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] check: Option<fn(&str) -> Result<(), String>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let message = RwSignal::new(error);
+    let id = format!("f-{name}");
+    let message_id = format!("{id}-message");
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(check) = check {
+            message.set(check(&event_target_value(&ev)).err());
+        }
+    };
+    let on_input = move |_| {
+        if message.with_untracked(Option::is_some) {
+            message.set(None);
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || message.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <div class="field-row">
+                <input
+                    id=id
+                    name=name
+                    type=input_type
+                    value=value
+                    autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                    inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                    maxlength=maxlength
+                    placeholder=(!placeholder.is_empty()).then_some(placeholder)
+                    aria-invalid=move || if message.with(Option::is_some) { "true" } else { "false" }
+                    aria-describedby=message_id.clone()
+                    on:change=on_change
+                    on:input=on_input
+                />
+                {children.map(|c| c())}
+            </div>
+            <p class="field-message" id=message_id aria-live="polite">
+                {move || message.get().unwrap_or_else(|| hint.to_owned())}
+            </p>
+        </div>
+    }
+}
+
+/// A message above a form: an error not tied to one field, or a notice.
+#[component]
+pub fn FormBanner(posted: Option<PostedForm>) -> impl IntoView {
+    let posted = posted.unwrap_or_default();
+    let error = posted.general_error();
+    let notice = posted.notice.clone();
+    view! {
+        {error.map(|e| view! { <p class="banner banner-error" role="alert">{e}</p> })}
+        {notice.map(|n| view! { <p class="banner banner-notice" role="status">{n}</p> })}
+    }
+}
+
+/// A CSV upload form (multipart, works without JavaScript), used by the
+/// units and roster imports.
+#[component]
+pub fn CsvUploadForm(action: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" class="form">
+            <div class="field">
+                <label for="f-file">{label}</label>
+                <input id="f-file" type="file" name="file" accept=".csv,text/csv" required=true/>
+            </div>
+            <button type="submit" class="secondary">"上传并检查"</button>
+        </form>
+    }
+}
+
+/// The browser-side checks fields run on leaving them: the same `domain`
+/// parsers the server runs, so both sides say the same thing.
+pub mod checks {
+    pub fn phone(raw: &str) -> Result<(), String> {
+        domain::Phone::parse(raw).map(|_| ()).map_err(|e| e.to_string())
+    }
+    pub fn code(raw: &str) -> Result<(), String> {
+        domain::SmsCode::parse(raw).map(|_| ()).map_err(|e| e.to_string())
+    }
+    pub fn name(raw: &str) -> Result<(), String> {
+        domain::MemberName::parse(raw).map(|_| ()).map_err(|e| e.to_string())
+    }
+    pub fn id_number(raw: &str) -> Result<(), String> {
+        domain::IdNumber::parse(raw).map(|_| ()).map_err(|e| e.to_string())
+    }
+    pub fn password(raw: &str) -> Result<(), String> {
+        domain::Password::parse(raw).map(|_| ()).map_err(|e| e.to_string())
+    }
+}

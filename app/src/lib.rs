@@ -1,0 +1,98 @@
+//! Gonghui's Leptos app, shared by the server (feature `ssr`: renders HTML and
+//! answers server functions) and the browser bundle (feature `hydrate`).
+//!
+//! Every page renders complete on the server (`SsrMode::Async`) so it works
+//! with JavaScript off — old phones and app webviews — and hydration then
+//! makes navigation and forms feel instant.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod card;
+mod components;
+pub mod error;
+pub mod forms;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod services;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode, StaticSegment};
+
+pub use domain;
+
+use crate::components::{SiteHeader, TabBar};
+use crate::pages::{CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
+
+/// The union's accent colour (union red). White text on it has a contrast of
+/// 5.9:1, above WCAG AA's 4.5:1.
+pub const THEME_COLOR: &str = "#c8102e";
+
+/// The HTML document around the app, rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                // viewport-fit=cover lets the page reach under notches; the CSS
+                // pads with env(safe-area-inset-*) so nothing hides there.
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content=THEME_COLOR/>
+                <meta name="format-detection" content="telephone=no"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <link rel="stylesheet" href="/pkg/gonghui.css"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "工会会员服务".to_owned() } else { format!("{page} · 工会会员服务") }/>
+        <Router>
+            <a class="skip-link" href="#main">"跳到正文"</a>
+            <SiteHeader/>
+            <main id="main" class="page">
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("vote") view=VotePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("services") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("me") view=MePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/sms") view=SmsLoginPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("reset") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/me/phone") view=ChangePhonePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/units") view=UnitsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/roster") view=RosterAdminPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("certify") view=CertifyPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("card") view=CardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <TabBar/>
+        </Router>
+    }
+}
+
+/// Marks `<body data-hydrated="true">` once the browser bundle has taken over
+/// the server-rendered page. A no-op on the server.
+pub fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,21 @@
+//! One module per page.
+
+mod account;
+mod admin;
+mod card;
+pub(crate) mod code_flows;
+mod home;
+mod placeholder;
+mod register;
+mod roster_admin;
+mod units_admin;
+
+pub use account::{CertifyPage, LoginPage, MePage};
+pub use admin::AdminPage;
+pub use card::{CardCheckPage, CardPage};
+pub use code_flows::{ChangePhonePage, ResetPage, SmsLoginPage};
+pub use home::HomePage;
+pub use placeholder::{NotFound, ServicesPage, VotePage};
+pub use register::RegisterPage;
+pub use roster_admin::RosterAdminPage;
+pub use units_admin::UnitsAdminPage;

@@ -1,0 +1,32 @@
+//! Server-side services (feature `ssr`): the rules behind server functions
+//! and form posts. They reach the database through `store::Store`.
+
+pub mod accounts;
+pub mod admin;
+pub mod card;
+pub mod certification;
+pub mod clock;
+pub mod session;
+pub mod sms;
+
+pub use accounts::{Accounts, RegisterInput};
+
+/// The origin browsers see (`GONGHUI_PUBLIC_ORIGIN`), put in context by the
+/// server; `None` means "the Host the request came to".
+#[derive(Clone, Debug, Default)]
+pub struct PublicOrigin(pub Option<String>);
+
+impl PublicOrigin {
+    /// `https://hui.example.org`, or `http://{Host}` of the current request.
+    pub async fn resolve(&self) -> String {
+        if let Some(origin) = &self.0 {
+            return origin.clone();
+        }
+        let host = leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .ok()
+            .and_then(|h| h.get(http::header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned))
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        format!("http://{host}")
+    }
+}

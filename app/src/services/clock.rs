@@ -1,0 +1,57 @@
+//! Time as the rules need it: Unix seconds, and day boundaries and wall-clock
+//! times in Asia/Shanghai (UTC+8 all year: China has no daylight saving).
+
+const SHANGHAI_OFFSET_SECS: i64 = 8 * 3600;
+const DAY_SECS: i64 = 24 * 3600;
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// The Unix time of the most recent midnight in Shanghai.
+pub fn start_of_today_in_shanghai(now: i64) -> i64 {
+    let local = now + SHANGHAI_OFFSET_SECS;
+    local - local.rem_euclid(DAY_SECS) - SHANGHAI_OFFSET_SECS
+}
+
+/// `HH:MM` in Shanghai, for "try again at …" messages.
+pub fn wall_clock_in_shanghai(at: i64) -> String {
+    let seconds_into_day = (at + SHANGHAI_OFFSET_SECS).rem_euclid(DAY_SECS);
+    format!("{:02}:{:02}", seconds_into_day / 3600, seconds_into_day % 3600 / 60)
+}
+
+/// `YYYY-MM-DD HH:MM` in Shanghai, for lists and logs.
+pub fn date_time_in_shanghai(at: i64) -> String {
+    let local = at + SHANGHAI_OFFSET_SECS;
+    let (days, secs) = (local.div_euclid(DAY_SECS), local.rem_euclid(DAY_SECS));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_starts_at_midnight_in_shanghai_not_in_utc() {
+        // 2026-11-21 16:30 UTC is 2026-11-22 00:30 in Shanghai.
+        let at = 1_795_278_600;
+        assert_eq!(wall_clock_in_shanghai(at), "00:30");
+        assert_eq!(start_of_today_in_shanghai(at), at - 30 * 60);
+        assert_eq!(wall_clock_in_shanghai(start_of_today_in_shanghai(at)), "00:00");
+        assert_eq!(date_time_in_shanghai(at), "2026-11-22 00:30");
+        assert_eq!(date_time_in_shanghai(951_782_400), "2000-02-29 08:00", "a leap day");
+    }
+}

@@ -1,0 +1,156 @@
+//! All settings, read once from environment variables (listed in README.md).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the server runs: `dev` relaxes what only makes sense over HTTPS
+/// (the `Secure` cookie flag) and enables developer pages; `prod` does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunEnv {
+    Dev,
+    Prod,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `GONGHUI_ADDR`, default `127.0.0.1:3000`; port 0 picks a free port (tests).
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`, default `sqlite://data/gonghui.db` (created on first start).
+    pub database_url: String,
+    /// `GONGHUI_SITE_ROOT`, default `target/site`: the built browser bundle
+    /// (`pkg/`) and the copied `public/` files.
+    pub site_root: PathBuf,
+    /// `GONGHUI_ENV`: `dev` (default) or `prod`.
+    pub env: RunEnv,
+    /// `GONGHUI_DEMO_DATA`: load the demo union into an empty database
+    /// (default `true`; set `false` in production).
+    pub demo_data: bool,
+    /// `GONGHUI_REQUEST_TIMEOUT_SECS`, default 15: a request still running
+    /// after this is cut off with 408, so a stuck query cannot pin a worker.
+    pub request_timeout: Duration,
+    /// `GONGHUI_BODY_LIMIT_BYTES`, default 1 MiB: the largest request body.
+    pub body_limit: usize,
+    /// `GONGHUI_PG_MAX_CONNECTIONS`, default 16: PostgreSQL connections per process.
+    pub pg_max_connections: u32,
+    /// `GONGHUI_PUBLIC_ORIGIN`, e.g. `https://hui.example.org`: the origin
+    /// browsers see, for the Origin check behind a proxy that rewrites `Host`.
+    pub public_origin: Option<String>,
+    /// `GONGHUI_SECURE_COOKIES`: mark the session cookie `Secure`; default
+    /// `true` in prod, `false` in dev (plain http on 127.0.0.1).
+    pub secure_cookies: bool,
+    /// `GONGHUI_ACCOUNT_POSTS_PER_MINUTE`, default 30: per client address,
+    /// posts to the account routes (register, sign in, codes), burst included.
+    pub account_posts_per_minute: u32,
+    /// `GONGHUI_TRUST_PROXY`, default `false`: take the client address from
+    /// `X-Forwarded-For` (only behind our own reverse proxy).
+    pub trust_proxy: bool,
+    /// `GONGHUI_DATA_KEY`: 64 hex characters, the key that seals ID numbers
+    /// and roster phones. Never in the repository; see `data_key_file`.
+    pub data_key: Option<String>,
+    /// `GONGHUI_DATA_KEY_FILE`, default `data/data.key`: where the key is
+    /// read from when `GONGHUI_DATA_KEY` is not set. In dev a missing file is
+    /// created with a new random key; in prod a missing key stops the server.
+    pub data_key_file: PathBuf,
+    /// `GONGHUI_UPLOAD_LIMIT_BYTES`, default 32 MiB: the largest roster upload
+    /// (100 000 rows are ~8 MB).
+    pub upload_limit: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {problem}")]
+pub struct ConfigError {
+    name: &'static str,
+    problem: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        fn parse<T: std::str::FromStr>(name: &'static str, raw: Option<String>, default: T) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            match raw {
+                None => Ok(default),
+                Some(raw) => raw.parse().map_err(|e: T::Err| ConfigError { name, problem: format!("{raw:?}: {e}") }),
+            }
+        }
+        let env = match get("GONGHUI_ENV").as_deref() {
+            None | Some("dev") => RunEnv::Dev,
+            Some("prod") => RunEnv::Prod,
+            Some(other) => {
+                return Err(ConfigError { name: "GONGHUI_ENV", problem: format!("{other:?}: expected dev or prod") })
+            }
+        };
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/gonghui.db".to_owned());
+        store::Engine::of_url(&database_url)
+            .map_err(|e| ConfigError { name: "DATABASE_URL", problem: e.to_string() })?;
+        Ok(Self {
+            addr: parse("GONGHUI_ADDR", get("GONGHUI_ADDR"), SocketAddr::from(([127, 0, 0, 1], 3000)))?,
+            database_url,
+            site_root: PathBuf::from(get("GONGHUI_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned())),
+            env,
+            demo_data: parse("GONGHUI_DEMO_DATA", get("GONGHUI_DEMO_DATA"), true)?,
+            request_timeout: Duration::from_secs(parse(
+                "GONGHUI_REQUEST_TIMEOUT_SECS",
+                get("GONGHUI_REQUEST_TIMEOUT_SECS"),
+                15,
+            )?),
+            body_limit: parse("GONGHUI_BODY_LIMIT_BYTES", get("GONGHUI_BODY_LIMIT_BYTES"), 1024 * 1024)?,
+            pg_max_connections: parse("GONGHUI_PG_MAX_CONNECTIONS", get("GONGHUI_PG_MAX_CONNECTIONS"), 16)?,
+            public_origin: get("GONGHUI_PUBLIC_ORIGIN").map(|o| o.trim_end_matches('/').to_owned()),
+            secure_cookies: parse("GONGHUI_SECURE_COOKIES", get("GONGHUI_SECURE_COOKIES"), env == RunEnv::Prod)?,
+            account_posts_per_minute: parse(
+                "GONGHUI_ACCOUNT_POSTS_PER_MINUTE",
+                get("GONGHUI_ACCOUNT_POSTS_PER_MINUTE"),
+                30,
+            )?,
+            trust_proxy: parse("GONGHUI_TRUST_PROXY", get("GONGHUI_TRUST_PROXY"), false)?,
+            data_key: get("GONGHUI_DATA_KEY"),
+            data_key_file: PathBuf::from(get("GONGHUI_DATA_KEY_FILE").unwrap_or_else(|| "data/data.key".to_owned())),
+            upload_limit: parse("GONGHUI_UPLOAD_LIMIT_BYTES", get("GONGHUI_UPLOAD_LIMIT_BYTES"), 32 * 1024 * 1024)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn an_empty_environment_gives_the_documented_defaults() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.database_url, "sqlite://data/gonghui.db");
+        assert_eq!(config.env, RunEnv::Dev);
+        assert!(config.demo_data);
+        assert_eq!(config.request_timeout, Duration::from_secs(15));
+    }
+
+    #[test]
+    fn a_malformed_setting_is_named_in_the_error() {
+        let error = config(&[("GONGHUI_ADDR", "localhost")]).unwrap_err();
+        assert!(error.to_string().starts_with("GONGHUI_ADDR: \"localhost\""), "{error}");
+        let error = config(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert!(error.to_string().starts_with("DATABASE_URL"), "{error}");
+        assert!(config(&[("GONGHUI_ENV", "staging")]).is_err());
+    }
+
+    #[test]
+    fn the_public_origin_loses_its_trailing_slash() {
+        let config = config(&[("GONGHUI_PUBLIC_ORIGIN", "https://hui.example.org/")]).unwrap();
+        assert_eq!(config.public_origin.as_deref(), Some("https://hui.example.org"));
+    }
+}

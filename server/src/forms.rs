@@ -1,0 +1,494 @@
+//! The HTML form posts (see app/src/forms.rs for the pattern): each runs the
+//! same service as its JSON server function, then redirects on success or
+//! renders the page again with the outcome, under a status that fits.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+use tower_sessions::Session;
+
+use app::error::AppError;
+use app::forms::PostedForm;
+use app::services::{admin, session, RegisterInput};
+use store::SmsPurpose;
+
+use crate::AppState;
+
+type Fields = Vec<(String, String)>;
+
+/// The most characters of one typed value shown again on the page.
+const ECHO_CHARS: usize = 100;
+
+/// Fields never sent back to the page.
+const SECRET_FIELDS: &[&str] = &["password"];
+
+fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+enum Outcome {
+    Redirect(&'static str),
+    Notice(String),
+    Error(AppError),
+}
+
+/// `POST /register`: `intent=send_code` (phone, unit) or `intent=register`.
+pub async fn post_register(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let outcome = if field(&fields, "intent") == "send_code" {
+        match state.accounts.send_code(field(&fields, "phone"), SmsPurpose::Register).await {
+            Ok(phone) => Outcome::Notice(format!("验证码已发送至 {}，5 分钟内有效", phone.masked())),
+            Err(error) => Outcome::Error(error),
+        }
+    } else {
+        let input = RegisterInput {
+            phone: field(&fields, "phone").to_owned(),
+            code: field(&fields, "code").to_owned(),
+            name: field(&fields, "name").to_owned(),
+            password: field(&fields, "password").to_owned(),
+            unit: field(&fields, "unit").to_owned(),
+        };
+        match state.accounts.register(&input).await {
+            Ok(id) => match session::sign_in(&state.store, &session, id, false).await {
+                Ok(()) => Outcome::Redirect("/me"),
+                Err(error) => Outcome::Error(error),
+            },
+            Err(error) => Outcome::Error(error),
+        }
+    };
+    respond(&state, parts, fields, outcome, "/register").await
+}
+
+/// `POST /login`: phone, password, remember.
+pub async fn post_login(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let outcome = match state.accounts.login_with_password(field(&fields, "phone"), field(&fields, "password")).await {
+        Ok(id) => match session::sign_in(&state.store, &session, id, !field(&fields, "remember").is_empty()).await {
+            Ok(()) => Outcome::Redirect("/me"),
+            Err(error) => Outcome::Error(error),
+        },
+        Err(error) => Outcome::Error(error),
+    };
+    respond(&state, parts, fields, outcome, "/login").await
+}
+
+/// `POST /logout`.
+pub async fn post_logout(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let outcome = match session::sign_out(&session).await {
+        Ok(()) => Outcome::Redirect("/"),
+        Err(error) => Outcome::Error(error),
+    };
+    respond(&state, parts, fields, outcome, "/me").await
+}
+
+/// For sign-in and reset codes the notice never says whether the phone is a
+/// member's (no code is sent to strangers, but the page looks the same).
+fn sent_if_member(phone: &domain::Phone) -> String {
+    format!("如果 {} 是已注册会员的手机号，验证码已发送，5 分钟内有效", phone.masked())
+}
+
+/// `POST /login/sms`: `intent=send_code` (phone) or `intent=login` (phone, code, remember).
+pub async fn post_sms_login(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let outcome = if field(&fields, "intent") == "send_code" {
+        match state.accounts.send_code(field(&fields, "phone"), SmsPurpose::Login).await {
+            Ok(phone) => Outcome::Notice(sent_if_member(&phone)),
+            Err(error) => Outcome::Error(error),
+        }
+    } else {
+        match state.accounts.login_with_code(field(&fields, "phone"), field(&fields, "code")).await {
+            Ok(id) => match session::sign_in(&state.store, &session, id, !field(&fields, "remember").is_empty()).await {
+                Ok(()) => Outcome::Redirect("/me"),
+                Err(error) => Outcome::Error(error),
+            },
+            Err(error) => Outcome::Error(error),
+        }
+    };
+    respond(&state, parts, fields, outcome, "/login/sms").await
+}
+
+/// `POST /reset`: `intent=send_code` (phone) or `intent=reset` (phone, code, password).
+pub async fn post_reset(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, _session)) = read_form(request).await else { return bad_form() };
+    let outcome = if field(&fields, "intent") == "send_code" {
+        match state.accounts.send_code(field(&fields, "phone"), SmsPurpose::Reset).await {
+            Ok(phone) => Outcome::Notice(sent_if_member(&phone)),
+            Err(error) => Outcome::Error(error),
+        }
+    } else {
+        match state
+            .accounts
+            .reset_password(field(&fields, "phone"), field(&fields, "code"), field(&fields, "password"))
+            .await
+        {
+            Ok(_) => Outcome::Redirect("/login?reset=1"),
+            Err(error) => Outcome::Error(error),
+        }
+    };
+    respond(&state, parts, fields, outcome, "/reset").await
+}
+
+/// `POST /me/phone`: `intent=send_code` (the new phone) or `intent=change` (phone, code).
+pub async fn post_change_phone(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let outcome = match session::member(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
+        Ok(Some(_)) if field(&fields, "intent") == "send_code" => {
+            match state.accounts.send_code(field(&fields, "phone"), SmsPurpose::ChangePhone).await {
+                Ok(phone) => Outcome::Notice(format!("验证码已发送至新手机号 {}，5 分钟内有效", phone.masked())),
+                Err(error) => Outcome::Error(error),
+            }
+        }
+        Ok(Some(member)) => match state.accounts.change_phone(member, field(&fields, "phone"), field(&fields, "code")).await {
+            // This session stays; the member's other sessions end.
+            Ok(_) => match session::refresh_epoch(&state.store, &session, member).await {
+                Ok(()) => Outcome::Redirect("/me"),
+                Err(error) => Outcome::Error(error),
+            },
+            Err(error) => Outcome::Error(error),
+        },
+    };
+    respond(&state, parts, fields, outcome, "/me/phone").await
+}
+
+/// `POST /admin/units` (super admin): a multipart upload (`file`) is checked
+/// and previewed; `intent=confirm` with the checked `csv` text imports it.
+pub async fn post_units_import(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(session) = parts.extensions.get::<Session>().cloned() else { return bad_form() };
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let (intent, csv) = if let Ok(boundary) = multer::parse_boundary(&content_type) {
+        match read_uploaded_file(body, boundary).await {
+            Some(bytes) => ("preview", bytes),
+            None => return bad_form(),
+        }
+    } else {
+        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else { return bad_form() };
+        let Ok(fields) = serde_urlencoded::from_bytes::<Fields>(&bytes) else { return bad_form() };
+        ("confirm", field(&fields, "csv").as_bytes().to_vec())
+    };
+    let outcome = match admin::official(&state.store, &session).await {
+        Ok(actor) if actor.is_super_admin => units_import(&state, &actor, intent, &csv).await,
+        Ok(_) => Outcome::Error(AppError::Rejected { status: 403, field: String::new(), message: "只有超级管理员可以导入单位".into() }),
+        Err(error) => Outcome::Error(error),
+    };
+    // The checked text goes back to the page for the confirmation step.
+    let text = String::from_utf8(csv).unwrap_or_default();
+    let fields = vec![("intent".to_owned(), intent.to_owned()), ("csv".to_owned(), text)];
+    respond(&state, parts, fields, outcome, "/admin/units").await
+}
+
+async fn read_uploaded_file(body: Body, boundary: String) -> Option<Vec<u8>> {
+    let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            return field.bytes().await.ok().map(|b| b.to_vec());
+        }
+    }
+    None
+}
+
+async fn units_import(state: &AppState, actor: &store::Actor, intent: &str, csv: &[u8]) -> Outcome {
+    let file_error = |message: String| Outcome::Error(AppError::Rejected { status: 400, field: "file".into(), message });
+    let tree = match crate::units_csv::read_units_file(csv) {
+        Ok(tree) => tree,
+        Err(error) => return file_error(error.to_string()),
+    };
+    let existing = match state.store.units().await {
+        Ok(units) => units,
+        Err(error) => return Outcome::Error(AppError::from_store("units_import", error)),
+    };
+    if let Some(root) = existing.iter().find(|u| u.parent.is_none()) {
+        if root.code != tree.root().code {
+            return file_error(format!(
+                "文件的最上级单位 {} 与现有的最上级单位 {}（{}）不同",
+                tree.root().code,
+                root.code,
+                root.name.as_ref()
+            ));
+        }
+    }
+    if intent != "confirm" {
+        let known: std::collections::HashMap<_, _> = existing.iter().map(|u| (&u.code, u)).collect();
+        let new = tree.units().iter().filter(|u| !known.contains_key(&u.code)).count();
+        let changed = tree.units().iter().filter(|u| known.get(&u.code).is_some_and(|k| *k != *u)).count();
+        return Outcome::Notice(format!(
+            "检查通过：共 {} 个单位，将新增 {new} 个、更新 {changed} 个。请确认导入。",
+            tree.units().len()
+        ));
+    }
+    match state.store.import_units(&tree).await {
+        Ok(summary) => {
+            let what = format!("新增 {} 个，更新 {} 个", summary.inserted, summary.updated);
+            let now = app::services::clock::now();
+            if let Err(error) = state.store.audit(Some(actor.member_id), "导入单位", &what, "", None, now).await {
+                return Outcome::Error(AppError::from_store("units_import", error));
+            }
+            Outcome::Notice(format!("导入完成：{what}单位。"))
+        }
+        Err(error) => Outcome::Error(AppError::from_store("units_import", error)),
+    }
+}
+
+/// Problems listed on the preview page; the rest are counted.
+const PROBLEMS_SHOWN: usize = 100;
+
+/// `POST /admin/roster` (any official): a multipart upload (`file`) is
+/// checked against the rules and the official's reach, kept sealed, and
+/// previewed with every problem listed; `intent=confirm` with its `token`
+/// imports the good rows in one transaction (audited).
+pub async fn post_roster_import(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(session) = parts.extensions.get::<Session>().cloned() else { return bad_form() };
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let (upload, token) = match multer::parse_boundary(&content_type) {
+        Ok(boundary) => match read_uploaded_file(body, boundary).await {
+            Some(bytes) => (Some(bytes), String::new()),
+            None => return bad_form(),
+        },
+        Err(_) => {
+            let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else { return bad_form() };
+            let Ok(fields) = serde_urlencoded::from_bytes::<Fields>(&bytes) else { return bad_form() };
+            (None, field(&fields, "token").to_owned())
+        }
+    };
+    let (outcome, values) = match admin::official(&state.store, &session).await {
+        Ok(actor) => match upload {
+            Some(bytes) => roster_preview(&state, &actor, &bytes).await,
+            None => (roster_confirm(&state, &actor, &token).await, Vec::new()),
+        },
+        Err(error) => (Outcome::Error(error), Vec::new()),
+    };
+    respond(&state, parts, values, outcome, "/admin/roster").await
+}
+
+/// Checks a roster file: the good entries, and every problem as text.
+async fn check_roster_file(
+    state: &AppState,
+    actor: &store::Actor,
+    bytes: &[u8],
+) -> Result<(Vec<domain::RosterEntry>, Vec<String>), AppError> {
+    let file_error = |message: String| AppError::Rejected { status: 400, field: "file".into(), message };
+    let rows = crate::units_csv::read_roster_file(bytes).map_err(|e| file_error(e.to_string()))?;
+    if rows.is_empty() {
+        return Err(file_error("文件中没有任何会员".into()));
+    }
+    let (entries, row_errors) = domain::check_roster(&rows);
+    let all_units: std::collections::HashSet<String> = state
+        .store
+        .units()
+        .await
+        .map_err(|e| AppError::from_store("roster", e))?
+        .into_iter()
+        .map(|u| u.code.to_string())
+        .collect();
+    let reach: std::collections::HashSet<String> = state
+        .store
+        .units_in_scope(actor)
+        .await
+        .map_err(|e| AppError::from_store("roster", e))?
+        .into_iter()
+        .map(|(code, _, _)| code)
+        .collect();
+    let mut problems: Vec<(usize, String)> = row_errors.into_iter().map(|e| (e.line, e.to_string())).collect();
+    let mut good = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let code = entry.unit.to_string();
+        if !all_units.contains(&code) {
+            problems.push((entry.line, format!("第 {} 行：单位代码 {code} 不存在", entry.line)));
+        } else if !reach.contains(&code) {
+            problems.push((entry.line, format!("第 {} 行：单位 {code} 不在您的管理范围内", entry.line)));
+        } else {
+            good.push(entry);
+        }
+    }
+    problems.sort_by_key(|(line, _)| *line);
+    Ok((good, problems.into_iter().map(|(_, p)| p).collect()))
+}
+
+async fn roster_preview(state: &AppState, actor: &store::Actor, bytes: &[u8]) -> (Outcome, Fields) {
+    let (good, problems) = match check_roster_file(state, actor, bytes).await {
+        Ok(checked) => checked,
+        Err(error) => return (Outcome::Error(error), Vec::new()),
+    };
+    let mut shown: Vec<String> = problems.iter().take(PROBLEMS_SHOWN).cloned().collect();
+    if problems.len() > PROBLEMS_SHOWN {
+        shown.push(format!("……另有 {} 个问题未列出", problems.len() - PROBLEMS_SHOWN));
+    }
+    let mut values = vec![("problems".to_owned(), shown.join("\n"))];
+    if good.is_empty() {
+        let error = AppError::Rejected { status: 400, field: "file".into(), message: "没有可以导入的会员，请修改后重新上传".into() };
+        return (Outcome::Error(error), values);
+    }
+    let token: String = {
+        use rand::Rng;
+        let bytes: [u8; 16] = rand::rng().random();
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let now = app::services::clock::now();
+    if let Err(error) = state.store.save_pending_import(&token, actor.member_id, "roster", &text, &state.data_key, now).await {
+        return (Outcome::Error(AppError::from_store("roster", error)), values);
+    }
+    values.push(("token".to_owned(), token));
+    let notice = format!(
+        "检查完成：可导入 {} 人{}。请确认导入。",
+        good.len(),
+        if problems.is_empty() { String::new() } else { format!("，{} 处问题所在的行不会导入", problems.len()) }
+    );
+    (Outcome::Notice(notice), values)
+}
+
+async fn roster_confirm(state: &AppState, actor: &store::Actor, token: &str) -> Outcome {
+    let pending = state.store.take_pending_import(token, actor.member_id, "roster", &state.data_key).await;
+    let text = match pending {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Outcome::Error(AppError::Rejected {
+                status: 400,
+                field: "file".into(),
+                message: "这份文件已导入或已过期，请重新上传".into(),
+            })
+        }
+        Err(error) => return Outcome::Error(AppError::from_store("roster", error)),
+    };
+    // Checked again: the official's reach or the units may have changed.
+    let (good, _) = match check_roster_file(state, actor, text.as_bytes()).await {
+        Ok(checked) => checked,
+        Err(error) => return Outcome::Error(error),
+    };
+    let now = app::services::clock::now();
+    match state.store.import_roster(&good, &state.data_key, now).await {
+        Ok(summary) => {
+            let what = format!("新增 {} 人，更新 {} 人", summary.inserted, summary.updated);
+            if let Err(error) = state.store.audit(Some(actor.member_id), "导入名册", &what, "", None, now).await {
+                return Outcome::Error(AppError::from_store("roster", error));
+            }
+            Outcome::Notice(format!("名册导入完成：{what}。"))
+        }
+        Err(store::RosterImportError::PhoneTaken(lines)) => Outcome::Error(AppError::Rejected {
+            status: 409,
+            field: "file".into(),
+            message: format!(
+                "以下各行的手机号已属于名册中的其他会员，未做任何修改：第 {} 行",
+                lines.iter().map(ToString::to_string).collect::<Vec<_>>().join("、")
+            ),
+        }),
+        Err(store::RosterImportError::UnknownUnit(code)) => Outcome::Error(AppError::Rejected {
+            status: 400,
+            field: "file".into(),
+            message: format!("单位代码 {code} 不存在，未做任何修改"),
+        }),
+        Err(store::RosterImportError::Store(error)) => Outcome::Error(AppError::from_store("roster", error)),
+    }
+}
+
+/// `POST /certify`: name, id_number (signed in).
+pub async fn post_certify(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let outcome = match session::member(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
+        Ok(Some(member)) => {
+            let certified = app::services::certification::certify(
+                &state.store,
+                &state.data_key,
+                member,
+                field(&fields, "name"),
+                field(&fields, "id_number"),
+            )
+            .await;
+            match certified {
+                Ok(_) => Outcome::Redirect("/me"),
+                Err(error) => Outcome::Error(error),
+            }
+        }
+    };
+    respond(&state, parts, fields, outcome, "/certify").await
+}
+
+/// `POST /admin/officials`: phone, unit. Shown again on /admin.
+pub async fn post_appoint(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let outcome = match admin::official(&state.store, &session).await {
+        Ok(actor) => {
+            match admin::appoint(&state.store, &actor, field(&fields, "phone"), field(&fields, "unit"), None).await {
+                Ok(notice) => Outcome::Notice(notice),
+                Err(error) => Outcome::Error(error),
+            }
+        }
+        Err(error) => Outcome::Error(error),
+    };
+    respond(&state, parts, fields, outcome, "/admin").await
+}
+
+async fn read_form(request: Request) -> Option<(axum::http::request::Parts, Fields, Session)> {
+    let (parts, body) = request.into_parts();
+    // The body limit layer already capped the size.
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.ok()?;
+    let fields: Fields = serde_urlencoded::from_bytes(&bytes).ok()?;
+    let session = parts.extensions.get::<Session>().cloned()?;
+    Some((parts, fields, session))
+}
+
+fn bad_form() -> Response {
+    (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "表单内容无法读取，请返回重试。")
+        .into_response()
+}
+
+/// Redirects, or renders `page` as a GET with the posted form in context.
+async fn respond(
+    state: &AppState,
+    mut parts: axum::http::request::Parts,
+    fields: Fields,
+    outcome: Outcome,
+    page: &'static str,
+) -> Response {
+    let (status, posted) = match outcome {
+        // 303: the browser follows with a GET, so a reload never re-posts.
+        Outcome::Redirect(to) => return Redirect::to(to).into_response(),
+        Outcome::Notice(notice) => (StatusCode::OK, PostedForm { values: Vec::new(), error: None, notice: Some(notice) }),
+        Outcome::Error(error) => (error.status(), PostedForm { values: Vec::new(), error: Some(error), notice: None }),
+    };
+    let posted = PostedForm {
+        values: fields
+            .into_iter()
+            .filter(|(name, _)| !SECRET_FIELDS.contains(&name.as_str()))
+            // Typed values are shown again, but not a megabyte of them; the
+            // import pages' checked text and problem lists are kept whole.
+            .map(|(name, value)| {
+                let whole = matches!(name.as_str(), "csv" | "problems");
+                let value = if whole { value } else { value.chars().take(ECHO_CHARS).collect() };
+                (name, value)
+            })
+            .collect(),
+        ..posted
+    };
+    // Render the page at the same address as a GET, with the session and
+    // cookies of this request, and the posted form in context.
+    parts.method = Method::GET;
+    parts.uri = axum::http::Uri::from_static(page);
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let request = Request::from_parts(parts, Body::empty());
+    let (store, accounts, options) = (state.store.clone(), state.accounts.clone(), state.leptos_options.clone());
+    let origin = app::services::PublicOrigin(state.config.public_origin.clone());
+    let key = state.data_key.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(store.clone());
+            provide_context(accounts.clone());
+            provide_context(origin.clone());
+            provide_context(key.clone());
+            provide_context(posted.clone());
+        },
+        move || app::shell(options.clone()),
+    );
+    let mut response = render(request).await.into_response();
+    *response.status_mut() = status;
+    response
+}

@@ -1,0 +1,306 @@
+//! Gonghui's server: the axum router as a library function, so any host
+//! (the `gonghui` binary, tests, benchmarks, a platform wrapper) can mount it.
+
+mod card;
+pub mod config;
+mod data_key;
+mod forms;
+pub mod invite;
+pub mod origin;
+pub mod rate_limit;
+pub mod sessions;
+pub mod units_csv;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use app::services::sms::DevSms;
+use app::services::Accounts;
+use store::Store;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::{Config, RunEnv};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub accounts: Accounts,
+    /// The development SMS inbox; `None` in production.
+    pub dev_sms: Option<DevSms>,
+    /// Seals ID numbers and roster phones (never leaves the server).
+    pub data_key: store::protect::DataKey,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The name of the browser bundle's files: `/pkg/gonghui.js`,
+/// `/pkg/gonghui_bg.wasm`, `/pkg/gonghui.css` (the `frontend` crate's lib name).
+pub const BUNDLE_NAME: &str = "gonghui";
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(BUNDLE_NAME)
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(match config.env {
+            RunEnv::Dev => Env::DEV,
+            RunEnv::Prod => Env::PROD,
+        })
+        .build()
+}
+
+/// How often expired sessions are deleted from the database.
+const SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Builds the whole HTTP surface on `store`: pages (server-rendered),
+/// `/api/*` server functions, form posts, `/healthz`, static files, and the
+/// Chinese 404 page. Creates the session table if missing and starts the
+/// sweep of expired sessions.
+pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
+    let data_key = data_key::load(&config)?;
+    let sessions = sessions::DbSessionStore::new(&store).await?;
+    tokio::spawn(sessions.clone().continuously_delete_expired(SESSION_SWEEP));
+    let dev_sms = DevSms::default();
+    if config.env == RunEnv::Prod {
+        tracing::warn!("no SMS gateway is configured yet: verification codes are only written to the log");
+    }
+    let accounts = Accounts::new(store.clone(), Arc::new(dev_sms.clone()));
+    let dev_sms = (config.env == RunEnv::Dev).then_some(dev_sms);
+    let limits = rate_limit::AccountLimiter::new(config.account_posts_per_minute, config.trust_proxy);
+    let idle = limits.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            idle.forget_idle();
+        }
+    });
+    Ok(router(config, store, accounts, dev_sms, sessions, limits, data_key))
+}
+
+fn router(
+    config: Config,
+    store: Store,
+    accounts: Accounts,
+    dev_sms: Option<DevSms>,
+    sessions: sessions::DbSessionStore,
+    limits: rate_limit::AccountLimiter,
+    data_key: store::protect::DataKey,
+) -> Router {
+    let config = Arc::new(config);
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        store: store.clone(),
+        accounts: accounts.clone(),
+        dev_sms,
+        data_key,
+        config: config.clone(),
+    };
+    let routes = generate_route_list(app::App);
+    let origin = app::services::PublicOrigin(config.public_origin.clone());
+    let key = state.data_key.clone();
+    let context = move || {
+        provide_context(store.clone());
+        provide_context(accounts.clone());
+        provide_context(origin.clone());
+        provide_context(key.clone());
+    };
+    let shell_options = state.leptos_options.clone();
+    // HttpOnly and SameSite=Lax always; Secure unless serving plain http in
+    // development (GONGHUI_SECURE_COOKIES). No cookie is set until a member
+    // signs in: anonymous readers get none.
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name("gonghui_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnSessionEnd);
+
+    // Roster uploads may be large; every other route keeps the small limit.
+    let uploads = Router::new()
+        .route("/admin/roster", post(forms::post_roster_import))
+        .layer(RequestBodyLimitLayer::new(config.upload_limit));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/register", post(forms::post_register))
+        .route("/login", post(forms::post_login))
+        .route("/logout", post(forms::post_logout))
+        .route("/admin/officials", post(forms::post_appoint))
+        .route("/admin/units", post(forms::post_units_import))
+        .route("/login/sms", post(forms::post_sms_login))
+        .route("/reset", post(forms::post_reset))
+        .route("/me/phone", post(forms::post_change_phone))
+        .route("/certify", post(forms::post_certify))
+        .route("/dev/sms", get(dev_sms_inbox))
+        .route("/u/{code}/qr.svg", get(invite::invite_qr))
+        .route("/card/qr.svg", get(card::card_qr))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(shell_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .merge(uploads)
+        .layer(session_layer)
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+                // Brotli for browsers that ask (all current ones), gzip for
+                // the rest. Static bundle files are precompressed at build
+                // time and served as such (see file_and_error_handler).
+                .layer(CompressionLayer::new().br(true).gzip(true))
+                .layer(axum::middleware::from_fn_with_state(config.public_origin.clone(), origin::require_same_origin))
+                .layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit_account_posts))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin-when-cross-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("SAMEORIGIN"),
+                )),
+        )
+        .with_state(state)
+}
+
+/// `GET /dev/sms`: the development SMS inbox, newest first — a page for
+/// people (when the browser asks for HTML), JSON for scripts and tests; 404
+/// in production.
+async fn dev_sms_inbox(State(state): State<AppState>, headers: axum::http::HeaderMap) -> axum::response::Response {
+    let Some(sms) = &state.dev_sms else { return StatusCode::NOT_FOUND.into_response() };
+    let messages = sms.messages();
+    let wants_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    if !wants_html {
+        return axum::Json(messages).into_response();
+    }
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let rows: String = messages
+        .iter()
+        .map(|m| {
+            format!(
+                "<li><b>{}</b> {}<br>{}</li>",
+                escape(&m.phone),
+                app::services::clock::date_time_in_shanghai(m.at),
+                escape(&m.text)
+            )
+        })
+        .collect();
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>开发短信收件箱</title><h1>开发短信收件箱</h1><p>仅开发环境（GONGHUI_ENV=dev）可见；最新在前。</p><ul>{rows}</ul></html>"
+    );
+    axum::response::Html(page).into_response()
+}
+
+/// 200 when the database answers, 503 (with the reason in Chinese) when it
+/// does not; load balancers take the process out of rotation on 503.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let text = [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")];
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, text, "ok\n"),
+        Err(error) => {
+            tracing::warn!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, text, "数据库暂时不可用\n")
+        }
+    }
+}
+
+/// The demo union (山东省总工会 with 70 units below it), from
+/// `demo/units.csv`, which has the shape of `shared/fixtures/units.csv`.
+pub const DEMO_UNITS_CSV: &[u8] = include_bytes!("../../demo/units.csv");
+
+/// Loads the demo union into a database that has no units yet; leaves any
+/// other database alone. Returns whether it loaded.
+pub async fn load_demo_data_if_empty(store: &Store) -> anyhow::Result<bool> {
+    if store.unit_count().await? > 0 {
+        return Ok(false);
+    }
+    let tree = units_csv::read_units_file(DEMO_UNITS_CSV)?;
+    let summary = store.import_units(&tree).await?;
+    tracing::info!(units = summary.inserted, "loaded the demo union");
+    Ok(true)
+}
+
+pub use data_key::load as load_data_key;
+
+/// Checks a roster file for the `import-roster` subcommand: every unit in
+/// the tree is in reach. Returns the good entries and the problems.
+pub async fn check_roster_file_for_cli(store: &Store, bytes: &[u8]) -> anyhow::Result<(Vec<domain::RosterEntry>, Vec<String>)> {
+    let rows = units_csv::read_roster_file(bytes)?;
+    let (entries, errors) = domain::check_roster(&rows);
+    let units: std::collections::HashSet<String> = store.units().await?.into_iter().map(|u| u.code.to_string()).collect();
+    let mut problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let mut good = Vec::new();
+    for entry in entries {
+        if units.contains(entry.unit.as_ref()) {
+            good.push(entry);
+        } else {
+            problems.push(format!("第 {} 行：单位代码 {} 不存在", entry.line, entry.unit));
+        }
+    }
+    Ok((good, problems))
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then stops
+/// accepting, lets requests under way finish, and closes the database.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    store: Store,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Connect info gives the rate limits the client's address.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Resolves on SIGTERM (what process managers send) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests under way");
+}

@@ -1,0 +1,119 @@
+//! The `gonghui` binary: `gonghui` (or `gonghui serve`) runs the portal;
+//! other subcommands do one administrative job and exit. Settings come from
+//! environment variables (README.md, "Configuration").
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use server::{load_demo_data_if_empty, serve, shutdown_signal, units_csv, Config};
+use store::{Store, StoreOptions};
+
+#[derive(Parser)]
+#[command(name = "gonghui", version, about = "工会会员服务 — Gonghui member portal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the portal (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Import or update the union's unit tree from a CSV file
+    /// (columns code,parent_code,name,level; UTF-8).
+    ImportUnits {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+    /// Import or update the member roster from a CSV file
+    /// (unit_code,member_no,name,gender,birth_date,id_number,phone; UTF-8).
+    /// Rows with problems are listed and skipped; the rest import in one transaction.
+    ImportRoster {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+    /// Make a registered member a super admin (powers over the whole tree).
+    MakeAdmin {
+        /// The member's mobile number.
+        phone: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = Config::from_env().context("invalid configuration")?;
+    let store = Store::connect(&config.database_url, &StoreOptions { pg_max_connections: config.pg_max_connections })
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            tracing::info!("migrations applied");
+        }
+        Command::ImportUnits { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let tree = units_csv::read_units_file(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let summary = store.import_units(&tree).await?;
+            println!("导入完成：新增 {} 个单位，更新 {} 个单位。", summary.inserted, summary.updated);
+        }
+        Command::ImportRoster { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let key = server::load_data_key(&config)?;
+            let (entries, problems) = server::check_roster_file_for_cli(&store, &bytes).await?;
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+            let summary = store.import_roster(&entries, &key, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let what = format!("新增 {} 人，更新 {} 人", summary.inserted, summary.updated);
+            store.audit(None, "导入名册", &what, "gonghui import-roster", None, now).await?;
+            println!("名册导入完成：{what}；{} 处问题所在的行未导入。", problems.len());
+        }
+        Command::MakeAdmin { phone } => {
+            let phone = domain::Phone::parse(&phone).map_err(|e| anyhow::anyhow!("{e}"))?;
+            anyhow::ensure!(store.make_super_admin(&phone).await?, "没有手机号为 {} 的会员：请先注册", phone.masked());
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+            store.audit(None, "设为超级管理员", &phone.masked(), "gonghui make-admin", None, now).await?;
+            println!("已将 {} 设为超级管理员。", phone.masked());
+        }
+        Command::Serve => {
+            if config.demo_data && load_demo_data_if_empty(&store).await? {
+                println!("已载入演示数据（山东省总工会）。");
+            }
+            let listener = tokio::net::TcpListener::bind(config.addr)
+                .await
+                .with_context(|| format!("cannot listen on {}", config.addr))?;
+            let addr = listener.local_addr()?;
+            // Printed (not only logged) so scripts and people see where to go.
+            println!("Gonghui 已启动：http://{addr}");
+            if !config.site_root.join("pkg").join(format!("{}_bg.wasm", server::BUNDLE_NAME)).exists() {
+                tracing::warn!(site_root = %config.site_root.display(), "browser bundle not built: pages work without JavaScript; run `make bundle`");
+            }
+            let app = server::app(config, store.clone()).await?;
+            serve(listener, app, store, shutdown_signal()).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The URL without its password, for error messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,85 @@
+//! Per-IP limits on the account routes (register, sign in, SMS codes, reset,
+//! phone change, certification; their HTML form posts and their /api twins),
+//! against scripted registration, SMS bombing and guessing ID numbers from
+//! one address.
+//!
+//! The numbers allow a union event where a whole workshop registers on the
+//! factory Wi-Fi behind one address: a burst of 30 posts, then one every 2 s
+//! (30 a minute). Per-phone limits (60 s between codes, 10 codes a day, the
+//! password lockout) are in the database and hold across processes; these
+//! per-IP ones are per process, which is what an IP limit needs to blunt a
+//! flood.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+/// Paths whose POSTs are limited.
+const LIMITED: &[&str] =
+    &["/register", "/login", "/login/sms", "/reset", "/me/phone", "/certify", "/api/auth/", "/api/me/"];
+
+#[derive(Clone)]
+pub struct AccountLimiter {
+    limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Take the client address from X-Forwarded-For (set by our own proxy).
+    trust_proxy: bool,
+}
+
+impl AccountLimiter {
+    pub fn new(per_minute: u32, trust_proxy: bool) -> Self {
+        let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
+        let limiter = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(per_minute)));
+        Self { limiter, trust_proxy }
+    }
+
+    /// Forgets addresses idle long enough to be full again (memory bound).
+    pub fn forget_idle(&self) {
+        self.limiter.retain_recent();
+    }
+}
+
+pub async fn limit_account_posts(State(limits): State<AccountLimiter>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let limited = request.method() == Method::POST && LIMITED.iter().any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)));
+    if !limited {
+        return next.run(request).await;
+    }
+    let Some(ip) = client_ip(&request, limits.trust_proxy) else {
+        return next.run(request).await;
+    };
+    match limits.limiter.check_key(&ip) {
+        Ok(()) => next.run(request).await,
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
+            tracing::info!(%ip, path, "account rate limit");
+            let mut response = (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                format!("操作太频繁，请 {wait} 秒后再试。"),
+            )
+                .into_response();
+            if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+    }
+}
+
+fn client_ip(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
+    if trust_proxy {
+        // The rightmost entry is the one our proxy added: the address it saw.
+        let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(ip) = forwarded.and_then(|v| v.rsplit(',').map(str::trim).find(|s| !s.is_empty())).and_then(|s| s.parse().ok()) {
+            return Some(ip);
+        }
+    }
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+}

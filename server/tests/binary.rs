@@ -1,0 +1,36 @@
+//! The `gonghui` binary on its own: it creates its SQLite database, loads the
+//! demo union, serves, and stops cleanly on SIGTERM.
+
+mod support;
+
+use std::time::Duration;
+
+use support::RunningServer;
+
+#[tokio::test]
+async fn the_binary_starts_on_a_new_database_with_demo_data_and_stops_on_sigterm() {
+    let folder = tempfile::tempdir().unwrap();
+    let database = folder.path().join("data/gonghui.db");
+    let mut server = RunningServer::start(&format!("sqlite://{}", database.display()), &[]);
+
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(server.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
+    let home = client.get(server.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("济南市总工会"), "demo data loaded on first start");
+    assert!(database.exists(), "the database folder and file were created");
+
+    let status = server.terminate(Duration::from_secs(10));
+    assert!(status.success(), "a clean exit after SIGTERM, got {status}");
+}
+
+#[tokio::test]
+async fn without_demo_data_a_new_portal_starts_empty_and_says_so() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/g.db", folder.path().display());
+    let server = RunningServer::start(&url, &[("GONGHUI_DEMO_DATA", "false")]);
+
+    let home = reqwest::get(server.url("/")).await.unwrap().text().await.unwrap();
+
+    assert!(home.contains("还没有导入单位"), "an empty directory says so");
+    assert!(!home.contains("济南市总工会"));
+}

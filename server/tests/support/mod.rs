@@ -1,0 +1,186 @@
+//! Starts the real `gonghui` binary for a test, on a port the OS picks.
+//!
+//! Each server is its own process: Leptos keeps process-wide state (its task
+//! spawner, the reactive owner), and several servers on several test
+//! runtimes inside one process hung or lost their context now and then.
+//! A process per server is also exactly what production runs.
+
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The data key test servers seal personal data with.
+pub const TEST_DATA_KEY: &str = "5f1c0de0a1b2c3d4e5f60718293a4b5c6d7e8f901122334455667788990aabbc";
+
+pub struct RunningServer {
+    pub base: String,
+    pub child: Child,
+}
+
+impl RunningServer {
+    /// Starts `gonghui serve` on `database_url` with extra environment
+    /// variables, and waits until it prints the address it listens on.
+    pub fn start(database_url: &str, env: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gonghui"));
+        command
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("GONGHUI_ADDR", "127.0.0.1:0")
+            .env("GONGHUI_REQUEST_TIMEOUT_SECS", "10")
+            .env("RUST_LOG", "warn")
+            .env("GONGHUI_DATA_KEY", TEST_DATA_KEY)
+            .stdout(Stdio::piped());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("start gonghui");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.split("http://").nth(1) {
+                    let _ = tx.send(format!("http://{}", url.trim()));
+                }
+            }
+        });
+        let base = rx.recv_timeout(Duration::from_secs(30)).expect("gonghui printed its address within 30 s");
+        Self { base, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends SIGTERM and waits (at most `limit`) for the exit status.
+    pub fn terminate(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let kill = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill");
+        assert!(kill.success());
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(started.elapsed() < limit, "still running {limit:?} after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub const PASSWORD: &str = "qilu-gongjiang-2019";
+
+/// One person's browser: their own cookies, redirects not followed.
+pub struct Person {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Person {
+    pub fn new(server: &RunningServer) -> Self {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
+        Self { http, base: server.base.clone() }
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("Origin", self.base.clone())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Registers (and stays signed in).
+    pub async fn register(&self, phone: &str, name: &str, unit: &str) {
+        let (status, _) = self.post("/register", &[("intent", "send_code"), ("phone", phone), ("unit", unit)]).await;
+        assert_eq!(status, 200);
+        let code = latest_code(&self.http, &self.base, phone).await.expect("a code was sent");
+        let (status, html) = self
+            .post(
+                "/register",
+                &[("intent", "register"), ("phone", phone), ("code", &code), ("name", name), ("password", PASSWORD), ("unit", unit)],
+            )
+            .await;
+        assert_eq!(status, 303, "{html}");
+    }
+}
+
+pub fn make_admin(database_url: &str, phone: &str) {
+    let output = Command::new(env!("CARGO_BIN_EXE_gonghui"))
+        .args(["make-admin", phone])
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("设为超级管理员"));
+}
+
+
+/// The newest code the development SMS sender "sent" to `phone` (its inbox
+/// is at /dev/sms), or `None` when nothing went to that phone.
+pub async fn latest_code(http: &reqwest::Client, base: &str, phone: &str) -> Option<String> {
+    let inbox: serde_json::Value = http.get(format!("{base}/dev/sms")).send().await.unwrap().json().await.unwrap();
+    inbox.as_array().unwrap().iter().find(|m| m["phone"] == phone).map(|m| {
+        let text = m["text"].as_str().unwrap();
+        let after = &text[text.find("验证码是").expect("code text") + "验证码是".len()..];
+        after.trim_start().chars().take_while(char::is_ascii_digit).collect()
+    })
+}
+
+/// One test per engine for each scenario `async fn(TestDb)`; the PostgreSQL
+/// ones skip (with a notice) when no server answers, outside CI.
+#[allow(unused_macros)] // not every test file has engine-independent scenarios
+macro_rules! on_both_engines_with_db {
+    (@more $($scenario:ident),* $(,)?) => { on_both_engines_with_db!(@in sqlite_more, postgres_more; $($scenario),*); };
+    (@limits $($scenario:ident),* $(,)?) => { on_both_engines_with_db!(@in sqlite_limits, postgres_limits; $($scenario),*); };
+    ($($scenario:ident),* $(,)?) => { on_both_engines_with_db!(@in sqlite, postgres; $($scenario),*); };
+    (@in $sqlite:ident, $postgres:ident; $($scenario:ident),*) => {
+        mod $sqlite {
+            $(#[tokio::test] async fn $scenario() { super::$scenario(store::testing::TestDb::sqlite().await).await })*
+        }
+        mod $postgres {
+            $(#[tokio::test] async fn $scenario() {
+                let Some(db) = store::testing::TestDb::postgres().await else { return };
+                super::$scenario(db).await
+            })*
+        }
+    };
+}
+
+impl Person {
+    /// Uploads `file` as the multipart field `file` to `path`.
+    pub async fn upload(&self, path: &str, file: Vec<u8>) -> (u16, String) {
+        let part = reqwest::multipart::Part::bytes(file).file_name("upload.csv").mime_str("text/csv").unwrap();
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("Origin", self.base.clone())
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+}

@@ -1,0 +1,190 @@
+//! The database layer: one `Store`, two engines.
+//!
+//! SQLite is the embedded default (one machine: WAL mode, every write through a
+//! single connection so writers never fight over the lock); PostgreSQL is the
+//! scale-out engine shared by several stateless server processes. SQL is
+//! written once in the portable subset both engines accept (`$1` binds,
+//! `ON CONFLICT … DO UPDATE`), and each engine has its own migrations.
+
+mod error;
+mod members;
+mod officials;
+pub mod protect;
+mod roster;
+mod units;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use error::StoreError;
+pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
+pub use officials::{Actor, AuditEntry, MemberListing};
+pub use roster::{CertifyError, RosterImportError, RosterImportSummary, RosterMatch};
+pub use units::UnitImportSummary;
+
+/// How long a request waits for a free connection before the store reports
+/// itself unavailable. Short, so `/healthz` and pages answer 503 quickly when
+/// PostgreSQL is down instead of hanging until the request timeout.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long SQLite waits on a lock held by another process (e.g. the
+/// `gonghui import-units` subcommand while the server runs).
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Readers for SQLite: WAL lets them run beside the writer; two cores here.
+const SQLITE_READERS: u32 = 4;
+
+/// Which database engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a `DATABASE_URL` names.
+    pub fn of_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+}
+
+/// Connection settings that are not in the URL.
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// Most PostgreSQL connections this process holds.
+    pub pg_max_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { pg_max_connections: 16 }
+    }
+}
+
+/// The database, on either engine. Cheap to clone (pools are shared).
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres { pool: PgPool },
+}
+
+/// Runs the same body against whichever engine's pool is current; `$pool` is
+/// bound to the reading pool (SQLite) or the one pool (PostgreSQL).
+macro_rules! on_reader {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite { read: $pool, .. } => $body,
+            $crate::Store::Postgres { pool: $pool } => $body,
+        }
+    };
+}
+/// Like `on_reader!`, with SQLite's single writer connection.
+macro_rules! on_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite { write: $pool, .. } => $body,
+            $crate::Store::Postgres { pool: $pool } => $body,
+        }
+    };
+}
+pub(crate) use {on_reader, on_writer};
+
+impl Store {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`), creating the
+    /// SQLite file and its folder if missing, and applies migrations.
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
+        let store = match Engine::of_url(url)? {
+            Engine::Sqlite => Self::connect_sqlite(url).await?,
+            Engine::Postgres => Self::connect_postgres(url, options).await?,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|_| StoreError::UnsupportedUrl)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable in WAL mode except for the last transactions
+            // before a power cut (not a process crash); FULL fsyncs on every
+            // commit, which costs the vote path dearly.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        if let Some(folder) = options.get_filename().parent() {
+            if !folder.as_os_str().is_empty() {
+                std::fs::create_dir_all(folder).map_err(StoreError::CreateFolder)?;
+            }
+        }
+        // One writer: SQLite allows one writing transaction at a time, and
+        // funnelling writes through one connection queues them in the pool
+        // instead of failing with SQLITE_BUSY.
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.clone())
+            .await?;
+        // Readers open the file read-only, so a write sent to the wrong pool
+        // fails loudly instead of racing the single writer.
+        let read = SqlitePoolOptions::new()
+            .max_connections(SQLITE_READERS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self::Sqlite { read, write })
+    }
+
+    async fn connect_postgres(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
+        let connect = PgConnectOptions::from_str(url).map_err(|_| StoreError::UnsupportedUrl)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(options.pg_max_connections)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(connect)
+            .await?;
+        Ok(Self::Postgres { pool })
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Self::Sqlite { .. } => Engine::Sqlite,
+            Self::Postgres { .. } => Engine::Postgres,
+        }
+    }
+
+    /// Applies any migration not yet applied (idempotent).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Self::Postgres { pool } => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Answers when the database answers a trivial query (for `/healthz`).
+    #[tracing::instrument(skip(self))]
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_reader!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for queries under way (shutdown).
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Self::Postgres { pool } => pool.close().await,
+        }
+    }
+}

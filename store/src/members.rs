@@ -1,0 +1,377 @@
+//! Members, their SMS codes and the audit log.
+
+use domain::{MemberName, Phone, UnitCode};
+
+use crate::{on_reader, on_writer, Store, StoreError};
+
+/// A member's row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MemberId(pub i64);
+
+/// A member as pages show them (no secrets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub id: MemberId,
+    pub phone: Phone,
+    pub name: MemberName,
+    pub unit_code: UnitCode,
+    pub unit_name: String,
+    pub is_super_admin: bool,
+    /// The roster's member number (会员编号) once certified (实名认证).
+    pub certified_member_no: Option<String>,
+}
+
+/// What signing in needs besides the member: the stored argon2 hash (PHC
+/// string) and the lockout counters.
+#[derive(Clone)]
+pub struct Credentials {
+    pub member: Member,
+    pub password_hash: String,
+    pub failed_logins: i64,
+    pub locked_until: Option<i64>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("member", &self.member).finish_non_exhaustive()
+    }
+}
+
+/// Why a new member could not be stored.
+#[derive(Debug, thiserror::Error)]
+pub enum InsertMemberError {
+    #[error("phone already registered")]
+    PhoneTaken,
+    #[error("no such unit")]
+    UnknownUnit,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an SMS code is for; each purpose has its own codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmsPurpose {
+    Register,
+    Login,
+    Reset,
+    ChangePhone,
+}
+
+impl SmsPurpose {
+    pub fn as_key(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::Login => "login",
+            Self::Reset => "reset",
+            Self::ChangePhone => "change_phone",
+        }
+    }
+}
+
+/// The newest unused, unexpired code for a phone and purpose.
+#[derive(Clone, Debug)]
+pub struct ActiveSmsCode {
+    pub id: i64,
+    pub code_hash: String,
+    pub attempts: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRecord {
+    id: i64,
+    phone: String,
+    name: String,
+    unit_code: String,
+    unit_name: String,
+    is_super_admin: bool,
+    certified_member_no: Option<String>,
+    password_hash: String,
+    failed_logins: i64,
+    locked_until: Option<i64>,
+}
+
+impl MemberRecord {
+    fn into_credentials(self) -> Result<Credentials, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("member {}: {what}", self.id));
+        let member = Member {
+            id: MemberId(self.id),
+            phone: Phone::parse(&self.phone).map_err(|_| corrupt("phone"))?,
+            name: MemberName::parse(&self.name).map_err(|_| corrupt("name"))?,
+            unit_code: UnitCode::parse(&self.unit_code).map_err(|_| corrupt("unit"))?,
+            unit_name: self.unit_name,
+            is_super_admin: self.is_super_admin,
+            certified_member_no: self.certified_member_no,
+        };
+        Ok(Credentials {
+            member,
+            password_hash: self.password_hash,
+            failed_logins: self.failed_logins,
+            locked_until: self.locked_until,
+        })
+    }
+}
+
+const SELECT_MEMBER: &str = "SELECT m.id, m.phone, m.name, u.code AS unit_code, u.name AS unit_name, \
+     m.is_super_admin, r.member_no AS certified_member_no, m.password_hash, m.failed_logins, m.locked_until \
+     FROM members m JOIN units u ON u.id = m.unit_id LEFT JOIN roster_entries r ON r.id = m.roster_entry_id";
+
+impl Store {
+    /// Stores a new member in `unit`. The phone's uniqueness is the
+    /// database's (a unique index), so two simultaneous registrations of one
+    /// phone on two servers cannot both succeed.
+    #[tracing::instrument(skip(self, password_hash))]
+    pub async fn insert_member(
+        &self,
+        phone: &Phone,
+        name: &MemberName,
+        unit: &UnitCode,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<MemberId, InsertMemberError> {
+        let inserted: Result<Option<(i64,)>, sqlx::Error> = on_writer!(self, pool => {
+            sqlx::query_as(
+                "INSERT INTO members (phone, name, password_hash, unit_id, created_at) \
+                 SELECT $1, $2, $3, id, $5 FROM units WHERE code = $4 RETURNING id",
+            )
+            .bind(phone.as_ref())
+            .bind(name.as_ref())
+            .bind(password_hash)
+            .bind(unit.as_ref())
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        });
+        match inserted {
+            Ok(Some((id,))) => Ok(MemberId(id)),
+            Ok(None) => Err(InsertMemberError::UnknownUnit),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(InsertMemberError::PhoneTaken),
+            Err(e) => Err(InsertMemberError::Store(e.into())),
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn credentials_by_phone(&self, phone: &Phone) -> Result<Option<Credentials>, StoreError> {
+        let sql = format!("{SELECT_MEMBER} WHERE m.phone = $1");
+        let record: Option<MemberRecord> =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(phone.as_ref()).fetch_optional(pool).await)?;
+        record.map(MemberRecord::into_credentials).transpose()
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn member_by_id(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
+        let sql = format!("{SELECT_MEMBER} WHERE m.id = $1");
+        let record: Option<MemberRecord> =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)?;
+        Ok(record.map(MemberRecord::into_credentials).transpose()?.map(|c| c.member))
+    }
+
+    pub async fn phone_is_registered(&self, phone: &Phone) -> Result<bool, StoreError> {
+        let found: Option<(i64,)> = on_reader!(self, pool => {
+            sqlx::query_as("SELECT id FROM members WHERE phone = $1").bind(phone.as_ref()).fetch_optional(pool).await
+        })?;
+        Ok(found.is_some())
+    }
+
+    /// Counts a failed sign-in; from the `lock_after`-th in a row the account
+    /// is locked until `now + lock_secs`. Returns the new lock, if any. The
+    /// increment happens in the database, so failures on several servers add up.
+    pub async fn record_failed_login(
+        &self,
+        id: MemberId,
+        now: i64,
+        lock_after: i64,
+        lock_secs: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let (locked_until,): (Option<i64>,) = on_writer!(self, pool => {
+            sqlx::query_as(
+                "UPDATE members SET failed_logins = failed_logins + 1, \
+                 locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END \
+                 WHERE id = $1 RETURNING locked_until",
+            )
+            .bind(id.0)
+            .bind(lock_after)
+            .bind(now + lock_secs)
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(locked_until.filter(|until| *until > now))
+    }
+
+    pub async fn clear_failed_logins(&self, id: MemberId) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            sqlx::query("UPDATE members SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                .bind(id.0)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// The member's session epoch (see `bump_session_epoch`).
+    pub async fn session_epoch(&self, id: MemberId) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> = on_reader!(self, pool => {
+            sqlx::query_as("SELECT session_epoch FROM members WHERE id = $1").bind(id.0).fetch_optional(pool).await
+        })?;
+        Ok(row.map(|(epoch,)| epoch))
+    }
+
+    /// Replaces a member's password hash, lifts any lockout, and ends every
+    /// session signed in before (by moving the session epoch on).
+    pub async fn set_password_hash(&self, id: MemberId, password_hash: &str) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            sqlx::query("UPDATE members SET password_hash = $2, failed_logins = 0, locked_until = NULL, \
+                         session_epoch = session_epoch + 1 WHERE id = $1")
+                .bind(id.0)
+                .bind(password_hash)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Moves a member to a new phone number and ends their other sessions;
+    /// `PhoneTaken` when another member has it (the unique index decides,
+    /// across processes).
+    pub async fn change_phone(&self, id: MemberId, phone: &Phone) -> Result<(), InsertMemberError> {
+        let updated: Result<u64, sqlx::Error> = on_writer!(self, pool => {
+            sqlx::query("UPDATE members SET phone = $2, session_epoch = session_epoch + 1 WHERE id = $1")
+                .bind(id.0)
+                .bind(phone.as_ref())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        });
+        match updated {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(InsertMemberError::PhoneTaken),
+            Err(e) => Err(InsertMemberError::Store(e.into())),
+        }
+    }
+
+    // SMS codes ---------------------------------------------------------
+
+    /// When the last code for `phone` and `purpose` was created (for the
+    /// resend wait), and how many codes for `phone`, any purpose, were created
+    /// since `since` (for the daily cap).
+    pub async fn sms_history(&self, phone: &Phone, purpose: SmsPurpose, since: i64) -> Result<(Option<i64>, i64), StoreError> {
+        let (last, count): (Option<i64>, i64) = on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT MAX(CASE WHEN purpose = $3 THEN created_at END), \
+                 COALESCE(SUM(CASE WHEN created_at >= $2 THEN 1 ELSE 0 END), 0) \
+                 FROM sms_codes WHERE phone = $1",
+            )
+            .bind(phone.as_ref())
+            .bind(since)
+            .bind(purpose.as_key())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok((last, count))
+    }
+
+    pub async fn insert_sms_code(
+        &self,
+        phone: &Phone,
+        purpose: SmsPurpose,
+        code_hash: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sms_codes (phone, purpose, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(phone.as_ref())
+            .bind(purpose.as_key())
+            .bind(code_hash)
+            .bind(now)
+            .bind(expires_at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// The newest code for `phone` and `purpose` that is unused, unexpired
+    /// and has fewer than `max_attempts` wrong tries. Read on the writer so a
+    /// code just sent is always seen.
+    pub async fn active_sms_code(
+        &self,
+        phone: &Phone,
+        purpose: SmsPurpose,
+        now: i64,
+        max_attempts: i64,
+    ) -> Result<Option<ActiveSmsCode>, StoreError> {
+        let row: Option<(i64, String, i64)> = on_writer!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, code_hash, attempts FROM sms_codes \
+                 WHERE phone = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 AND attempts < $4 \
+                 ORDER BY created_at DESC, id DESC LIMIT 1",
+            )
+            .bind(phone.as_ref())
+            .bind(purpose.as_key())
+            .bind(now)
+            .bind(max_attempts)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(|(id, code_hash, attempts)| ActiveSmsCode { id, code_hash, attempts }))
+    }
+
+    /// Counts a wrong try; returns the tries made so far.
+    pub async fn sms_code_failed(&self, id: i64) -> Result<i64, StoreError> {
+        let (attempts,): (i64,) = on_writer!(self, pool => {
+            sqlx::query_as("UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts")
+                .bind(id)
+                .fetch_one(pool)
+                .await
+        })?;
+        Ok(attempts)
+    }
+
+    /// Marks a code used; false when another request used it first (so one
+    /// code cannot register or sign in twice).
+    pub async fn use_sms_code(&self, id: i64, now: i64) -> Result<bool, StoreError> {
+        let updated = on_writer!(self, pool => {
+            sqlx::query("UPDATE sms_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+                .bind(id)
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(updated == 1)
+    }
+
+    // Audit log ---------------------------------------------------------
+
+    /// Appends one entry; entries are never updated or deleted.
+    pub async fn audit(
+        &self,
+        actor: Option<MemberId>,
+        action: &str,
+        target: &str,
+        detail: &str,
+        ip: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            sqlx::query(
+                "INSERT INTO audit_log (actor_id, action, target, detail, ip, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(actor.map(|a| a.0))
+            .bind(action)
+            .bind(target)
+            .bind(detail)
+            .bind(ip)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,105 @@
+//! The same unit-store behaviour, checked on SQLite and on PostgreSQL.
+
+use domain::{UnitRow, UnitTree};
+use store::{Store, UnitImportSummary};
+
+/// Generates one test per engine for each named scenario below.
+macro_rules! on_both_engines {
+    (@more $($scenario:ident),* $(,)?) => { on_both_engines!(@in sqlite_more, postgres_more; $($scenario),*); };
+    ($($scenario:ident),* $(,)?) => { on_both_engines!(@in sqlite, postgres; $($scenario),*); };
+    (@in $sqlite:ident, $postgres:ident; $($scenario:ident),*) => {
+        mod $sqlite {
+            $(#[tokio::test] async fn $scenario() { super::$scenario(store::testing::TestDb::sqlite().await.store()).await })*
+        }
+        mod $postgres {
+            $(#[tokio::test] async fn $scenario() {
+                let Some(db) = store::testing::TestDb::postgres().await else { return };
+                super::$scenario(db.store()).await
+            })*
+        }
+    };
+}
+
+on_both_engines!(
+    a_new_database_has_no_units_and_answers_pings,
+    an_imported_tree_reads_back_with_every_parent,
+    reimporting_the_same_tree_changes_nothing,
+    reimporting_updates_renamed_and_moved_units,
+);
+
+fn tree(rows: &[(&str, &str, &str, &str)]) -> UnitTree {
+    let rows: Vec<UnitRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (code, parent, name, level))| UnitRow {
+            line: i + 2,
+            code: (*code).into(),
+            parent_code: (*parent).into(),
+            name: (*name).into(),
+            level: (*level).into(),
+        })
+        .collect();
+    UnitTree::from_rows(&rows).expect("test tree is valid")
+}
+
+const JINAN: &[(&str, &str, &str, &str)] = &[
+    ("37", "", "山东省总工会", "province"),
+    ("370100", "37", "济南市总工会", "city"),
+    ("370102", "370100", "历下区总工会", "county"),
+    ("370103", "370100", "市中区总工会", "county"),
+    ("37010201", "370102", "历下区机械厂工会", "grassroots"),
+];
+
+async fn a_new_database_has_no_units_and_answers_pings(store: &Store) {
+    store.ping().await.expect("ping");
+    assert_eq!(store.unit_count().await.unwrap(), 0);
+    assert!(store.units().await.unwrap().is_empty());
+}
+
+async fn an_imported_tree_reads_back_with_every_parent(store: &Store) {
+    let summary = store.import_units(&tree(JINAN)).await.unwrap();
+    assert_eq!(summary, UnitImportSummary { inserted: 5, updated: 0 });
+
+    let units = store.units().await.unwrap();
+    let read: Vec<(String, Option<String>)> = units
+        .iter()
+        .map(|u| (u.code.to_string(), u.parent.as_ref().map(|p| p.to_string())))
+        .collect();
+    let mut expected: Vec<(String, Option<String>)> = JINAN
+        .iter()
+        .map(|(c, p, _, _)| (c.to_string(), (!p.is_empty()).then(|| p.to_string())))
+        .collect();
+    expected.sort();
+    assert_eq!(read, expected, "units come back ordered by code with their parents");
+}
+
+async fn reimporting_the_same_tree_changes_nothing(store: &Store) {
+    store.import_units(&tree(JINAN)).await.unwrap();
+    let again = store.import_units(&tree(JINAN)).await.unwrap();
+    assert_eq!(again, UnitImportSummary { inserted: 0, updated: 0 });
+    assert_eq!(store.unit_count().await.unwrap(), 5);
+}
+
+async fn reimporting_updates_renamed_and_moved_units(store: &Store) {
+    store.import_units(&tree(JINAN)).await.unwrap();
+    let mut changed = JINAN.to_vec();
+    changed[4] = ("37010201", "370103", "市中区机械厂工会", "grassroots");
+    changed.push(("37010301", "370103", "市中区供电公司工会", "grassroots"));
+
+    let summary = store.import_units(&tree(&changed)).await.unwrap();
+
+    assert_eq!(summary, UnitImportSummary { inserted: 1, updated: 1 });
+    let moved = store.units().await.unwrap().into_iter().find(|u| u.code.as_ref() == "37010201").unwrap();
+    assert_eq!(moved.parent.unwrap().as_ref(), "370103");
+    assert_eq!(moved.name.as_ref(), "市中区机械厂工会");
+}
+
+on_both_engines!(@more the_root_names_the_union_and_unit_lookups_find_only_real_units);
+
+async fn the_root_names_the_union_and_unit_lookups_find_only_real_units(store: &Store) {
+    assert_eq!(store.root_unit_name().await.unwrap(), None);
+    store.import_units(&tree(JINAN)).await.unwrap();
+    assert_eq!(store.root_unit_name().await.unwrap().as_deref(), Some("山东省总工会"));
+    assert!(store.unit_exists(&domain::UnitCode::parse("370102").unwrap()).await.unwrap());
+    assert!(!store.unit_exists(&domain::UnitCode::parse("999999").unwrap()).await.unwrap());
+}

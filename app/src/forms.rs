@@ -67,10 +67,12 @@ pub fn Field(
     #[prop(optional)] placeholder: &'static str,
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] check: Option<fn(&str) -> Result<(), String>>,
+    /// Keeps element ids unique when two forms on one page share field names.
+    #[prop(optional)] id_prefix: &'static str,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let message = RwSignal::new(error);
-    let id = format!("f-{name}");
+    let id = format!("f-{id_prefix}{name}");
     let message_id = format!("{id}-message");
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(check) = check {

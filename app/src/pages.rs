@@ -7,6 +7,7 @@ pub(crate) mod code_flows;
 mod home;
 mod placeholder;
 mod register;
+mod review;
 mod roster_admin;
 mod units_admin;
 
@@ -17,5 +18,6 @@ pub use code_flows::{ChangePhonePage, ResetPage, SmsLoginPage};
 pub use home::HomePage;
 pub use placeholder::{NotFound, ServicesPage, VotePage};
 pub use register::RegisterPage;
+pub use review::ReviewPage;
 pub use roster_admin::RosterAdminPage;
 pub use units_admin::UnitsAdminPage;

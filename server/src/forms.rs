@@ -183,13 +183,28 @@ pub async fn post_units_import(State(state): State<AppState>, request: Request) 
 }
 
 async fn read_uploaded_file(body: Body, boundary: String) -> Option<Vec<u8>> {
+    read_multipart(body, boundary, "file").await?.1
+}
+
+/// A multipart form's text fields, and the bytes of its one file field
+/// `file_field` (`None` when absent). `None` when the body is not readable.
+async fn read_multipart(body: Body, boundary: String, file_field: &str) -> Option<(Fields, Option<Vec<u8>>)> {
     let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            return field.bytes().await.ok().map(|b| b.to_vec());
+    let (mut fields, mut file) = (Fields::new(), None);
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) => {
+                let name = part.name().unwrap_or_default().to_owned();
+                if name == file_field {
+                    file = Some(part.bytes().await.ok()?.to_vec());
+                } else {
+                    fields.push((name, part.text().await.ok()?));
+                }
+            }
+            Ok(None) => return Some((fields, file)),
+            Err(_) => return None,
         }
     }
-    None
 }
 
 async fn units_import(state: &AppState, actor: &store::Actor, intent: &str, csv: &[u8]) -> Outcome {
@@ -409,6 +424,72 @@ pub async fn post_certify(State(state): State<AppState>, request: Request) -> Re
         }
     };
     respond(&state, parts, fields, outcome, "/certify").await
+}
+
+/// `POST /certify/request` (multipart, signed in): name, id_number and the
+/// union-card `photo`, for manual review. Redirects to /certify, which then
+/// shows the request as waiting.
+pub async fn post_certify_request(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(session) = parts.extensions.get::<Session>().cloned() else { return bad_form() };
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let Ok(boundary) = multer::parse_boundary(&content_type) else { return bad_form() };
+    let Some((mut fields, photo)) = read_multipart(body, boundary, "photo").await else { return bad_form() };
+    let outcome = match session::member(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
+        Ok(Some(member)) => {
+            let sent = app::services::certification::request_review(
+                &state.store,
+                &state.data_key,
+                member,
+                field(&fields, "name"),
+                field(&fields, "id_number"),
+                photo.as_deref(),
+            )
+            .await;
+            match sent {
+                Ok(()) => Outcome::Redirect("/certify"),
+                Err(error) => Outcome::Error(error),
+            }
+        }
+    };
+    // The page tells its two forms apart by this.
+    fields.retain(|(name, _)| name != "intent");
+    fields.push(("intent".to_owned(), "review".to_owned()));
+    respond(&state, parts, fields, outcome, "/certify").await
+}
+
+/// `POST /admin/certify` (officials): `intent` = `approve` (id, member_no),
+/// `reject` (id, reason) or `reveal` (id: show the full ID number, audited).
+pub async fn post_review(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, mut fields, session)) = read_form(request).await else { return bad_form() };
+    // Only the server puts a revealed number on the page.
+    fields.retain(|(name, _)| name != "revealed");
+    let outcome = match admin::official(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(actor) => {
+            use app::services::certification as c;
+            let id: i64 = field(&fields, "id").parse().unwrap_or(-1);
+            let decided = match field(&fields, "intent") {
+                "approve" => c::approve(&state.store, &state.data_key, &actor, id, field(&fields, "member_no")).await,
+                "reject" => c::reject(&state.store, &actor, id, field(&fields, "reason")).await,
+                "reveal" => match c::reveal_id_number(&state.store, &state.data_key, &actor, id).await {
+                    Ok(plain) => {
+                        fields.push(("revealed".to_owned(), plain));
+                        Ok("完整身份证号已显示，本次查看已记入操作日志".to_owned())
+                    }
+                    Err(error) => Err(error),
+                },
+                _ => Err(AppError::Rejected { status: 400, field: String::new(), message: "无法识别的操作".into() }),
+            };
+            match decided {
+                Ok(notice) => Outcome::Notice(notice),
+                Err(error) => Outcome::Error(error),
+            }
+        }
+    };
+    respond(&state, parts, fields, outcome, "/admin/certify").await
 }
 
 /// `POST /admin/officials`: phone, unit. Shown again on /admin.

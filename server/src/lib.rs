@@ -8,6 +8,7 @@ mod forms;
 pub mod invite;
 pub mod origin;
 pub mod rate_limit;
+mod review;
 pub mod sessions;
 pub mod units_csv;
 
@@ -143,6 +144,7 @@ fn router(
     // Roster uploads may be large; every other route keeps the small limit.
     let uploads = Router::new()
         .route("/admin/roster", post(forms::post_roster_import))
+        .route("/certify/request", post(forms::post_certify_request))
         .layer(RequestBodyLimitLayer::new(config.upload_limit));
     Router::new()
         .route("/healthz", get(healthz))
@@ -155,6 +157,8 @@ fn router(
         .route("/reset", post(forms::post_reset))
         .route("/me/phone", post(forms::post_change_phone))
         .route("/certify", post(forms::post_certify))
+        .route("/admin/certify", post(forms::post_review))
+        .route("/admin/certify/{id}/photo", get(review::request_photo))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))

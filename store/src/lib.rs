@@ -10,6 +10,7 @@ mod error;
 mod members;
 mod officials;
 pub mod protect;
+mod requests;
 mod roster;
 mod units;
 #[cfg(feature = "testing")]
@@ -24,6 +25,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub use error::StoreError;
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use officials::{Actor, AuditEntry, MemberListing};
+pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
 pub use roster::{CertifyError, RosterImportError, RosterImportSummary, RosterMatch};
 pub use units::UnitImportSummary;
 

@@ -44,7 +44,7 @@ pub struct AuditEntry {
 /// The units an actor reaches, as a recursive CTE named `scope(id)`: the
 /// units they are an official of and everything below them, or every unit
 /// for a super admin. `$1` is the actor's member id.
-fn scope_cte(actor: &Actor) -> &'static str {
+pub(crate) fn scope_cte(actor: &Actor) -> &'static str {
     if actor.is_super_admin {
         "WITH RECURSIVE scope(id) AS (SELECT id FROM units WHERE $1 >= 0)"
     } else {

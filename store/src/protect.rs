@@ -61,21 +61,30 @@ impl DataKey {
 
     /// `nonce || ciphertext+tag`, hex: different every time for the same text.
     pub fn seal(&self, plaintext: &str) -> String {
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let sealed = self.cipher.encrypt(&nonce, plaintext.as_bytes()).expect("AES-GCM encryption cannot fail");
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&sealed);
-        encode_hex(&out)
+        encode_hex(&self.seal_bytes(plaintext.as_bytes()))
     }
 
     pub fn open(&self, sealed: &str) -> Result<String, ProtectError> {
         let bytes = decode_hex(sealed).ok_or(ProtectError::Unsealable)?;
-        if bytes.len() <= NONCE_BYTES {
+        String::from_utf8(self.open_bytes(&bytes)?).map_err(|_| ProtectError::Unsealable)
+    }
+
+    /// `nonce || ciphertext+tag` as raw bytes, for files (a union-card photo)
+    /// that would double in size as hex.
+    pub fn seal_bytes(&self, plaintext: &[u8]) -> Vec<u8> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let sealed = self.cipher.encrypt(&nonce, plaintext).expect("AES-GCM encryption cannot fail");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    pub fn open_bytes(&self, sealed: &[u8]) -> Result<Vec<u8>, ProtectError> {
+        if sealed.len() <= NONCE_BYTES {
             return Err(ProtectError::Unsealable);
         }
-        let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
-        let plain = self.cipher.decrypt(Nonce::from_slice(nonce), ciphertext).map_err(|_| ProtectError::Unsealable)?;
-        String::from_utf8(plain).map_err(|_| ProtectError::Unsealable)
+        let (nonce, ciphertext) = sealed.split_at(NONCE_BYTES);
+        self.cipher.decrypt(Nonce::from_slice(nonce), ciphertext).map_err(|_| ProtectError::Unsealable)
     }
 
     /// The same text always gives the same index under one key, and nothing
@@ -142,6 +151,17 @@ mod tests {
         let other = DataKey::from_hex(&DataKey::generate_hex()).unwrap();
         assert_eq!(other.open(&key.seal(ID)), Err(ProtectError::Unsealable));
         assert_eq!(key.open("not hex"), Err(ProtectError::Unsealable));
+    }
+
+    #[test]
+    fn sealed_bytes_open_to_themselves_and_fail_when_tampered() {
+        let key = DataKey::from_hex(KEY).unwrap();
+        let photo = b"\xff\xd8\xff\xe0 a jpeg".to_vec();
+        let mut sealed = key.seal_bytes(&photo);
+        assert_eq!(key.open_bytes(&sealed).unwrap(), photo);
+        assert!(!sealed.windows(6).any(|w| w == b"a jpeg"));
+        sealed[20] ^= 1;
+        assert_eq!(key.open_bytes(&sealed), Err(ProtectError::Unsealable));
     }
 
     #[test]

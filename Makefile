@@ -70,9 +70,11 @@ bundle-size: $(BUNDLE)
 
 ## Run #####################################################################
 
+# The demo people (roster, members, a demo super admin) come with `make run`
+# only; a plain `gonghui serve` loads just the unit tree into an empty database.
 run: bundle
 	cargo build --locked --release -p server
-	./target/release/gonghui serve
+	GONGHUI_DEMO_PEOPLE=$${GONGHUI_DEMO_PEOPLE:-true} ./target/release/gonghui serve
 
 ## Test ####################################################################
 

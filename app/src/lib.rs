@@ -14,6 +14,7 @@ pub mod error;
 pub mod forms;
 mod pages;
 pub mod review;
+pub mod stats;
 #[cfg(feature = "ssr")]
 pub mod services;
 
@@ -25,7 +26,7 @@ use leptos_router::{path, SsrMode, StaticSegment};
 pub use domain;
 
 use crate::components::{SiteHeader, TabBar};
-use crate::pages::{ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
+use crate::pages::{GongshiPage, StatsPage, ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
 
 /// The union's accent colour (union red). White text on it has a contrast of
 /// 5.9:1, above WCAG AA's 4.5:1.
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/roster") view=RosterAdminPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("certify") view=CertifyPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/certify") view=ReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/stats") view=StatsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("gongshi") view=GongshiPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("card") view=CardPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>
                 </Routes>

@@ -8,6 +8,7 @@ mod home;
 mod placeholder;
 mod register;
 mod review;
+mod stats;
 mod roster_admin;
 mod units_admin;
 
@@ -19,5 +20,6 @@ pub use home::HomePage;
 pub use placeholder::{NotFound, ServicesPage, VotePage};
 pub use register::RegisterPage;
 pub use review::ReviewPage;
+pub use stats::{GongshiPage, StatsPage};
 pub use roster_admin::RosterAdminPage;
 pub use units_admin::UnitsAdminPage;

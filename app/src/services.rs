@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod card;
 pub mod certification;
+pub mod stats;
 pub mod clock;
 pub mod session;
 pub mod sms;

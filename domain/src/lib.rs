@@ -39,6 +39,7 @@ macro_rules! string_newtype {
 pub mod id_number;
 pub mod member;
 pub mod roster;
+pub mod stats;
 pub mod units;
 
 pub use id_number::{Gender, IdNumber, IdNumberError};

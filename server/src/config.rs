@@ -26,6 +26,9 @@ pub struct Config {
     /// `GONGHUI_DEMO_DATA`: load the demo union into an empty database
     /// (default `true`; set `false` in production).
     pub demo_data: bool,
+    /// `GONGHUI_DEMO_PEOPLE`: with the demo union, also its roster, members
+    /// (some certified) and a demo super admin (`make run` turns it on).
+    pub demo_people: bool,
     /// `GONGHUI_REQUEST_TIMEOUT_SECS`, default 15: a request still running
     /// after this is cut off with 408, so a stuck query cannot pin a worker.
     pub request_timeout: Duration,
@@ -97,6 +100,7 @@ impl Config {
             site_root: PathBuf::from(get("GONGHUI_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned())),
             env,
             demo_data: parse("GONGHUI_DEMO_DATA", get("GONGHUI_DEMO_DATA"), true)?,
+            demo_people: parse("GONGHUI_DEMO_PEOPLE", get("GONGHUI_DEMO_PEOPLE"), false)?,
             request_timeout: Duration::from_secs(parse(
                 "GONGHUI_REQUEST_TIMEOUT_SECS",
                 get("GONGHUI_REQUEST_TIMEOUT_SECS"),

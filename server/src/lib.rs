@@ -4,11 +4,13 @@
 mod card;
 pub mod config;
 mod data_key;
+pub mod demo;
 mod forms;
 pub mod invite;
 pub mod origin;
 pub mod rate_limit;
 mod review;
+mod stats;
 pub mod sessions;
 pub mod units_csv;
 
@@ -159,6 +161,7 @@ fn router(
         .route("/certify", post(forms::post_certify))
         .route("/admin/certify", post(forms::post_review))
         .route("/admin/certify/{id}/photo", get(review::request_photo))
+        .route("/admin/stats.csv", get(stats::stats_csv))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))
@@ -233,22 +236,6 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, text, "数据库暂时不可用\n")
         }
     }
-}
-
-/// The demo union (山东省总工会 with 70 units below it), from
-/// `demo/units.csv`, which has the shape of `shared/fixtures/units.csv`.
-pub const DEMO_UNITS_CSV: &[u8] = include_bytes!("../../demo/units.csv");
-
-/// Loads the demo union into a database that has no units yet; leaves any
-/// other database alone. Returns whether it loaded.
-pub async fn load_demo_data_if_empty(store: &Store) -> anyhow::Result<bool> {
-    if store.unit_count().await? > 0 {
-        return Ok(false);
-    }
-    let tree = units_csv::read_units_file(DEMO_UNITS_CSV)?;
-    let summary = store.import_units(&tree).await?;
-    tracing::info!(units = summary.inserted, "loaded the demo union");
-    Ok(true)
 }
 
 pub use data_key::load as load_data_key;

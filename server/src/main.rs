@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use server::{load_demo_data_if_empty, serve, shutdown_signal, units_csv, Config};
+use server::{serve, shutdown_signal, units_csv, Config};
 use store::{Store, StoreOptions};
 
 #[derive(Parser)]
@@ -85,8 +85,11 @@ async fn main() -> anyhow::Result<()> {
             println!("已将 {} 设为超级管理员。", phone.masked());
         }
         Command::Serve => {
-            if config.demo_data && load_demo_data_if_empty(&store).await? {
-                println!("已载入演示数据（山东省总工会）。");
+            if config.demo_data {
+                let key = if config.demo_people { Some(server::load_data_key(&config)?) } else { None };
+                if server::demo::load_if_empty(&store, key.as_ref()).await? {
+                    println!("已载入演示数据（山东省总工会）。");
+                }
             }
             let listener = tokio::net::TcpListener::bind(config.addr)
                 .await

@@ -12,6 +12,7 @@ mod officials;
 pub mod protect;
 mod requests;
 mod roster;
+mod stats;
 mod units;
 #[cfg(feature = "testing")]
 pub mod testing;

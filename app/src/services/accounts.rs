@@ -274,7 +274,7 @@ fn argon2() -> Argon2<'static> {
 }
 
 /// Hashes on the blocking pool: ~50 ms of CPU must not stall other requests.
-async fn hash_password(password: Password) -> Result<String, AppError> {
+pub async fn hash_password(password: Password) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
         argon2().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string())

@@ -115,3 +115,24 @@ pub async fn check_units_admin() -> Result<(), AppError> {
         Err(AppError::rejected(403, "", "只有超级管理员可以导入单位"))
     }
 }
+
+/// A background roster import, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    pub total: usize,
+    pub done: usize,
+    /// Set once finished: the notice, or why nothing was imported.
+    pub outcome: Option<Result<String, String>>,
+}
+
+/// The progress of the signed-in official's import `job` (`None` when there
+/// is no such job, or its outcome was already shown).
+#[server(prefix = "/api", endpoint = "admin/roster/progress", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_import_progress(job: String) -> Result<Option<ImportProgress>, AppError> {
+    let accounts = crate::auth::ssr::accounts()?;
+    let actor = crate::services::admin::official(accounts.store(), &crate::auth::ssr::session().await?).await?;
+    let jobs = use_context::<crate::services::imports::ImportJobs>().ok_or(AppError::Internal)?;
+    Ok(jobs
+        .progress(&job, actor.member_id)
+        .map(|p| ImportProgress { total: p.total, done: p.done, outcome: p.outcome }))
+}

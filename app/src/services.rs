@@ -7,6 +7,7 @@ pub mod card;
 pub mod certification;
 pub mod stats;
 pub mod clock;
+pub mod imports;
 pub mod session;
 pub mod sms;
 

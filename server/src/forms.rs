@@ -30,6 +30,7 @@ fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
 
 enum Outcome {
     Redirect(&'static str),
+    RedirectTo(String),
     Notice(String),
     Error(AppError),
 }
@@ -376,16 +377,42 @@ async fn roster_confirm(state: &AppState, actor: &store::Actor, token: &str) -> 
         Ok(checked) => checked,
         Err(error) => return Outcome::Error(error),
     };
+    if good.len() < BACKGROUND_FROM {
+        return match import_roster(state, actor.member_id, &good, |_| {}).await {
+            Ok(notice) => Outcome::Notice(notice),
+            Err(error) => Outcome::Error(error),
+        };
+    }
+    // A large roster imports in the background; its page shows the progress.
+    let done = state.imports.start(token, actor.member_id, good.len());
+    let (task_state, job, owner) = (state.clone(), token.to_owned(), actor.member_id);
+    tokio::spawn(async move {
+        let progress = |n: usize| done.store(n, std::sync::atomic::Ordering::Relaxed);
+        let outcome = import_roster(&task_state, owner, &good, progress).await.map_err(|e| e.to_string());
+        task_state.imports.finish(&job, outcome);
+    });
+    Outcome::RedirectTo(format!("/admin/roster?job={token}"))
+}
+
+/// Rosters this large import in the background with a progress page; smaller
+/// ones (well under a second) answer the confirming post directly.
+const BACKGROUND_FROM: usize = 2000;
+
+/// Imports checked entries in one transaction and audits it; the notice.
+async fn import_roster(
+    state: &AppState,
+    actor: store::MemberId,
+    good: &[domain::RosterEntry],
+    progress: impl Fn(usize) + Send + Sync,
+) -> Result<String, AppError> {
     let now = app::services::clock::now();
-    match state.store.import_roster(&good, &state.data_key, now).await {
+    match state.store.import_roster_with_progress(good, &state.data_key, now, progress).await {
         Ok(summary) => {
             let what = format!("新增 {} 人，更新 {} 人", summary.inserted, summary.updated);
-            if let Err(error) = state.store.audit(Some(actor.member_id), "导入名册", &what, "", None, now).await {
-                return Outcome::Error(AppError::from_store("roster", error));
-            }
-            Outcome::Notice(format!("名册导入完成：{what}。"))
+            state.store.audit(Some(actor), "导入名册", &what, "", None, now).await.map_err(|e| AppError::from_store("roster", e))?;
+            Ok(format!("名册导入完成：{what}。"))
         }
-        Err(store::RosterImportError::PhoneTaken(lines)) => Outcome::Error(AppError::Rejected {
+        Err(store::RosterImportError::PhoneTaken(lines)) => Err(AppError::Rejected {
             status: 409,
             field: "file".into(),
             message: format!(
@@ -393,12 +420,12 @@ async fn roster_confirm(state: &AppState, actor: &store::Actor, token: &str) -> 
                 lines.iter().map(ToString::to_string).collect::<Vec<_>>().join("、")
             ),
         }),
-        Err(store::RosterImportError::UnknownUnit(code)) => Outcome::Error(AppError::Rejected {
+        Err(store::RosterImportError::UnknownUnit(code)) => Err(AppError::Rejected {
             status: 400,
             field: "file".into(),
             message: format!("单位代码 {code} 不存在，未做任何修改"),
         }),
-        Err(store::RosterImportError::Store(error)) => Outcome::Error(AppError::from_store("roster", error)),
+        Err(store::RosterImportError::Store(error)) => Err(AppError::from_store("roster", error)),
     }
 }
 
@@ -532,6 +559,7 @@ async fn respond(
     let (status, posted) = match outcome {
         // 303: the browser follows with a GET, so a reload never re-posts.
         Outcome::Redirect(to) => return Redirect::to(to).into_response(),
+        Outcome::RedirectTo(to) => return Redirect::to(&to).into_response(),
         Outcome::Notice(notice) => (StatusCode::OK, PostedForm { values: Vec::new(), error: None, notice: Some(notice) }),
         Outcome::Error(error) => (error.status(), PostedForm { values: Vec::new(), error: Some(error), notice: None }),
     };
@@ -556,15 +584,10 @@ async fn respond(
     parts.headers.remove(header::CONTENT_TYPE);
     parts.headers.remove(header::CONTENT_LENGTH);
     let request = Request::from_parts(parts, Body::empty());
-    let (store, accounts, options) = (state.store.clone(), state.accounts.clone(), state.leptos_options.clone());
-    let origin = app::services::PublicOrigin(state.config.public_origin.clone());
-    let key = state.data_key.clone();
+    let (state, options) = (state.clone(), state.leptos_options.clone());
     let render = leptos_axum::render_app_async_with_context(
         move || {
-            provide_context(store.clone());
-            provide_context(accounts.clone());
-            provide_context(origin.clone());
-            provide_context(key.clone());
+            state.provide_contexts();
             provide_context(posted.clone());
         },
         move || app::shell(options.clone()),

@@ -51,6 +51,20 @@ pub struct AppState {
     /// Seals ID numbers and roster phones (never leaves the server).
     pub data_key: store::protect::DataKey,
     pub config: Arc<Config>,
+    /// Roster imports running in the background, with their progress.
+    pub imports: app::services::imports::ImportJobs,
+}
+
+impl AppState {
+    /// What the app's pages and server functions find in context: one list
+    /// for every render (routes, form re-renders, the 404 page).
+    pub(crate) fn provide_contexts(&self) {
+        provide_context(self.store.clone());
+        provide_context(self.accounts.clone());
+        provide_context(app::services::PublicOrigin(self.config.public_origin.clone()));
+        provide_context(self.data_key.clone());
+        provide_context(self.imports.clone());
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -122,15 +136,12 @@ fn router(
         dev_sms,
         data_key,
         config: config.clone(),
+        imports: Default::default(),
     };
     let routes = generate_route_list(app::App);
-    let origin = app::services::PublicOrigin(config.public_origin.clone());
-    let key = state.data_key.clone();
-    let context = move || {
-        provide_context(store.clone());
-        provide_context(accounts.clone());
-        provide_context(origin.clone());
-        provide_context(key.clone());
+    let context = {
+        let state = state.clone();
+        move || state.provide_contexts()
     };
     let shell_options = state.leptos_options.clone();
     // HttpOnly and SameSite=Lax always; Secure unless serving plain http in

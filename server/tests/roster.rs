@@ -234,3 +234,64 @@ async fn ten_failed_certifications_a_day_stop_probing_the_roster(db: TestDb) {
     assert_eq!(status, 429, "even the right answer waits until tomorrow");
     assert!(html.contains("今天的认证尝试已达 10 次"));
 }
+
+/// A valid roster of `rows` people in 历下区机械厂工会 (no phones).
+fn generated_roster(rows: usize) -> String {
+    let (surnames, given) = ("王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平");
+    let mut csv = String::from("unit_code,member_no,name,gender,birth_date,id_number,phone\n");
+    for i in 0..rows {
+        let (month, day, seq) = (1 + i % 12, 1 + (i / 12) % 28, 1 + i / 336);
+        let first17 = format!("3701021980{month:02}{day:02}{seq:03}");
+        let check = domain::id_number::check_character(first17.as_bytes()) as char;
+        let gender = if seq % 2 == 1 { "男" } else { "女" };
+        let name: String = [
+            surnames.chars().nth(i % 10).unwrap(),
+            given.chars().nth((i / 10) % 20).unwrap(),
+            given.chars().nth((i / 200) % 20).unwrap(),
+        ]
+        .into_iter()
+        .collect();
+        csv.push_str(&format!("37010201,GHX{i:06},{name},{gender},1980-{month:02}-{day:02},{first17}{check},\n"));
+    }
+    csv
+}
+
+on_both_engines_with_db!(@in sqlite_large, postgres_large; a_large_roster_imports_in_the_background_and_its_page_shows_progress);
+
+async fn a_large_roster_imports_in_the_background_and_its_page_shows_progress(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let admin = super_admin(&server, &db).await;
+    let (status, preview) = upload(&admin, generated_roster(3000).into_bytes()).await;
+    assert_eq!(status, 200);
+    assert!(preview.contains("检查完成：可导入 3000 人。请确认导入。"), "{preview}");
+    let response = admin
+        .http
+        .post(server.url("/admin/roster"))
+        .header("Origin", server.base.clone())
+        .form(&[("intent", "confirm"), ("token", &token_in(&preview))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let job_page = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(job_page.starts_with("/admin/roster?job="), "{job_page}");
+    // The page refreshes itself until the import ends, then says how it went.
+    let started = std::time::Instant::now();
+    let finished = loop {
+        let (status, html) = admin.get(&job_page).await;
+        assert_eq!(status, 200);
+        if !html.contains("正在导入：已处理") {
+            break html;
+        }
+        assert!(html.contains(r#"http-equiv="refresh""#) && html.contains("<progress"), "{html}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "still importing after a minute");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(finished.contains("名册导入完成：新增 3000 人，更新 0 人。"), "{finished}");
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM roster_entries").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(count, 3000);
+    // The outcome is shown once; a later visit says so instead of repeating it.
+    assert!(admin.get(&job_page).await.1.contains("这次导入的结果已经显示过"));
+}

@@ -33,6 +33,9 @@ impl From<sqlx::Error> for RosterImportError {
     }
 }
 
+/// How often an import reports its progress, in entries.
+pub const PROGRESS_EVERY: usize = 500;
+
 const UPSERT: &str = "INSERT INTO roster_entries \
      (unit_id, member_no, name, gender, birth_date, id_sealed, id_index, phone_sealed, phone_index, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
@@ -43,12 +46,24 @@ const UPSERT: &str = "INSERT INTO roster_entries \
 impl Store {
     /// Adds new people and updates known ones (matched by ID number), all in
     /// one transaction: any refusal leaves the roster as it was.
-    #[tracing::instrument(skip_all, fields(entries = entries.len()))]
     pub async fn import_roster(
         &self,
         entries: &[RosterEntry],
         key: &DataKey,
         now: i64,
+    ) -> Result<RosterImportSummary, RosterImportError> {
+        self.import_roster_with_progress(entries, key, now, |_| {}).await
+    }
+
+    /// `import_roster`, calling `progress` with the number of entries written
+    /// so far every `PROGRESS_EVERY` entries (a large roster takes seconds).
+    #[tracing::instrument(skip_all, fields(entries = entries.len()))]
+    pub async fn import_roster_with_progress(
+        &self,
+        entries: &[RosterEntry],
+        key: &DataKey,
+        now: i64,
+        progress: impl Fn(usize) + Send + Sync,
     ) -> Result<RosterImportSummary, RosterImportError> {
         let units: Vec<(i64, String)> =
             on_reader!(self, pool => sqlx::query_as("SELECT id, code FROM units").fetch_all(pool).await)?;
@@ -58,7 +73,10 @@ impl Store {
             let mut tx = pool.begin().await?;
             let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM roster_entries").fetch_one(&mut *tx).await?;
             let mut taken = Vec::new();
-            for entry in entries {
+            for (done, entry) in entries.iter().enumerate() {
+                if done % PROGRESS_EVERY == 0 {
+                    progress(done);
+                }
                 let unit_id = *unit_ids
                     .get(entry.unit.as_ref())
                     .ok_or_else(|| RosterImportError::UnknownUnit(entry.unit.to_string()))?;

@@ -3,8 +3,11 @@
 //! phones are sealed from the moment the file is kept for confirmation.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::admin::{load_import_progress, ImportProgress};
 
 use crate::forms::{use_posted_form, CsvUploadForm, FormBanner};
 
@@ -12,6 +15,13 @@ use crate::forms::{use_posted_form, CsvUploadForm, FormBanner};
 pub fn RosterAdminPage() -> impl IntoView {
     let posted = use_posted_form();
     let access = Resource::new(|| (), |_| crate::admin::load_admin_overview(None, Some(1)));
+    let job = move || use_query_map().read().get("job");
+    let progress = Resource::new(job, |job| async move {
+        match job {
+            Some(job) => load_import_progress(job).await.ok().flatten().map(Some).ok_or(()),
+            None => Ok(None),
+        }
+    });
     view! {
         <Title text="导入会员名册"/>
         <section class="card">
@@ -25,12 +35,14 @@ pub fn RosterAdminPage() -> impl IntoView {
                     if let Err(error) = access.await {
                         return view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any();
                     }
+                    let progress = progress.await;
                     let posted = posted.await;
                     let form = posted.clone().unwrap_or_default();
                     let problems: Vec<String> = form.value("problems").lines().map(str::to_owned).collect();
                     let file_error = form.error_for("file");
                     let token = form.value("token");
                     view! {
+                        <ImportStatus progress/>
                         <FormBanner posted/>
                         {file_error.map(|e| view! { <p class="banner banner-error" role="alert">{e}</p> })}
                         {(!problems.is_empty()).then(|| view! {
@@ -53,5 +65,29 @@ pub fn RosterAdminPage() -> impl IntoView {
             </Suspense>
         </section>
         <p class="below-card"><A href="/admin">"返回管理"</A></p>
+    }
+}
+
+/// A background import's progress: the page reloads itself every two
+/// seconds (a meta refresh: no JavaScript needed) until the import ends.
+#[component]
+fn ImportStatus(progress: Result<Option<ImportProgress>, ()>) -> impl IntoView {
+    match progress {
+        Ok(None) => ().into_any(),
+        Err(()) => view! { <p class="banner banner-notice" role="status">"这次导入的结果已经显示过，或已过期。"</p> }.into_any(),
+        Ok(Some(ImportProgress { outcome: Some(Ok(notice)), .. })) => {
+            view! { <p class="banner banner-notice" role="status">{notice}</p> }.into_any()
+        }
+        Ok(Some(ImportProgress { outcome: Some(Err(error)), .. })) => {
+            view! { <p class="banner banner-error" role="alert">{error}</p> }.into_any()
+        }
+        Ok(Some(ImportProgress { total, done, outcome: None })) => view! {
+            <Meta http_equiv="refresh" content="2"/>
+            <div class="banner banner-notice" role="status">
+                <p>{format!("正在导入：已处理 {done} / {total} 人。页面会自动刷新，请勿重复提交。")}</p>
+                <progress max=total value=done aria-label="导入进度"></progress>
+            </div>
+        }
+        .into_any(),
     }
 }

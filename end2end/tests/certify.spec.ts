@@ -17,12 +17,12 @@ async function registerAndCertify(page: Page, phone: string, name: string, idNum
   await registerMember(page, phone, name);
 
   await page.getByRole("link", { name: /实名认证/ }).click();
-  await page.getByLabel("姓名").fill(name);
-  await page.getByLabel("身份证号").fill(idNumber.slice(0, 17) + "0"); // a typo in the check character
+  await page.locator("#f-name").fill(name);
+  await page.locator("#f-id_number").fill(idNumber.slice(0, 17) + "0"); // a typo in the check character
   await page.getByRole("button", { name: "提交认证" }).click();
   await expect(page.locator("#f-id_number-message")).toHaveText("身份证号校验位不正确，请逐位核对");
   await page.screenshot({ path: `${SHOTS}/certify-error${suffix}.png` });
-  await page.getByLabel("身份证号").fill(idNumber.toLowerCase());
+  await page.locator("#f-id_number").fill(idNumber.toLowerCase());
   await page.getByRole("button", { name: "提交认证" }).click();
   await expect(page).toHaveURL(/\/me$/);
   await expect(page.getByText(/^已认证 · 会员编号 GH\d{8}$/)).toBeVisible();

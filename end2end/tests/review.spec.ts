@@ -24,7 +24,7 @@ async function seriousViolations(page: import("@playwright/test").Page) {
 async function manualRequestApproved(browser: Browser, js: boolean, member: [string, string, string], officialPhone: string) {
   const [phone, name, idNumber] = member;
   const suffix = js ? "" : "-nojs";
-  const memberPage = await browser.newPage({ javaScriptEnabled: js });
+  const memberPage = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
   const errors = watchForErrors(memberPage);
   await registerMember(memberPage, phone, name);
   await memberPage.goto("/certify");
@@ -42,7 +42,7 @@ async function manualRequestApproved(browser: Browser, js: boolean, member: [str
   await expect(memberPage.getByRole("status")).toHaveText(/正在等待所在工会审核/);
   await memberPage.screenshot({ path: `${SHOTS}/certify-pending${suffix}.png` });
 
-  const officialPage = await browser.newPage({ javaScriptEnabled: js });
+  const officialPage = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
   await registerMember(officialPage, officialPhone, "王审核");
   makeAdmin(officialPhone);
   await officialPage.goto("/admin");

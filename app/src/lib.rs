@@ -15,6 +15,7 @@ pub mod forms;
 mod pages;
 pub mod review;
 pub mod stats;
+pub mod voting;
 #[cfg(feature = "ssr")]
 pub mod services;
 
@@ -26,7 +27,7 @@ use leptos_router::{path, SsrMode, StaticSegment};
 pub use domain;
 
 use crate::components::{SiteHeader, TabBar};
-use crate::pages::{GongshiPage, StatsPage, ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
+use crate::pages::{CampaignPage, CandidatePage, GongshiPage, StatsPage, ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
 
 /// The union's accent colour (union red). White text on it has a contrast of
 /// 5.9:1, above WCAG AA's 4.5:1.
@@ -84,6 +85,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/certify") view=ReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/stats") view=StatsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("gongshi") view=GongshiPage ssr=SsrMode::Async/>
+                    <Route path=path!("/v/:campaign") view=CampaignPage ssr=SsrMode::Async/>
+                    <Route path=path!("/v/:campaign/:number") view=CandidatePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("card") view=CardPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>
                 </Routes>

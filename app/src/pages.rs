@@ -11,13 +11,15 @@ mod review;
 mod stats;
 mod roster_admin;
 mod units_admin;
+mod voting;
 
 pub use account::{CertifyPage, LoginPage, MePage};
 pub use admin::AdminPage;
 pub use card::{CardCheckPage, CardPage};
 pub use code_flows::{ChangePhonePage, ResetPage, SmsLoginPage};
 pub use home::HomePage;
-pub use placeholder::{NotFound, ServicesPage, VotePage};
+pub use placeholder::{NotFound, ServicesPage};
+pub use voting::{CampaignPage, CandidatePage, VotePage};
 pub use register::RegisterPage;
 pub use review::ReviewPage;
 pub use stats::{GongshiPage, StatsPage};

@@ -6,12 +6,18 @@ pub mod admin;
 pub mod card;
 pub mod certification;
 pub mod stats;
+pub mod voting;
 pub mod clock;
 pub mod imports;
 pub mod session;
 pub mod sms;
 
 pub use accounts::{Accounts, RegisterInput};
+
+/// The client's address as the server determined it (the peer, or the
+/// proxy's X-Forwarded-For entry when trusted); a request extension.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientIp(pub Option<std::net::IpAddr>);
 
 /// The origin browsers see (`GONGHUI_PUBLIC_ORIGIN`), put in context by the
 /// server; `None` means "the Host the request came to".

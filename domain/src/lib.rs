@@ -36,6 +36,7 @@ macro_rules! string_newtype {
     };
 }
 
+pub mod campaign;
 pub mod id_number;
 pub mod member;
 pub mod roster;

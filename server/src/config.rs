@@ -29,6 +29,11 @@ pub struct Config {
     /// `GONGHUI_DEMO_PEOPLE`: with the demo union, also its roster, members
     /// (some certified) and a demo super admin (`make run` turns it on).
     pub demo_people: bool,
+    /// `GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT` / `…_PER_ADDRESS`: vote requests
+    /// allowed per account and per client address (in process; against
+    /// scripted voting). The daily allowance itself is the campaign's.
+    pub votes_per_minute_per_account: u32,
+    pub votes_per_minute_per_address: u32,
     /// `GONGHUI_REQUEST_TIMEOUT_SECS`, default 15: a request still running
     /// after this is cut off with 408, so a stuck query cannot pin a worker.
     pub request_timeout: Duration,
@@ -100,6 +105,8 @@ impl Config {
             site_root: PathBuf::from(get("GONGHUI_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned())),
             env,
             demo_data: parse("GONGHUI_DEMO_DATA", get("GONGHUI_DEMO_DATA"), true)?,
+            votes_per_minute_per_account: parse("GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT", get("GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT"), 30)?,
+            votes_per_minute_per_address: parse("GONGHUI_VOTES_PER_MINUTE_PER_ADDRESS", get("GONGHUI_VOTES_PER_MINUTE_PER_ADDRESS"), 600)?,
             demo_people: parse("GONGHUI_DEMO_PEOPLE", get("GONGHUI_DEMO_PEOPLE"), false)?,
             request_timeout: Duration::from_secs(parse(
                 "GONGHUI_REQUEST_TIMEOUT_SECS",

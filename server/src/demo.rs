@@ -15,6 +15,10 @@ pub const DEMO_UNITS_CSV: &[u8] = include_bytes!("../../demo/units.csv");
 pub const DEMO_ROSTER_CSV: &[u8] = include_bytes!("../../demo/roster.csv");
 /// Registered demo members: `phone,name,unit_code,certify_with_id_number,role`.
 pub const DEMO_MEMBERS_CSV: &[u8] = include_bytes!("../../demo/members.csv");
+/// The demo campaign's 30 candidates: `number,name,unit_code,title,story`.
+pub const DEMO_CAMPAIGN_CSV: &[u8] = include_bytes!("../../demo/campaign.csv");
+/// The demo campaign's address: `/v/qilu-gongjiang-2026`.
+pub const DEMO_CAMPAIGN_SLUG: &str = "qilu-gongjiang-2026";
 /// Every demo member's password (development data only; README says so).
 pub const DEMO_PASSWORD: &str = "gonghui-demo-2026";
 
@@ -27,6 +31,7 @@ pub async fn load_if_empty(store: &Store, people: Option<&DataKey>) -> anyhow::R
     let tree = units_csv::read_units_file(DEMO_UNITS_CSV)?;
     let summary = store.import_units(&tree).await?;
     tracing::info!(units = summary.inserted, "loaded the demo union");
+    load_campaign(store).await?;
     if let Some(key) = people {
         load_people(store, key).await?;
     }
@@ -59,5 +64,47 @@ async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
         }
     }
     tracing::info!("loaded the demo roster and members");
+    Ok(())
+}
+
+/// A 齐鲁工匠-style campaign of the province union, in its voting phase for
+/// the next 30 days from the first start: any registered member may vote,
+/// 10 votes a day, at most 2 a day for one candidate.
+async fn load_campaign(store: &Store) -> anyhow::Result<()> {
+    use domain::campaign::{Schedule, VoterRule};
+    const DAY: i64 = 86_400;
+    let now = app::services::clock::now();
+    let schedule = Schedule::new(now - 20 * DAY, now - 10 * DAY, now - DAY, now + 30 * DAY, now + 40 * DAY)
+        .ok_or_else(|| anyhow::anyhow!("demo schedule"))?;
+    let id = store
+        .insert_campaign(
+            &store::NewCampaign {
+                slug: DEMO_CAMPAIGN_SLUG,
+                unit_code: "37",
+                title: "2026年“齐鲁工匠”评选网络投票",
+                description: "“齐鲁工匠”评选旨在表彰扎根一线、技艺精湛、勇于创新的优秀职工。网络投票结果将与专家评审结果共同作为评选依据。",
+                schedule,
+                voter_rule: VoterRule::Registered,
+                votes_per_day: 10,
+                votes_per_candidate: 2,
+                created_by: None,
+            },
+            now,
+        )
+        .await?;
+    let rows = units_csv::read_rows(DEMO_CAMPAIGN_CSV, ["number", "name", "unit_code", "title", "story"])?;
+    let stories: Vec<String> =
+        rows.iter().map(|(_, r)| app::services::voting::sanitize_story(&format!("<p>{}</p>", r[4]))).collect();
+    let mut candidates = Vec::with_capacity(rows.len());
+    for ((_, [number, name, unit, title, _]), story) in rows.iter().zip(&stories) {
+        candidates.push(store::NewCandidate {
+            number: number.parse().map_err(|_| anyhow::anyhow!("demo candidate number {number}"))?,
+            name,
+            unit_code: unit,
+            title,
+            story_html: story,
+        });
+    }
+    store.insert_candidates(id, &candidates, now).await?;
     Ok(())
 }

@@ -67,12 +67,20 @@ pub async fn post_login(State(state): State<AppState>, request: Request) -> Resp
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
     let outcome = match state.accounts.login_with_password(field(&fields, "phone"), field(&fields, "password")).await {
         Ok(id) => match session::sign_in(&state.store, &session, id, !field(&fields, "remember").is_empty()).await {
-            Ok(()) => Outcome::Redirect("/me"),
+            Ok(()) => Outcome::RedirectTo(next_page(field(&fields, "next"))),
             Err(error) => Outcome::Error(error),
         },
         Err(error) => Outcome::Error(error),
     };
     respond(&state, parts, fields, outcome, "/login").await
+}
+
+/// Where to go after signing in: `next` when it is a path on this site
+/// (never another host: `//evil.example` and `/\\evil` are refused; only
+/// printable ASCII, as a Location header needs), else 我的.
+fn next_page(next: &str) -> String {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && next.chars().all(|c| c.is_ascii_graphic());
+    if local { next.chars().take(200).collect() } else { "/me".to_owned() }
 }
 
 /// `POST /logout`.
@@ -519,6 +527,37 @@ pub async fn post_review(State(state): State<AppState>, request: Request) -> Res
     respond(&state, parts, fields, outcome, "/admin/certify").await
 }
 
+/// `POST /v/{campaign}/{number}` (signed in): `key`, the page's idempotency
+/// key. 303 back to the page with `?voted=1`; otherwise the page again with
+/// the reason (401 signed out, 403 outside the voting window or not allowed
+/// to vote, 404 no such candidate, 429 no votes left).
+pub async fn post_vote(
+    State(state): State<AppState>,
+    axum::extract::Path((campaign, number)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let ip = request.extensions().get::<app::services::ClientIp>().and_then(|c| c.0);
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let page = format!("/v/{}/{}", urlencoding_path(&campaign), urlencoding_path(&number));
+    let outcome = match session::member(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录再投票".into() }),
+        Ok(Some(member)) => {
+            match app::services::voting::vote(&state.store, &state.votes, member, &campaign, &number, field(&fields, "key"), ip).await {
+                Ok(_) => Outcome::RedirectTo(format!("{page}?voted=1")),
+                Err(error) => Outcome::Error(error),
+            }
+        }
+    };
+    respond(&state, parts, Vec::new(), outcome, &page).await
+}
+
+/// A path segment as typed, limited to what campaign slugs and candidate
+/// numbers are made of (anything else cannot name one anyway).
+fn urlencoding_path(segment: &str) -> String {
+    segment.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(64).collect()
+}
+
 /// `POST /admin/officials`: phone, unit. Shown again on /admin.
 pub async fn post_appoint(State(state): State<AppState>, request: Request) -> Response {
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
@@ -554,7 +593,7 @@ async fn respond(
     mut parts: axum::http::request::Parts,
     fields: Fields,
     outcome: Outcome,
-    page: &'static str,
+    page: &str,
 ) -> Response {
     let (status, posted) = match outcome {
         // 303: the browser follows with a GET, so a reload never re-posts.
@@ -580,7 +619,7 @@ async fn respond(
     // Render the page at the same address as a GET, with the session and
     // cookies of this request, and the posted form in context.
     parts.method = Method::GET;
-    parts.uri = axum::http::Uri::from_static(page);
+    parts.uri = page.parse().unwrap_or_else(|_| axum::http::Uri::from_static("/"));
     parts.headers.remove(header::CONTENT_TYPE);
     parts.headers.remove(header::CONTENT_LENGTH);
     let request = Request::from_parts(parts, Body::empty());

@@ -11,6 +11,7 @@ pub mod origin;
 pub mod rate_limit;
 mod review;
 mod stats;
+mod voting;
 pub mod sessions;
 pub mod units_csv;
 
@@ -53,6 +54,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Roster imports running in the background, with their progress.
     pub imports: app::services::imports::ImportJobs,
+    /// Per-account and per-address limits on votes.
+    pub votes: app::services::voting::VoteLimiter,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
         provide_context(app::services::PublicOrigin(self.config.public_origin.clone()));
         provide_context(self.data_key.clone());
         provide_context(self.imports.clone());
+        provide_context(self.votes.clone());
     }
 }
 
@@ -137,7 +141,16 @@ fn router(
         data_key,
         config: config.clone(),
         imports: Default::default(),
+        votes: app::services::voting::VoteLimiter::new(config.votes_per_minute_per_account, config.votes_per_minute_per_address),
     };
+    let idle_votes = state.votes.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            idle_votes.forget_idle();
+        }
+    });
     let routes = generate_route_list(app::App);
     let context = {
         let state = state.clone();
@@ -173,6 +186,8 @@ fn router(
         .route("/admin/certify", post(forms::post_review))
         .route("/admin/certify/{id}/photo", get(review::request_photo))
         .route("/admin/stats.csv", get(stats::stats_csv))
+        .route("/v/{campaign}/{number}", post(forms::post_vote))
+        .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))

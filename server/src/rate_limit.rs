@@ -45,7 +45,10 @@ impl AccountLimiter {
     }
 }
 
-pub async fn limit_account_posts(State(limits): State<AccountLimiter>, request: Request, next: Next) -> Response {
+pub async fn limit_account_posts(State(limits): State<AccountLimiter>, mut request: Request, next: Next) -> Response {
+    // Every handler and server function may ask who the client is.
+    let client = client_ip(&request, limits.trust_proxy);
+    request.extensions_mut().insert(app::services::ClientIp(client));
     let path = request.uri().path();
     let limited = request.method() == Method::POST && LIMITED.iter().any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)));
     if !limited {

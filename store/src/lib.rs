@@ -6,6 +6,7 @@
 //! written once in the portable subset both engines accept (`$1` binds,
 //! `ON CONFLICT … DO UPDATE`), and each engine has its own migrations.
 
+mod campaigns;
 mod error;
 mod members;
 mod officials;
@@ -23,6 +24,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use campaigns::{Campaign, Candidate, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use error::StoreError;
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use officials::{Actor, AuditEntry, MemberListing};

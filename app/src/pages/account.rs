@@ -19,10 +19,16 @@ pub fn LoginPage() -> impl IntoView {
                     let posted = posted.await;
                     let form = posted.clone().unwrap_or_default();
                     let reset = crate::pages::code_flows::reset_notice();
+                    // Where the member was going (a vote page), kept through a failed try.
+                    let next = Some(form.value("next"))
+                        .filter(|n| !n.is_empty())
+                        .or_else(|| leptos_router::hooks::use_query_map().read_untracked().get("next"))
+                        .unwrap_or_default();
                     view! {
                         {reset.map(|n| view! { <p class="banner banner-notice" role="status">{n}</p> })}
                         <FormBanner posted/>
                         <form method="post" action="/login" class="form" novalidate>
+                            {(!next.is_empty()).then(|| view! { <input type="hidden" name="next" value=next.clone()/> })}
                             <Field label="手机号" name="phone" input_type="tel" autocomplete="username" inputmode="numeric"
                                 maxlength=20 value=form.value("phone") error=form.error_for("phone") check=checks::phone/>
                             <Field label="密码" name="password" input_type="password" autocomplete="current-password"

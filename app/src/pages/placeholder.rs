@@ -18,17 +18,6 @@ fn ComingSoon(title: &'static str, lead: &'static str, items: &'static [&'static
 }
 
 #[component]
-pub fn VotePage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="投票"
-            lead="目前没有进行中的评选投票活动。"
-            items=&["活动开始后，这里会列出候选人和投票入口。", "投票前需完成实名认证。"]
-        />
-    }
-}
-
-#[component]
 pub fn ServicesPage() -> impl IntoView {
     view! {
         <ComingSoon

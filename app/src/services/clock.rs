@@ -17,6 +17,12 @@ pub fn start_of_today_in_shanghai(now: i64) -> i64 {
     local - local.rem_euclid(DAY_SECS) - SHANGHAI_OFFSET_SECS
 }
 
+/// The day number in Shanghai (days since 1970-01-01 there): a member's
+/// daily vote allowance starts again when it changes, at local midnight.
+pub fn shanghai_day(at: i64) -> i64 {
+    (at + SHANGHAI_OFFSET_SECS).div_euclid(DAY_SECS)
+}
+
 /// `HH:MM` in Shanghai, for "try again at …" messages.
 pub fn wall_clock_in_shanghai(at: i64) -> String {
     let seconds_into_day = (at + SHANGHAI_OFFSET_SECS).rem_euclid(DAY_SECS);
@@ -43,6 +49,13 @@ pub fn date_time_in_shanghai(at: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vote_day_starts_at_midnight_in_shanghai() {
+        let midnight = 1_795_276_800; // 2026-11-22 00:00 in Shanghai (16:00 UTC the day before)
+        assert_eq!(shanghai_day(midnight) - shanghai_day(midnight - 1), 1);
+        assert_eq!(shanghai_day(midnight), shanghai_day(midnight + 86_399));
+    }
 
     #[test]
     fn the_day_starts_at_midnight_in_shanghai_not_in_utc() {

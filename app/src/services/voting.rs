@@ -1,0 +1,215 @@
+//! 评选投票: who may vote, when, how often; the leaderboard.
+//!
+//! The limits per member per day are enforced by the database (see
+//! store::campaigns); here are the rules a request is checked against first
+//! and the Chinese answers, plus in-process rate limits per account and per
+//! address against scripted voting (刷票).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use domain::campaign::{IdempotencyKey, Phase, VoterRule};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use store::{Campaign, CastVote, MemberId, NewVote, Store, VoteError};
+
+use super::clock::{date_time_in_shanghai, now, shanghai_day};
+use crate::error::AppError;
+use crate::voting::{Standing, VoteReceipt};
+
+
+/// Per-account and per-address limits on vote requests. A person votes a few
+/// times a day; a script votes many times a second. The address limit is
+/// generous: a factory's members often share one address.
+#[derive(Clone)]
+pub struct VoteLimiter {
+    accounts: Arc<DefaultKeyedRateLimiter<i64>>,
+    addresses: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl VoteLimiter {
+    pub fn new(per_account_per_minute: u32, per_address_per_minute: u32) -> Self {
+        let quota = |n: u32| {
+            let n = NonZeroU32::new(n.max(1)).expect("at least 1");
+            Quota::per_minute(n).allow_burst(n)
+        };
+        Self {
+            accounts: Arc::new(RateLimiter::keyed(quota(per_account_per_minute))),
+            addresses: Arc::new(RateLimiter::keyed(quota(per_address_per_minute))),
+        }
+    }
+
+    fn check(&self, member: MemberId, ip: Option<IpAddr>) -> Result<(), AppError> {
+        let busy = || AppError::rejected(429, "", "投票太频繁，请稍后再试");
+        self.accounts.check_key(&member.0).map_err(|_| busy())?;
+        if let Some(ip) = ip {
+            self.addresses.check_key(&ip).map_err(|_| busy())?;
+        }
+        Ok(())
+    }
+
+    /// Forgets keys idle long enough to be full again (memory bound).
+    pub fn forget_idle(&self) {
+        self.accounts.retain_recent();
+        self.addresses.retain_recent();
+    }
+}
+
+impl Default for VoteLimiter {
+    fn default() -> Self {
+        Self::new(30, 600)
+    }
+}
+
+pub async fn campaign(store: &Store, slug: &str) -> Result<Campaign, AppError> {
+    store
+        .campaign_by_slug(slug)
+        .await
+        .map_err(|e| AppError::from_store("campaign", e))?
+        .ok_or_else(|| AppError::rejected(404, "", "没有这个投票活动"))
+}
+
+/// Casts `member`'s vote for candidate `number` of campaign `slug`.
+pub async fn vote(
+    store: &Store,
+    limiter: &VoteLimiter,
+    member: MemberId,
+    slug: &str,
+    number: &str,
+    key: &str,
+    ip: Option<IpAddr>,
+) -> Result<VoteReceipt, AppError> {
+    let key = IdempotencyKey::parse(key).ok_or_else(|| AppError::rejected(400, "", "投票请求无效，请刷新页面后再投"))?;
+    limiter.check(member, ip)?;
+    let campaign = campaign(store, slug).await?;
+    let now = now();
+    match campaign.schedule.phase_at(now) {
+        Phase::Voting => {}
+        Phase::NotStarted | Phase::SignUp | Phase::Review => {
+            let starts = date_time_in_shanghai(campaign.schedule.voting_starts);
+            return Err(AppError::rejected(403, "", format!("投票尚未开始，将于 {starts} 开始")));
+        }
+        Phase::Publicity | Phase::Closed => {
+            let ended = date_time_in_shanghai(campaign.schedule.publicity_starts);
+            return Err(AppError::rejected(403, "", format!("投票已于 {ended} 结束")));
+        }
+    }
+    let candidates = store.candidates(campaign.id).await.map_err(|e| AppError::from_store("vote", e))?;
+    let candidate = number
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .and_then(|n| candidates.into_iter().find(|c| c.number == n))
+        .ok_or_else(|| AppError::rejected(404, "", format!("本次评选中没有 {} 号候选人", number.trim().chars().take(8).collect::<String>())))?;
+    check_voter(store, &campaign, member).await?;
+    let cast = store
+        .cast_vote(&NewVote {
+            campaign: &campaign,
+            candidate_id: candidate.id,
+            member,
+            day: shanghai_day(now),
+            idempotency_key: key.as_ref(),
+            ip: ip.map(|ip| ip.to_string()).as_deref(),
+            now,
+        })
+        .await;
+    match cast {
+        Ok(CastVote { day_slot, replayed }) => Ok(VoteReceipt {
+            candidate: candidate.name,
+            remaining_today: (campaign.votes_per_day - day_slot).max(0),
+            replayed,
+        }),
+        Err(VoteError::DailyLimit) => Err(AppError::rejected(
+            429,
+            "",
+            format!("您今天的 {} 票已经投完，明天再来吧", campaign.votes_per_day),
+        )),
+        Err(VoteError::CandidateLimit) => Err(AppError::rejected(
+            429,
+            "",
+            format!(
+                "每人每天最多为同一位候选人投 {} 票，今天已为 {} 投满，可以为其他候选人投票",
+                campaign.votes_per_candidate, candidate.name
+            ),
+        )),
+        Err(VoteError::KeyReused) => Err(AppError::rejected(409, "", "投票请求无效，请刷新页面后再投")),
+        Err(VoteError::Store(e)) => Err(AppError::from_store("vote", e)),
+    }
+}
+
+/// Whether `member` may vote in `campaign` under its voter rule.
+async fn check_voter(store: &Store, campaign: &Campaign, member: MemberId) -> Result<(), AppError> {
+    if campaign.voter_rule == VoterRule::Registered {
+        return Ok(());
+    }
+    let found = store.member_by_id(member).await.map_err(|e| AppError::from_store("vote", e))?.ok_or(AppError::Internal)?;
+    if found.certified_member_no.is_none() {
+        return Err(AppError::rejected(403, "", "本次投票仅限完成实名认证的会员。请先在“我的”中完成实名认证"));
+    }
+    if campaign.voter_rule == VoterRule::CertifiedInSubtree
+        && !store.member_in_campaign_subtree(campaign.id, member).await.map_err(|e| AppError::from_store("vote", e))?
+    {
+        return Err(AppError::rejected(403, "", format!("本次投票仅限{}及下级单位的会员", campaign.unit_name)));
+    }
+    Ok(())
+}
+
+/// How stale a leaderboard may be: tallies are counted from the vote rows
+/// at most this often per campaign and process, never kept in a counter row
+/// that every vote would update.
+pub const TALLY_MAX_AGE: Duration = Duration::from_secs(3);
+
+type TallyCache = Mutex<HashMap<i64, (Instant, Arc<Vec<Standing>>)>>;
+
+/// The campaign's candidates ranked by votes (ties share a rank; then by
+/// number), at most `TALLY_MAX_AGE` old.
+pub async fn leaderboard(store: &Store, campaign: &Campaign) -> Result<Arc<Vec<Standing>>, AppError> {
+    static CACHE: OnceLock<TallyCache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some((at, board)) = cache.lock().expect("tally cache").get(&campaign.id) {
+        if at.elapsed() < TALLY_MAX_AGE {
+            return Ok(board.clone());
+        }
+    }
+    let candidates = store.candidates(campaign.id).await.map_err(|e| AppError::from_store("leaderboard", e))?;
+    let tallies: HashMap<i64, i64> =
+        store.vote_tallies(campaign.id).await.map_err(|e| AppError::from_store("leaderboard", e))?.into_iter().collect();
+    let mut rows: Vec<Standing> = candidates
+        .into_iter()
+        .map(|c| Standing {
+            rank: 0,
+            number: c.number,
+            votes: tallies.get(&c.id).copied().unwrap_or(0),
+            name: c.name,
+            unit_name: c.unit_name,
+            title: c.title,
+        })
+        .collect();
+    rows.sort_by(|a, b| b.votes.cmp(&a.votes).then(a.number.cmp(&b.number)));
+    for i in 0..rows.len() {
+        rows[i].rank = if i > 0 && rows[i].votes == rows[i - 1].votes { rows[i - 1].rank } else { i + 1 };
+    }
+    let board = Arc::new(rows);
+    cache.lock().expect("tally cache").insert(campaign.id, (Instant::now(), board.clone()));
+    Ok(board)
+}
+
+/// A candidate's story as it may be shown: ammonia's allow-list keeps
+/// paragraphs, emphasis, lists and links (with rel=noopener), and drops
+/// scripts, styles, event handlers and anything else.
+pub fn sanitize_story(html: &str) -> String {
+    ammonia::clean(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_story_keeps_its_text_and_loses_scripts_and_handlers() {
+        let clean = sanitize_story(r#"<p onclick="steal()">三十年<b>如一日</b></p><script>alert(1)</script><img src=x onerror=alert(1)>"#);
+        assert_eq!(clean, r#"<p>三十年<b>如一日</b></p><img src="x">"#);
+    }
+}

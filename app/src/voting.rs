@@ -1,0 +1,190 @@
+//! 评选投票 as pages and the JSON API see it: campaigns, candidates, the
+//! leaderboard and `POST /api/vote`. The rules are in `services::voting`.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What a vote answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteReceipt {
+    pub candidate: String,
+    /// Votes the member has left today in this campaign.
+    pub remaining_today: i64,
+    /// The same request (idempotency key) arrived before: counted once.
+    pub replayed: bool,
+}
+
+/// One line of the leaderboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    pub rank: usize,
+    pub number: i32,
+    pub name: String,
+    pub unit_name: String,
+    pub title: String,
+    pub votes: i64,
+}
+
+/// A campaign in the list of campaigns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignCard {
+    pub slug: String,
+    pub title: String,
+    pub unit_name: String,
+    pub phase: String,
+    pub voting: bool,
+    pub period: String,
+}
+
+/// A campaign's page: its rules and leaderboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignView {
+    pub card: CampaignCard,
+    pub description: String,
+    pub rules: Vec<String>,
+    pub standings: Vec<Standing>,
+    /// The search that filtered the standings, if any.
+    pub query: Option<String>,
+    /// Votes the signed-in member has left today (`None` signed out).
+    pub remaining_today: Option<i64>,
+    pub share_url: String,
+}
+
+/// A candidate's share page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateView {
+    pub campaign: CampaignCard,
+    pub standing: Standing,
+    /// Sanitised when saved (ammonia).
+    pub story_html: String,
+    pub remaining_today: Option<i64>,
+    pub share_url: String,
+    /// A fresh idempotency key for this page's vote form: a double tap or a
+    /// resent form counts once.
+    pub vote_key: String,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::services::clock::{date_time_in_shanghai, now, shanghai_day};
+    use store::{Campaign, Store};
+
+    pub fn card(c: &Campaign) -> CampaignCard {
+        let phase = c.schedule.phase_at(now());
+        CampaignCard {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+            unit_name: c.unit_name.clone(),
+            phase: phase.label().to_owned(),
+            voting: phase == domain::campaign::Phase::Voting,
+            period: format!(
+                "投票时间：{} 至 {}",
+                date_time_in_shanghai(c.schedule.voting_starts),
+                date_time_in_shanghai(c.schedule.publicity_starts)
+            ),
+        }
+    }
+
+    /// The signed-in member's votes left today, or `None` signed out.
+    pub async fn remaining(store: &Store, c: &Campaign) -> Result<Option<i64>, AppError> {
+        let session = crate::auth::ssr::session().await?;
+        let Some(member) = crate::services::session::member(store, &session).await? else { return Ok(None) };
+        let used = store.votes_on_day(c.id, member, shanghai_day(now())).await.map_err(|e| AppError::from_store("remaining", e))?;
+        Ok(Some((c.votes_per_day - used).max(0)))
+    }
+
+    pub async fn origin() -> String {
+        use_context::<crate::services::PublicOrigin>().unwrap_or_default().resolve().await
+    }
+
+    pub fn store() -> Result<Store, AppError> {
+        Ok(crate::auth::ssr::accounts()?.store().clone())
+    }
+}
+
+/// Campaigns not yet closed.
+#[server(prefix = "/api", endpoint = "campaigns", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_campaigns() -> Result<Vec<CampaignCard>, AppError> {
+    let store = ssr::store()?;
+    let campaigns =
+        store.open_campaigns(crate::services::clock::now()).await.map_err(|e| AppError::from_store("campaigns", e))?;
+    Ok(campaigns.iter().map(ssr::card).collect())
+}
+
+/// A campaign with its leaderboard (a few seconds stale at most), filtered
+/// by `q` (a number or part of a name) when given.
+#[server(prefix = "/api", endpoint = "campaign", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignView, AppError> {
+    let store = ssr::store()?;
+    let campaign = crate::services::voting::campaign(&store, &slug).await?;
+    let board = crate::services::voting::leaderboard(&store, &campaign).await?;
+    let query = q.map(|q| q.trim().chars().take(20).collect::<String>()).filter(|q| !q.is_empty());
+    let standings = board
+        .iter()
+        .filter(|s| match &query {
+            Some(q) => s.number.to_string() == *q || s.name.contains(q.as_str()),
+            None => true,
+        })
+        .cloned()
+        .collect();
+    let mut rules = vec![
+        campaign.voter_rule.label().to_owned(),
+        format!("每人每天最多投 {} 票，同一位候选人每天最多 {} 票", campaign.votes_per_day, campaign.votes_per_candidate),
+    ];
+    rules.push("票数每隔几秒更新一次".to_owned());
+    Ok(CampaignView {
+        share_url: format!("{}/v/{}", ssr::origin().await, campaign.slug),
+        remaining_today: ssr::remaining(&store, &campaign).await?,
+        card: ssr::card(&campaign),
+        description: campaign.description.clone(),
+        rules,
+        standings,
+        query,
+    })
+}
+
+/// A candidate's page: standing, story, and a fresh key for voting.
+#[server(prefix = "/api", endpoint = "candidate", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_candidate(slug: String, number: String) -> Result<CandidateView, AppError> {
+    use rand::Rng;
+    let store = ssr::store()?;
+    let campaign = crate::services::voting::campaign(&store, &slug).await?;
+    let missing = || AppError::rejected(404, "", "本次评选中没有这位候选人");
+    let number: i32 = number.trim().parse().map_err(|_| missing())?;
+    let board = crate::services::voting::leaderboard(&store, &campaign).await?;
+    let standing = board.iter().find(|s| s.number == number).cloned().ok_or_else(missing)?;
+    let story_html = store
+        .candidates(campaign.id)
+        .await
+        .map_err(|e| AppError::from_store("candidate", e))?
+        .into_iter()
+        .find(|c| c.number == number)
+        .map(|c| c.story_html)
+        .unwrap_or_default();
+    let key: [u8; 16] = rand::rng().random();
+    Ok(CandidateView {
+        share_url: format!("{}/v/{}/{}", ssr::origin().await, campaign.slug, number),
+        remaining_today: ssr::remaining(&store, &campaign).await?,
+        campaign: ssr::card(&campaign),
+        standing,
+        story_html,
+        vote_key: key.iter().map(|b| format!("{b:02x}")).collect(),
+    })
+}
+
+/// One vote for candidate `number` of campaign `campaign`. `key` is the
+/// client's idempotency key: the same key counts once and answers the same.
+#[server(prefix = "/api", endpoint = "vote")]
+pub async fn vote(campaign: String, number: String, key: String) -> Result<VoteReceipt, AppError> {
+    let store = ssr::store()?;
+    let session = crate::auth::ssr::session().await?;
+    let member = crate::services::session::member(&store, &session)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录再投票"))?;
+    let limiter = use_context::<crate::services::voting::VoteLimiter>().ok_or(AppError::Internal)?;
+    let ip = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<crate::services::ClientIp>().and_then(|c| c.0));
+    crate::services::voting::vote(&store, &limiter, member, &campaign, &number, &key, ip).await
+}

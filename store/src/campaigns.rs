@@ -1,0 +1,336 @@
+//! Campaigns, candidates and votes.
+//!
+//! The voting limits are the database's: a vote is one `INSERT … SELECT`
+//! that takes the member's next daily slot and next per-candidate slot only
+//! while both are within the campaign's limits, and unique indexes stop two
+//! votes from sharing a slot. So the limits hold however many server
+//! processes take votes at once. A vote is acknowledged only after its row
+//! is committed.
+
+use domain::campaign::{Schedule, VoterRule};
+
+use crate::{on_reader, on_writer, MemberId, Store, StoreError};
+
+/// A campaign as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Campaign {
+    pub id: i64,
+    pub slug: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub title: String,
+    pub description: String,
+    pub cover_url: Option<String>,
+    pub schedule: Schedule,
+    pub voter_rule: VoterRule,
+    pub votes_per_day: i64,
+    pub votes_per_candidate: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CampaignRecord {
+    id: i64,
+    slug: String,
+    unit_code: String,
+    unit_name: String,
+    title: String,
+    description: String,
+    cover_url: Option<String>,
+    signup_starts: i64,
+    review_starts: i64,
+    voting_starts: i64,
+    publicity_starts: i64,
+    closes: i64,
+    voter_rule: String,
+    votes_per_day: i32,
+    votes_per_candidate: i32,
+}
+
+impl TryFrom<CampaignRecord> for Campaign {
+    type Error = StoreError;
+    fn try_from(r: CampaignRecord) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("campaign {}: {what}", r.id));
+        Ok(Campaign {
+            schedule: Schedule::new(r.signup_starts, r.review_starts, r.voting_starts, r.publicity_starts, r.closes)
+                .ok_or_else(|| corrupt("schedule"))?,
+            voter_rule: VoterRule::parse(&r.voter_rule).ok_or_else(|| corrupt("voter rule"))?,
+            id: r.id,
+            slug: r.slug,
+            unit_code: r.unit_code,
+            unit_name: r.unit_name,
+            title: r.title,
+            description: r.description,
+            cover_url: r.cover_url,
+            votes_per_day: r.votes_per_day.into(),
+            votes_per_candidate: r.votes_per_candidate.into(),
+        })
+    }
+}
+
+/// A new campaign (officials, the demo loader, tests).
+pub struct NewCampaign<'a> {
+    pub slug: &'a str,
+    pub unit_code: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub schedule: Schedule,
+    pub voter_rule: VoterRule,
+    pub votes_per_day: i64,
+    pub votes_per_candidate: i64,
+    pub created_by: Option<MemberId>,
+}
+
+/// An approved candidate with the unit's name.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Candidate {
+    pub id: i64,
+    pub number: i32,
+    pub name: String,
+    pub unit_name: String,
+    pub title: String,
+    pub photo_url: Option<String>,
+    pub story_html: String,
+}
+
+/// A new candidate; `story_html` must already be sanitised.
+pub struct NewCandidate<'a> {
+    pub number: i32,
+    pub name: &'a str,
+    pub unit_code: &'a str,
+    pub title: &'a str,
+    pub story_html: &'a str,
+}
+
+/// A vote to take. `day` is the Asia/Shanghai day number.
+pub struct NewVote<'a> {
+    pub campaign: &'a Campaign,
+    pub candidate_id: i64,
+    pub member: MemberId,
+    pub day: i64,
+    pub idempotency_key: &'a str,
+    pub ip: Option<&'a str>,
+    pub now: i64,
+}
+
+/// A stored vote: its daily slot tells how many votes remain that day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CastVote {
+    pub day_slot: i64,
+    /// The same idempotency key was seen before: nothing new was counted.
+    pub replayed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VoteError {
+    #[error("no votes left today")]
+    DailyLimit,
+    #[error("no votes left today for this candidate")]
+    CandidateLimit,
+    /// The key was used before for a different candidate.
+    #[error("idempotency key reused for another vote")]
+    KeyReused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+const SELECT_CAMPAIGN: &str = "SELECT c.id, c.slug, u.code AS unit_code, u.name AS unit_name, c.title, c.description, \
+     c.cover_url, c.signup_starts, c.review_starts, c.voting_starts, c.publicity_starts, c.closes, c.voter_rule, \
+     c.votes_per_day, c.votes_per_candidate FROM campaigns c JOIN units u ON u.id = c.unit_id";
+
+/// How often a vote retries after losing a slot to a simultaneous vote of
+/// the same member (each retry sees the other vote and takes the next slot).
+const VOTE_ATTEMPTS: usize = 8;
+
+impl Store {
+    pub async fn insert_campaign(&self, c: &NewCampaign<'_>, now: i64) -> Result<i64, StoreError> {
+        let s = c.schedule;
+        let (id,): (i64,) = on_writer!(self, pool => {
+            sqlx::query_as(
+                "INSERT INTO campaigns (slug, unit_id, title, description, signup_starts, review_starts, voting_starts, \
+                 publicity_starts, closes, voter_rule, votes_per_day, votes_per_candidate, created_by, created_at) \
+                 SELECT $1, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM units WHERE code = $2 RETURNING id",
+            )
+            .bind(c.slug)
+            .bind(c.unit_code)
+            .bind(c.title)
+            .bind(c.description)
+            .bind(s.signup_starts)
+            .bind(s.review_starts)
+            .bind(s.voting_starts)
+            .bind(s.publicity_starts)
+            .bind(s.closes)
+            .bind(c.voter_rule.as_key())
+            .bind(c.votes_per_day as i32)
+            .bind(c.votes_per_candidate as i32)
+            .bind(c.created_by.map(|m| m.0))
+            .bind(now)
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(id)
+    }
+
+    /// Adds approved candidates (officials' nominations, the demo loader).
+    pub async fn insert_candidates(&self, campaign_id: i64, candidates: &[NewCandidate<'_>], now: i64) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for c in candidates {
+                sqlx::query(
+                    "INSERT INTO candidates (campaign_id, number, name, unit_id, title, story_html, status, created_at) \
+                     SELECT $1, $2, $3, id, $5, $6, 'approved', $7 FROM units WHERE code = $4",
+                )
+                .bind(campaign_id)
+                .bind(c.number)
+                .bind(c.name)
+                .bind(c.unit_code)
+                .bind(c.title)
+                .bind(c.story_html)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn campaign_by_slug(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
+        let sql = format!("{SELECT_CAMPAIGN} WHERE c.slug = $1");
+        let record: Option<CampaignRecord> = on_reader!(self, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
+        record.map(Campaign::try_from).transpose()
+    }
+
+    /// Every campaign not yet closed, newest voting first.
+    pub async fn open_campaigns(&self, now: i64) -> Result<Vec<Campaign>, StoreError> {
+        let sql = format!("{SELECT_CAMPAIGN} WHERE c.closes > $1 ORDER BY c.voting_starts DESC, c.id DESC");
+        let records: Vec<CampaignRecord> = on_reader!(self, pool => sqlx::query_as(&sql).bind(now).fetch_all(pool).await)?;
+        records.into_iter().map(Campaign::try_from).collect()
+    }
+
+    /// A campaign's approved candidates, by number.
+    pub async fn candidates(&self, campaign_id: i64) -> Result<Vec<Candidate>, StoreError> {
+        let rows = on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.photo_url, c.story_html \
+                 FROM candidates c JOIN units u ON u.id = c.unit_id \
+                 WHERE c.campaign_id = $1 AND c.status = 'approved' ORDER BY c.number",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Votes per candidate of a campaign (candidates without votes absent).
+    pub async fn vote_tallies(&self, campaign_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows = on_reader!(self, pool => {
+            sqlx::query_as("SELECT candidate_id, COUNT(*) FROM votes WHERE campaign_id = $1 GROUP BY candidate_id")
+                .bind(campaign_id)
+                .fetch_all(pool)
+                .await
+        })?;
+        Ok(rows)
+    }
+
+    /// The member's votes in a campaign on `day`.
+    pub async fn votes_on_day(&self, campaign_id: i64, member: MemberId, day: i64) -> Result<i64, StoreError> {
+        let (n,): (i64,) = on_reader!(self, pool => {
+            sqlx::query_as("SELECT COUNT(*) FROM votes WHERE campaign_id = $1 AND member_id = $2 AND day = $3")
+                .bind(campaign_id)
+                .bind(member.0)
+                .bind(day)
+                .fetch_one(pool)
+                .await
+        })?;
+        Ok(n)
+    }
+
+    /// Whether the member's unit is the campaign's unit or below it.
+    pub async fn member_in_campaign_subtree(&self, campaign_id: i64, member: MemberId) -> Result<bool, StoreError> {
+        let (n,): (i64,) = on_reader!(self, pool => {
+            sqlx::query_as(
+                "WITH RECURSIVE sub(id) AS (SELECT unit_id FROM campaigns WHERE id = $1 \
+                   UNION SELECT u.id FROM units u JOIN sub s ON u.parent_id = s.id) \
+                 SELECT COUNT(*) FROM members WHERE id = $2 AND unit_id IN (SELECT id FROM sub)",
+            )
+            .bind(campaign_id)
+            .bind(member.0)
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(n > 0)
+    }
+
+    /// Takes one vote, or answers the earlier answer for a replayed key.
+    /// On PostgreSQL the member's votes queue on an advisory lock (held to
+    /// the end of the transaction), so a burst from one member does not
+    /// fight over slots; SQLite's single writer queues them anyway. The
+    /// unique indexes enforce the limits regardless.
+    pub async fn cast_vote(&self, vote: &NewVote<'_>) -> Result<CastVote, VoteError> {
+        let lock = match self {
+            Store::Postgres { .. } => "SELECT pg_advisory_xact_lock($1)",
+            Store::Sqlite { .. } => "SELECT $1",
+        };
+        for _ in 0..VOTE_ATTEMPTS {
+            let inserted: Result<Result<CastVote, VoteError>, sqlx::Error> = on_writer!(self, pool => {
+                async {
+                    let mut tx = pool.begin().await?;
+                    sqlx::query(lock).bind(vote.member.0).execute(&mut *tx).await?;
+                    let earlier: Option<(i64, i32)> =
+                        sqlx::query_as("SELECT candidate_id, day_slot FROM votes WHERE member_id = $1 AND idempotency_key = $2")
+                            .bind(vote.member.0)
+                            .bind(vote.idempotency_key)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    match earlier {
+                        Some((candidate, _)) if candidate != vote.candidate_id => return Ok(Err(VoteError::KeyReused)),
+                        Some((_, slot)) => return Ok(Ok(CastVote { day_slot: slot.into(), replayed: true })),
+                        None => {}
+                    }
+                    let slot: Option<(i32,)> = sqlx::query_as(
+                        "INSERT INTO votes (campaign_id, candidate_id, member_id, day, day_slot, candidate_slot, idempotency_key, ip, created_at) \
+                         SELECT $1, $2, $3, $4, d.n + 1, c.n + 1, $5, $6, $7 \
+                         FROM (SELECT COUNT(*) AS n FROM votes WHERE member_id = $3 AND campaign_id = $1 AND day = $4) d, \
+                              (SELECT COUNT(*) AS n FROM votes WHERE member_id = $3 AND candidate_id = $2 AND day = $4) c \
+                         WHERE d.n < $8 AND c.n < $9 RETURNING day_slot",
+                    )
+                    .bind(vote.campaign.id)
+                    .bind(vote.candidate_id)
+                    .bind(vote.member.0)
+                    .bind(vote.day)
+                    .bind(vote.idempotency_key)
+                    .bind(vote.ip)
+                    .bind(vote.now)
+                    .bind(vote.campaign.votes_per_day)
+                    .bind(vote.campaign.votes_per_candidate)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((slot,)) = slot else {
+                        let (today,): (i64,) = sqlx::query_as(
+                            "SELECT COUNT(*) FROM votes WHERE campaign_id = $1 AND member_id = $2 AND day = $3",
+                        )
+                        .bind(vote.campaign.id)
+                        .bind(vote.member.0)
+                        .bind(vote.day)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        let full = today >= vote.campaign.votes_per_day;
+                        return Ok(Err(if full { VoteError::DailyLimit } else { VoteError::CandidateLimit }));
+                    };
+                    tx.commit().await?;
+                    Ok(Ok(CastVote { day_slot: slot.into(), replayed: false }))
+                }
+                .await
+            });
+            match inserted {
+                Ok(answer) => return answer,
+                // A simultaneous vote of this member took the slot, or sent
+                // the same key: look again.
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
+                Err(e) => return Err(StoreError::from(e).into()),
+            }
+        }
+        Err(StoreError::Corrupt("a vote kept losing its slot".into()).into())
+    }
+}

@@ -189,7 +189,7 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::forms::PostedFo
                         votes.update(|v| *v += 1);
                     }
                     remaining.set(Some(receipt.remaining_today));
-                    notice.set(Some(format!("投票成功！今天还可以投 {} 票", receipt.remaining_today)));
+                    notice.set(Some("投票成功！".to_owned()));
                     error.set(None);
                 }
                 Err(e) => {

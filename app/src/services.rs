@@ -8,6 +8,7 @@ pub mod certification;
 pub mod stats;
 pub mod voting;
 pub mod clock;
+pub mod fraud;
 pub mod imports;
 pub mod session;
 pub mod sms;

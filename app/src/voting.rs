@@ -50,6 +50,8 @@ pub struct CampaignView {
     /// Votes the signed-in member has left today (`None` signed out).
     pub remaining_today: Option<i64>,
     pub share_url: String,
+    /// Votes voided by officials, with their reasons (public, like the results).
+    pub voids: Vec<VoidView>,
 }
 
 /// A candidate's share page.
@@ -103,6 +105,14 @@ mod ssr {
     pub fn store() -> Result<Store, AppError> {
         Ok(crate::auth::ssr::accounts()?.store().clone())
     }
+
+    /// Campaign `slug` and the signed-in official, whose reach must include
+    /// the campaign's unit.
+    pub async fn campaign_for_official(store: &Store, slug: &str) -> Result<(Campaign, store::Actor), AppError> {
+        let actor = crate::services::admin::official(store, &crate::auth::ssr::session().await?).await?;
+        let campaign = crate::services::voting::campaign_in_reach(store, &actor, slug).await?;
+        Ok((campaign, actor))
+    }
 }
 
 /// Campaigns not yet closed.
@@ -143,6 +153,7 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
         rules,
         standings,
         query,
+        voids: crate::services::fraud::voids(&store, &campaign).await?.into_iter().filter(|v| !v.undone).collect(),
     })
 }
 
@@ -187,4 +198,87 @@ pub async fn vote(campaign: String, number: String, key: String) -> Result<VoteR
     let limiter = use_context::<crate::services::voting::VoteLimiter>().ok_or(AppError::Internal)?;
     let ip = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<crate::services::ClientIp>().and_then(|c| c.0));
     crate::services::voting::vote(&store, &limiter, member, &campaign, &number, &key, ip).await
+}
+
+/// A minute in which a candidate got far more votes than usual.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Burst {
+    pub candidate_id: i64,
+    pub number: i32,
+    pub name: String,
+    /// The minute's start (Unix seconds), for voiding that minute.
+    pub minute_start: i64,
+    pub at: String,
+    pub votes: i64,
+    /// The candidate's median votes per active minute.
+    pub baseline: i64,
+}
+
+/// Many accounts voting from one client address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedAddress {
+    pub ip: String,
+    pub accounts: i64,
+    pub votes: i64,
+    /// (member id, masked phone, votes), most votes first.
+    pub members: Vec<(i64, String, i64)>,
+}
+
+/// A candidate whose votes come mostly at night.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NightSpike {
+    pub candidate_id: i64,
+    pub number: i32,
+    pub name: String,
+    pub night_votes: i64,
+    pub votes: i64,
+}
+
+/// A void, as officials and the public results list it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidView {
+    pub id: i64,
+    /// Which votes, in words.
+    pub what: String,
+    pub reason: String,
+    pub votes: i64,
+    pub at: String,
+    pub undone: bool,
+}
+
+/// The anti-fraud view of one campaign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FraudReport {
+    pub bursts: Vec<Burst>,
+    pub addresses: Vec<SharedAddress>,
+    pub night: Vec<NightSpike>,
+    pub voids: Vec<VoidView>,
+}
+
+/// The signals and voids of campaign `slug`, for officials whose reach
+/// includes the campaign's unit (403 otherwise).
+#[server(prefix = "/api", endpoint = "admin/campaigns/fraud", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_fraud_report(slug: String) -> Result<(CampaignCard, FraudReport), AppError> {
+    let store = ssr::store()?;
+    let (campaign, _) = ssr::campaign_for_official(&store, &slug).await?;
+    let report = crate::services::fraud::report(&store, &campaign).await?;
+    Ok((ssr::card(&campaign), report))
+}
+
+/// Voids votes of campaign `slug`: `how` is `member`, `candidate` or
+/// `range` and `value` a member id, candidate id or `from-to`; `reason` is
+/// published with the results.
+#[server(prefix = "/api", endpoint = "admin/campaigns/void")]
+pub async fn void_votes(slug: String, how: String, value: String, reason: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    crate::services::fraud::void(&store, &campaign, actor.member_id, &how, &value, &reason).await
+}
+
+/// Undoes void `id` of campaign `slug`.
+#[server(prefix = "/api", endpoint = "admin/campaigns/undo-void")]
+pub async fn undo_void(slug: String, id: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    crate::services::fraud::undo(&store, &campaign, actor.member_id, &id).await
 }

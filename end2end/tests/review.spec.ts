@@ -77,6 +77,13 @@ test("with JavaScript: a manual request is approved and the member is certified"
   await expect(official.locator("body")).toHaveAttribute("data-hydrated", "true");
   expect(await seriousViolations(official)).toEqual([]);
 
+  await official.goto("/admin/campaigns");
+  await official.getByRole("link", { name: /防刷票/ }).click();
+  await expect(official.getByRole("heading", { name: "票数突增" })).toBeVisible();
+  await official.screenshot({ path: `${SHOTS}/fraud.png`, fullPage: true });
+  await expect(official.locator("body")).toHaveAttribute("data-hydrated", "true");
+  expect(await seriousViolations(official)).toEqual([]);
+
   await official.goto("/gongshi?level=grassroots");
   await expect(official.getByRole("link", { name: "基层" })).toHaveAttribute("aria-current", "page");
   await official.screenshot({ path: `${SHOTS}/gongshi.png` });

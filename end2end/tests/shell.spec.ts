@@ -48,9 +48,9 @@ test.describe("with JavaScript", () => {
     await expect(page.getByText("山东省总工会 › 青岛市总工会 › 黄岛区总工会")).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/search.png` });
 
-    await page.getByRole("link", { name: "投票" }).click();
-    await expect(page.getByRole("heading", { name: "投票" })).toBeVisible();
-    await expect(page.getByRole("link", { name: "投票" })).toHaveAttribute("aria-current", "page");
+    await page.getByRole("link", { name: "投票", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "评选投票", exact: true })).toBeVisible();
+    await expect(page.getByRole("link", { name: "投票", exact: true })).toHaveAttribute("aria-current", "page");
     expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
     expect(errors).toEqual([]);
   });
@@ -92,7 +92,7 @@ test.describe("without JavaScript", () => {
   test("every tab opens a page", async ({ page }) => {
     await page.goto("/");
     const nav = page.getByRole("navigation", { name: "主导航" });
-    for (const [tab, heading] of [["投票", "投票"], ["服务", "服务"], ["我的", "我的"], ["首页", "会员之家"]]) {
+    for (const [tab, heading] of [["投票", "评选投票"], ["服务", "服务"], ["我的", "我的"], ["首页", "会员之家"]]) {
       await nav.getByRole("link", { name: tab }).click();
       await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
       await expect(nav.getByRole("link", { name: tab })).toHaveAttribute("aria-current", "page");

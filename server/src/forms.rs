@@ -552,6 +552,37 @@ pub async fn post_vote(
     respond(&state, parts, Vec::new(), outcome, &page).await
 }
 
+/// `POST /admin/campaigns/{slug}/fraud` (officials of the campaign's unit or
+/// above): `intent=void` with `how` (`member`, `candidate`, `range`),
+/// `value`, `reason`; or `intent=undo` with the void's `id`. Audited.
+pub async fn post_fraud(
+    State(state): State<AppState>,
+    axum::extract::Path(campaign): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let page = format!("/admin/campaigns/{}/fraud", urlencoding_path(&campaign));
+    let outcome = match admin::official(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(actor) => match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
+            Err(error) => Outcome::Error(error),
+            Ok(found) => {
+                use app::services::fraud;
+                let done = if field(&fields, "intent") == "undo" {
+                    fraud::undo(&state.store, &found, actor.member_id, field(&fields, "id")).await
+                } else {
+                    fraud::void(&state.store, &found, actor.member_id, field(&fields, "how"), field(&fields, "value"), field(&fields, "reason")).await
+                };
+                match done {
+                    Ok(notice) => Outcome::Notice(notice),
+                    Err(error) => Outcome::Error(error),
+                }
+            }
+        },
+    };
+    respond(&state, parts, Vec::new(), outcome, &page).await
+}
+
 /// A path segment as typed, limited to what campaign slugs and candidate
 /// numbers are made of (anything else cannot name one anyway).
 fn urlencoding_path(segment: &str) -> String {

@@ -187,6 +187,7 @@ fn router(
         .route("/admin/certify/{id}/photo", get(review::request_photo))
         .route("/admin/stats.csv", get(stats::stats_csv))
         .route("/v/{campaign}/{number}", post(forms::post_vote))
+        .route("/admin/campaigns/{campaign}/fraud", post(forms::post_fraud))
         .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))

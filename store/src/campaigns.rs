@@ -222,10 +222,14 @@ impl Store {
         Ok(rows)
     }
 
-    /// Votes per candidate of a campaign (candidates without votes absent).
+    /// Counted votes per candidate of a campaign (voided ones left out;
+    /// candidates without votes absent).
     pub async fn vote_tallies(&self, campaign_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
         let rows = on_reader!(self, pool => {
-            sqlx::query_as("SELECT candidate_id, COUNT(*) FROM votes WHERE campaign_id = $1 GROUP BY candidate_id")
+            sqlx::query_as(&format!(
+                "SELECT v.candidate_id, COUNT(*) FROM votes v WHERE v.campaign_id = $1 AND {} GROUP BY v.candidate_id",
+                crate::voids::LIVE_VOTE
+            ))
                 .bind(campaign_id)
                 .fetch_all(pool)
                 .await

@@ -15,6 +15,7 @@ mod requests;
 mod roster;
 mod stats;
 mod units;
+mod voids;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -26,6 +27,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use campaigns::{Campaign, Candidate, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use error::StoreError;
+pub use voids::{VoidRecord, VoidSelection};
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use officials::{Actor, AuditEntry, MemberListing};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};

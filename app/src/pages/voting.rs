@@ -91,7 +91,7 @@ pub fn CampaignPage() -> impl IntoView {
 
 #[component]
 fn CampaignBody(campaign: CampaignView) -> impl IntoView {
-    let CampaignView { card, description, rules, standings, query, remaining_today, share_url } = campaign;
+    let CampaignView { card, description, rules, standings, query, remaining_today, share_url, voids } = campaign;
     let slug = card.slug.clone();
     let og_description: String = description.chars().take(80).collect();
     view! {
@@ -122,6 +122,14 @@ fn CampaignBody(campaign: CampaignView) -> impl IntoView {
                 {standings.into_iter().map(|s| view! { <BoardRow slug=slug.clone() standing=s/> }).collect_view()}
             </ol>
         </section>
+        {(!voids.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="voids-heading">
+                <h2 id="voids-heading">"作废选票公示"</h2>
+                <ul class="plain-list">
+                    {voids.into_iter().map(|v| view! { <li>{format!("{}：{}，共 {} 票。原因：{}", v.at, v.what, v.votes, v.reason)}</li> }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
 }
 

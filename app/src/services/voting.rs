@@ -71,6 +71,16 @@ pub async fn campaign(store: &Store, slug: &str) -> Result<Campaign, AppError> {
         .ok_or_else(|| AppError::rejected(404, "", "没有这个投票活动"))
 }
 
+/// Campaign `slug`, if its unit is within the official's reach (403 if not).
+pub async fn campaign_in_reach(store: &Store, actor: &store::Actor, slug: &str) -> Result<Campaign, AppError> {
+    let found = campaign(store, slug).await?;
+    let unit = domain::UnitCode::parse(&found.unit_code).map_err(|_| AppError::Internal)?;
+    if !store.unit_in_scope(actor, &unit).await.map_err(|e| AppError::from_store("campaign", e))? {
+        return Err(AppError::rejected(403, "", "只能管理本单位及下级单位的投票活动"));
+    }
+    Ok(found)
+}
+
 /// Casts `member`'s vote for candidate `number` of campaign `slug`.
 pub async fn vote(
     store: &Store,
@@ -163,11 +173,21 @@ pub const TALLY_MAX_AGE: Duration = Duration::from_secs(3);
 
 type TallyCache = Mutex<HashMap<i64, (Instant, Arc<Vec<Standing>>)>>;
 
+fn tally_cache() -> &'static TallyCache {
+    static CACHE: OnceLock<TallyCache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Drops this process's cached leaderboard of a campaign (after a void or
+/// its undo, so the official sees the effect at once).
+pub fn forget_leaderboard(campaign_id: i64) {
+    tally_cache().lock().expect("tally cache").remove(&campaign_id);
+}
+
 /// The campaign's candidates ranked by votes (ties share a rank; then by
 /// number), at most `TALLY_MAX_AGE` old.
 pub async fn leaderboard(store: &Store, campaign: &Campaign) -> Result<Arc<Vec<Standing>>, AppError> {
-    static CACHE: OnceLock<TallyCache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
+    let cache = tally_cache();
     if let Some((at, board)) = cache.lock().expect("tally cache").get(&campaign.id) {
         if at.elapsed() < TALLY_MAX_AGE {
             return Ok(board.clone());

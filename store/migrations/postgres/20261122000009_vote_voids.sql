@@ -1,0 +1,24 @@
+-- Officials void suspicious votes (刷票) by account, by candidate or by a
+-- time range, with a reason the public results page shows. The vote rows
+-- stay as they were (append-only); a void is a rule that tallies apply, and
+-- undoing it (undone_at) brings the votes back. Both are audited.
+CREATE TABLE vote_voids (
+    id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    campaign_id   BIGINT NOT NULL REFERENCES campaigns (id),
+    member_id     BIGINT REFERENCES members (id),
+    candidate_id  BIGINT REFERENCES candidates (id),
+    from_at       BIGINT,
+    to_at         BIGINT,
+    reason        TEXT NOT NULL,
+    created_by    BIGINT NOT NULL REFERENCES members (id),
+    created_at    BIGINT NOT NULL,
+    undone_by     BIGINT REFERENCES members (id),
+    undone_at     BIGINT,
+    -- Exactly one way of choosing votes.
+    CHECK ((member_id IS NOT NULL AND candidate_id IS NULL AND from_at IS NULL AND to_at IS NULL)
+        OR (member_id IS NULL AND candidate_id IS NOT NULL AND from_at IS NULL AND to_at IS NULL)
+        OR (member_id IS NULL AND candidate_id IS NULL AND from_at IS NOT NULL AND to_at IS NOT NULL AND from_at < to_at))
+);
+CREATE INDEX vote_voids_campaign ON vote_voids (campaign_id);
+CREATE INDEX votes_campaign_created ON votes (campaign_id, created_at);
+CREATE INDEX votes_campaign_ip ON votes (campaign_id, ip);

@@ -27,7 +27,7 @@ use leptos_router::{path, SsrMode, StaticSegment};
 pub use domain;
 
 use crate::components::{SiteHeader, TabBar};
-use crate::pages::{CampaignsAdminPage, FraudPage, CampaignPage, CandidatePage, GongshiPage, StatsPage, ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
+use crate::pages::{CampaignsAdminPage, FraudPage, ResultsPage, CampaignPage, CandidatePage, GongshiPage, StatsPage, ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
 
 /// The union's accent colour (union red). White text on it has a contrast of
 /// 5.9:1, above WCAG AA's 4.5:1.
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/v/:campaign") view=CampaignPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns") view=CampaignsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/fraud") view=FraudPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/campaigns/:campaign/results") view=ResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/v/:campaign/:number") view=CandidatePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("card") view=CardPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>

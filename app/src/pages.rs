@@ -18,7 +18,7 @@ pub use account::{CertifyPage, LoginPage, MePage};
 pub use admin::AdminPage;
 pub use card::{CardCheckPage, CardPage};
 pub use code_flows::{ChangePhonePage, ResetPage, SmsLoginPage};
-pub use fraud::{CampaignsAdminPage, FraudPage};
+pub use fraud::{CampaignsAdminPage, FraudPage, ResultsPage};
 pub use home::HomePage;
 pub use placeholder::{NotFound, ServicesPage};
 pub use voting::{CampaignPage, CandidatePage, VotePage};

@@ -282,3 +282,31 @@ pub async fn undo_void(slug: String, id: String) -> Result<String, AppError> {
     let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
     crate::services::fraud::undo(&store, &campaign, actor.member_id, &id).await
 }
+
+/// One line of a campaign's results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultRow {
+    pub rank: usize,
+    pub number: i32,
+    pub name: String,
+    pub unit_name: String,
+    pub votes: i64,
+    pub expert_score: Option<i64>,
+    /// Tenths of a point; `None` until the panel has scored the candidate.
+    pub final_tenths: Option<i64>,
+}
+
+impl ResultRow {
+    pub fn final_text(&self) -> String {
+        self.final_tenths.map(|t| format!("{}.{}", t / 10, t % 10)).unwrap_or_else(|| "—".to_owned())
+    }
+}
+
+/// The results of campaign `slug` for its officials: `(card, expert weight %, rows)`.
+#[server(prefix = "/api", endpoint = "admin/campaigns/results", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_results(slug: String) -> Result<(CampaignCard, i64, Vec<ResultRow>), AppError> {
+    let store = ssr::store()?;
+    let (campaign, _) = ssr::campaign_for_official(&store, &slug).await?;
+    let rows = crate::services::voting::results(&store, &campaign).await?;
+    Ok((ssr::card(&campaign), campaign.expert_weight_pct, rows))
+}

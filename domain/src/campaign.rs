@@ -153,3 +153,35 @@ mod tests {
         assert!(IdempotencyKey::parse(&"a".repeat(65)).is_none());
     }
 }
+
+/// The final score of a candidate in tenths of a point (0–1000):
+/// `w·expert + (1−w)·public`, where `public` is the candidate's votes
+/// normalised to the top candidate's (100 for the top), `w` the expert
+/// weight in percent and `expert` the panel's score (0–100). `None` while
+/// the expert weight counts and the panel has not scored the candidate.
+pub fn final_score_tenths(weight_pct: i64, expert: Option<i64>, votes: i64, top_votes: i64) -> Option<i64> {
+    let public_tenths = if top_votes > 0 { votes * 1000 / top_votes } else { 0 };
+    let expert_tenths = match (weight_pct, expert) {
+        (0, _) => 0,
+        (_, Some(score)) => score * 10,
+        (_, None) => return None,
+    };
+    Some((weight_pct * expert_tenths + (100 - weight_pct) * public_tenths) / 100)
+}
+
+#[cfg(test)]
+mod score_tests {
+    use super::*;
+
+    #[test]
+    fn the_final_score_weighs_the_panel_against_votes_normalised_to_the_top_candidate() {
+        // w = 40%: the top candidate by votes with a panel score of 50 gets 0.4·50 + 0.6·100 = 80.
+        assert_eq!(final_score_tenths(40, Some(50), 2000, 2000), Some(800));
+        // Half the top votes and a perfect panel score: 0.4·100 + 0.6·50 = 70.
+        assert_eq!(final_score_tenths(40, Some(100), 1000, 2000), Some(700));
+        // Votes only.
+        assert_eq!(final_score_tenths(0, None, 1, 3), Some(333));
+        assert_eq!(final_score_tenths(40, None, 1000, 2000), None);
+        assert_eq!(final_score_tenths(100, Some(90), 0, 0), Some(900));
+    }
+}

@@ -87,6 +87,7 @@ async fn load_campaign(store: &Store) -> anyhow::Result<()> {
                 voter_rule: VoterRule::Registered,
                 votes_per_day: 10,
                 votes_per_candidate: 2,
+                expert_weight_pct: 30,
                 created_by: None,
             },
             now,

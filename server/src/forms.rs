@@ -583,6 +583,28 @@ pub async fn post_fraud(
     respond(&state, parts, Vec::new(), outcome, &page).await
 }
 
+/// `POST /admin/campaigns/{slug}/results` (officials): `score_{number}`
+/// fields, the expert panel's scores (0–100, or empty). Audited.
+pub async fn post_results(
+    State(state): State<AppState>,
+    axum::extract::Path(campaign): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let page = format!("/admin/campaigns/{}/results", urlencoding_path(&campaign));
+    let outcome = match admin::official(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(actor) => match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
+            Err(error) => Outcome::Error(error),
+            Ok(found) => match app::services::voting::save_expert_scores(&state.store, &found, actor.member_id, &fields).await {
+                Ok(notice) => Outcome::Notice(notice),
+                Err(error) => Outcome::Error(error),
+            },
+        },
+    };
+    respond(&state, parts, fields, outcome, &page).await
+}
+
 /// A path segment as typed, limited to what campaign slugs and candidate
 /// numbers are made of (anything else cannot name one anyway).
 fn urlencoding_path(segment: &str) -> String {

@@ -188,6 +188,8 @@ fn router(
         .route("/admin/stats.csv", get(stats::stats_csv))
         .route("/v/{campaign}/{number}", post(forms::post_vote))
         .route("/admin/campaigns/{campaign}/fraud", post(forms::post_fraud))
+        .route("/admin/campaigns/{campaign}/results", post(forms::post_results))
+        .route("/admin/campaigns/{campaign}/results.csv", get(stats::results_csv))
         .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))

@@ -61,3 +61,57 @@ pub async fn stats_csv(State(state): State<AppState>, Query(query): Query<StatsQ
     )
         .into_response()
 }
+
+/// `GET /admin/campaigns/{slug}/results.csv`: a campaign's results with the
+/// expert panel's scores and the final scores, for its officials.
+pub async fn results_csv(
+    State(state): State<AppState>,
+    axum::extract::Path(campaign): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Some(session) = request.extensions().get::<Session>().cloned() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let plain = |status: StatusCode, message: String| {
+        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
+    };
+    let actor = match app::services::admin::official(&state.store, &session).await {
+        Ok(actor) => actor,
+        Err(error) => return plain(error.status(), error.to_string()),
+    };
+    let found = match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
+        Ok(found) => found,
+        Err(error) => return plain(error.status(), error.to_string()),
+    };
+    let rows = match app::services::voting::results(&state.store, &found).await {
+        Ok(rows) => rows,
+        Err(error) => return plain(error.status(), error.to_string()),
+    };
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut written = out.write_record(["排名", "编号", "姓名", "单位", "网络票数", "专家评分", "综合得分"]);
+    for r in &rows {
+        written = written.and_then(|()| {
+            out.write_record([
+                r.rank.to_string(),
+                r.number.to_string(),
+                r.name.clone(),
+                r.unit_name.clone(),
+                r.votes.to_string(),
+                r.expert_score.map(|s| s.to_string()).unwrap_or_default(),
+                r.final_text(),
+            ])
+        });
+    }
+    let Some(bytes) = written.ok().and_then(|()| out.into_inner().ok()) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"results-{}.csv\"", found.slug)),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -139,6 +139,7 @@ async fn the_voting_window_and_the_voter_rule_are_enforced(db: TestDb) {
         voter_rule,
         votes_per_day: 5,
         votes_per_candidate: 5,
+        expert_weight_pct: 0,
         created_by: None,
     };
     let open = Schedule::new(now - 3 * day, now - 2 * day, now - day, now + day, now + 2 * day).unwrap();
@@ -218,4 +219,38 @@ async fn fifty_parallel_votes_through_two_servers_store_at_most_the_daily_limit_
     let stored = stored_votes(&db, "13900000009").await;
     assert_eq!(stored, acknowledged, "every acknowledged vote is stored, and only those");
     assert_eq!(stored, 10, "the daily limit, exactly");
+}
+
+on_both_engines_with_db!(@in sqlite_results, postgres_results; officials_enter_expert_scores_and_export_results_with_final_scores);
+
+async fn officials_enter_expert_scores_and_export_results_with_final_scores(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let member = Person::new(&server);
+    member.register("13900000004", "投票人", "37010201").await;
+    for (number, key) in [("1", "results-key-01"), ("1", "results-key-02"), ("2", "results-key-03")] {
+        assert_eq!(member.vote_api(CAMPAIGN, number, key).await.0, 200);
+    }
+    let admin = Person::new(&server);
+    admin.register("13800000001", "王管理", "37010201").await;
+    support::make_admin(db.url(), "13800000001");
+    let page = format!("/admin/campaigns/{CAMPAIGN}/results");
+    assert_eq!(member.get(&page).await.0, 403);
+
+    // One bad score and nothing is saved.
+    let (status, html) = admin.post(&page, &[("score_1", "90"), ("score_2", "120")]).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("02 号的专家评分应为 0–100 的整数，未做任何修改"), "{html}");
+    let (status, html) = admin.post(&page, &[("score_1", "90"), ("score_2", "80"), ("score_3", "")]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("已保存 2 位候选人的专家评分"), "{html}");
+
+    // The demo campaign weighs the panel at 30%: votes normalised to the top (2 votes).
+    let csv = admin.http.get(server.url(&format!("{page}.csv"))).send().await.unwrap().text().await.unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "排名,编号,姓名,单位,网络票数,专家评分,综合得分");
+    // 0.3·90 + 0.7·100 = 97.0 and 0.3·80 + 0.7·50 = 59.0.
+    assert!(lines[1].starts_with("1,1,王建国,") && lines[1].ends_with(",2,90,97.0"), "{}", lines[1]);
+    assert!(lines[2].starts_with("2,2,李秀英,") && lines[2].ends_with(",1,80,59.0"), "{}", lines[2]);
+    assert!(lines[3].ends_with(",0,,—"), "no panel score yet: {}", lines[3]);
+    assert_eq!(lines.len(), 31);
 }

@@ -25,6 +25,8 @@ pub struct Campaign {
     pub voter_rule: VoterRule,
     pub votes_per_day: i64,
     pub votes_per_candidate: i64,
+    /// The expert panel's weight in the final score, in percent.
+    pub expert_weight_pct: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -44,6 +46,7 @@ struct CampaignRecord {
     voter_rule: String,
     votes_per_day: i32,
     votes_per_candidate: i32,
+    expert_weight_pct: i32,
 }
 
 impl TryFrom<CampaignRecord> for Campaign {
@@ -63,6 +66,7 @@ impl TryFrom<CampaignRecord> for Campaign {
             cover_url: r.cover_url,
             votes_per_day: r.votes_per_day.into(),
             votes_per_candidate: r.votes_per_candidate.into(),
+            expert_weight_pct: r.expert_weight_pct.into(),
         })
     }
 }
@@ -77,6 +81,7 @@ pub struct NewCampaign<'a> {
     pub voter_rule: VoterRule,
     pub votes_per_day: i64,
     pub votes_per_candidate: i64,
+    pub expert_weight_pct: i64,
     pub created_by: Option<MemberId>,
 }
 
@@ -90,6 +95,8 @@ pub struct Candidate {
     pub title: String,
     pub photo_url: Option<String>,
     pub story_html: String,
+    /// The expert panel's score (0–100), once given.
+    pub expert_score: Option<i32>,
 }
 
 /// A new candidate; `story_html` must already be sanitised.
@@ -135,7 +142,7 @@ pub enum VoteError {
 
 const SELECT_CAMPAIGN: &str = "SELECT c.id, c.slug, u.code AS unit_code, u.name AS unit_name, c.title, c.description, \
      c.cover_url, c.signup_starts, c.review_starts, c.voting_starts, c.publicity_starts, c.closes, c.voter_rule, \
-     c.votes_per_day, c.votes_per_candidate FROM campaigns c JOIN units u ON u.id = c.unit_id";
+     c.votes_per_day, c.votes_per_candidate, c.expert_weight_pct FROM campaigns c JOIN units u ON u.id = c.unit_id";
 
 /// How often a vote retries after losing a slot to a simultaneous vote of
 /// the same member (each retry sees the other vote and takes the next slot).
@@ -147,8 +154,8 @@ impl Store {
         let (id,): (i64,) = on_writer!(self, pool => {
             sqlx::query_as(
                 "INSERT INTO campaigns (slug, unit_id, title, description, signup_starts, review_starts, voting_starts, \
-                 publicity_starts, closes, voter_rule, votes_per_day, votes_per_candidate, created_by, created_at) \
-                 SELECT $1, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM units WHERE code = $2 RETURNING id",
+                 publicity_starts, closes, voter_rule, votes_per_day, votes_per_candidate, created_by, created_at, expert_weight_pct) \
+                 SELECT $1, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM units WHERE code = $2 RETURNING id",
             )
             .bind(c.slug)
             .bind(c.unit_code)
@@ -164,6 +171,7 @@ impl Store {
             .bind(c.votes_per_candidate as i32)
             .bind(c.created_by.map(|m| m.0))
             .bind(now)
+            .bind(c.expert_weight_pct as i32)
             .fetch_one(pool)
             .await
         })?;
@@ -211,7 +219,7 @@ impl Store {
     pub async fn candidates(&self, campaign_id: i64) -> Result<Vec<Candidate>, StoreError> {
         let rows = on_reader!(self, pool => {
             sqlx::query_as(
-                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.photo_url, c.story_html \
+                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.photo_url, c.story_html, c.expert_score \
                  FROM candidates c JOIN units u ON u.id = c.unit_id \
                  WHERE c.campaign_id = $1 AND c.status = 'approved' ORDER BY c.number",
             )
@@ -220,6 +228,38 @@ impl Store {
             .await
         })?;
         Ok(rows)
+    }
+
+    /// Sets the expert panel's scores (`None` clears one) by candidate
+    /// number; audited in the same transaction.
+    pub async fn set_expert_scores(
+        &self,
+        campaign_id: i64,
+        scores: &[(i32, Option<i64>)],
+        actor: MemberId,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for (number, score) in scores {
+                sqlx::query("UPDATE candidates SET expert_score = $3 WHERE campaign_id = $1 AND number = $2")
+                    .bind(campaign_id)
+                    .bind(number)
+                    .bind(score.map(|s| s as i32))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(actor.0)
+                .bind("录入专家评分")
+                .bind(format!("活动 #{campaign_id}，{} 位候选人", scores.len()))
+                .bind("")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Counted votes per candidate of a campaign (voided ones left out;

@@ -25,7 +25,13 @@ pub fn CampaignsAdminPage() -> impl IntoView {
                         Ok(list) => view! {
                             <ul class="plain-list">
                                 {list.into_iter().map(|c| view! {
-                                    <li><a href=format!("/admin/campaigns/{}/fraud", c.slug)>{format!("{}（{}）› 防刷票", c.title, c.phase)}</a></li>
+                                    <li>
+                                        <p>{format!("{}（{}）", c.title, c.phase)}</p>
+                                        <p class="actions">
+                                            <a href=format!("/admin/campaigns/{}/fraud", c.slug)>"防刷票 ›"</a>
+                                            <a href=format!("/admin/campaigns/{}/results", c.slug)>"结果与专家评分 ›"</a>
+                                        </p>
+                                    </li>
                                 }).collect_view()}
                             </ul>
                         }
@@ -158,5 +164,78 @@ fn Signals(report: FraudReport, action: String) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// 结果与专家评分: the results ranked by final score, the panel's scores as
+/// one form, and the CSV export.
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("campaign").unwrap_or_default();
+    let results = Resource::new(slug, crate::voting::load_results);
+    let posted = use_posted_form();
+    view! {
+        <Title text="投票结果"/>
+        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                let posted = posted.await;
+                let form = posted.clone().unwrap_or_default();
+                match results.await {
+                    Ok((card, weight, rows)) => {
+                        let action = format!("/admin/campaigns/{}/results", card.slug);
+                        view! {
+                            <section class="card">
+                                <h1>"投票结果"</h1>
+                                <p>{card.title}</p>
+                                <p class="muted">{format!(
+                                    "综合得分 = 专家评分 × {weight}% + 网络得票（以最高票为 100 分）× {}%。网络票数已除去作废选票。",
+                                    100 - weight
+                                )}</p>
+                                <p class="actions"><a href=format!("{action}.csv") download="">"导出 CSV"</a></p>
+                                <FormBanner posted/>
+                            </section>
+                            <form method="post" action=action class="card">
+                                <div class="table-scroll">
+                                    <table class="numbers">
+                                        <thead><tr>
+                                            <th scope="col">"排名"</th><th scope="col">"候选人"</th><th scope="col">"票数"</th>
+                                            <th scope="col">"专家评分"</th><th scope="col">"综合"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {rows.into_iter().map(|r| {
+                                                let field = format!("score_{}", r.number);
+                                                let typed = form.values.iter().any(|(n, _)| *n == field);
+                                                let value = if typed { form.value(&field) } else { r.expert_score.map(|s| s.to_string()).unwrap_or_default() };
+                                                let invalid = form.error_for(&field).is_some();
+                                                view! {
+                                                    <tr>
+                                                        <td>{r.rank}</td>
+                                                        <th scope="row">{format!("{:02} 号 {}", r.number, r.name)}</th>
+                                                        <td>{r.votes}</td>
+                                                        <td>
+                                                            <input class="score" name=field.clone() value=value inputmode="numeric" maxlength="3"
+                                                                aria-label=format!("{:02} 号专家评分", r.number) aria-invalid=if invalid { "true" } else { "false" }/>
+                                                        </td>
+                                                        <td>{r.final_text()}</td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <button type="submit" class="primary wide">"保存专家评分"</button>
+                            </form>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! {
+                        <section class="card"><h1>"投票结果"</h1><p class="error" role="alert">{error.to_string()}</p></section>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+        <p class="below-card"><A href="/admin/campaigns">"返回投票活动"</A></p>
     }
 }

@@ -233,3 +233,67 @@ mod tests {
         assert_eq!(clean, r#"<p>三十年<b>如一日</b></p><img src="x">"#);
     }
 }
+
+/// The results as officials publish and export them: live votes counted now
+/// (not the cached leaderboard), the panel's scores and the final score,
+/// ranked by final score (by votes while it is incomplete).
+pub async fn results(store: &Store, campaign: &Campaign) -> Result<Vec<crate::voting::ResultRow>, AppError> {
+    use domain::campaign::final_score_tenths;
+    let err = |e| AppError::from_store("results", e);
+    let candidates = store.candidates(campaign.id).await.map_err(err)?;
+    let tallies: HashMap<i64, i64> = store.vote_tallies(campaign.id).await.map_err(err)?.into_iter().collect();
+    let top = tallies.values().copied().max().unwrap_or(0);
+    let mut rows: Vec<crate::voting::ResultRow> = candidates
+        .into_iter()
+        .map(|c| {
+            let votes = tallies.get(&c.id).copied().unwrap_or(0);
+            let expert = c.expert_score.map(i64::from);
+            crate::voting::ResultRow {
+                rank: 0,
+                number: c.number,
+                name: c.name,
+                unit_name: c.unit_name,
+                votes,
+                expert_score: expert,
+                final_tenths: final_score_tenths(campaign.expert_weight_pct, expert, votes, top),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| b.final_tenths.cmp(&a.final_tenths).then(b.votes.cmp(&a.votes)).then(a.number.cmp(&b.number)));
+    for i in 0..rows.len() {
+        let same = i > 0 && rows[i].final_tenths == rows[i - 1].final_tenths && rows[i].votes == rows[i - 1].votes;
+        rows[i].rank = if same { rows[i - 1].rank } else { i + 1 };
+    }
+    Ok(rows)
+}
+
+/// Saves the panel's scores from a form: `score_{number}` fields, each
+/// empty (no score yet) or a whole number 0–100. Nothing is saved unless
+/// every field is right.
+pub async fn save_expert_scores(
+    store: &Store,
+    campaign: &Campaign,
+    actor: MemberId,
+    fields: &[(String, String)],
+) -> Result<String, AppError> {
+    let numbers: Vec<i32> = store.candidates(campaign.id).await.map_err(|e| AppError::from_store("scores", e))?.iter().map(|c| c.number).collect();
+    let mut scores = Vec::new();
+    for (name, value) in fields {
+        let Some(number) = name.strip_prefix("score_").and_then(|n| n.parse::<i32>().ok()) else { continue };
+        if !numbers.contains(&number) {
+            continue;
+        }
+        let value = value.trim();
+        let score = if value.is_empty() {
+            None
+        } else {
+            match value.parse::<i64>() {
+                Ok(s) if (0..=100).contains(&s) => Some(s),
+                _ => return Err(AppError::rejected(400, "", format!("{number:02} 号的专家评分应为 0–100 的整数，未做任何修改"))),
+            }
+        };
+        scores.push((number, score));
+    }
+    store.set_expert_scores(campaign.id, &scores, actor, now()).await.map_err(|e| AppError::from_store("scores", e))?;
+    Ok(format!("已保存 {} 位候选人的专家评分", scores.iter().filter(|(_, s)| s.is_some()).count()))
+}

@@ -27,7 +27,7 @@ use leptos_router::{path, SsrMode, StaticSegment};
 pub use domain;
 
 use crate::components::{SiteHeader, TabBar};
-use crate::pages::{CampaignsAdminPage, FraudPage, ResultsPage, CampaignPage, CandidatePage, GongshiPage, StatsPage, ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
+use crate::pages::{CandidatesAdminPage, NewCampaignPage, CampaignsAdminPage, FraudPage, ResultsPage, CampaignPage, CandidatePage, GongshiPage, StatsPage, ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
 
 /// The union's accent colour (union red). White text on it has a contrast of
 /// 5.9:1, above WCAG AA's 4.5:1.
@@ -87,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("gongshi") view=GongshiPage ssr=SsrMode::Async/>
                     <Route path=path!("/v/:campaign") view=CampaignPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns") view=CampaignsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/campaigns/new") view=NewCampaignPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/campaigns/:campaign/candidates") view=CandidatesAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/fraud") view=FraudPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/results") view=ResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/v/:campaign/:number") view=CandidatePage ssr=SsrMode::Async/>

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+pub(crate) mod campaign_admin;
 mod card;
 pub(crate) mod code_flows;
 mod fraud;
@@ -19,6 +20,7 @@ pub use admin::AdminPage;
 pub use card::{CardCheckPage, CardPage};
 pub use code_flows::{ChangePhonePage, ResetPage, SmsLoginPage};
 pub use fraud::{CampaignsAdminPage, FraudPage, ResultsPage};
+pub use campaign_admin::{CandidatesAdminPage, NewCampaignPage};
 pub use home::HomePage;
 pub use placeholder::{NotFound, ServicesPage};
 pub use voting::{CampaignPage, CandidatePage, VotePage};

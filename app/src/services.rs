@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod campaigns;
 pub mod card;
 pub mod certification;
 pub mod stats;

@@ -31,6 +31,8 @@ pub struct Standing {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CampaignCard {
     pub slug: String,
+    /// In 报名: members may sign up.
+    pub signing_up: bool,
     pub title: String,
     pub unit_name: String,
     pub phase: String,
@@ -82,6 +84,7 @@ mod ssr {
             unit_name: c.unit_name.clone(),
             phase: phase.label().to_owned(),
             voting: phase == domain::campaign::Phase::Voting,
+            signing_up: phase == domain::campaign::Phase::SignUp,
             period: format!(
                 "投票时间：{} 至 {}",
                 date_time_in_shanghai(c.schedule.voting_starts),
@@ -309,4 +312,55 @@ pub async fn load_results(slug: String) -> Result<(CampaignCard, i64, Vec<Result
     let (campaign, _) = ssr::campaign_for_official(&store, &slug).await?;
     let rows = crate::services::voting::results(&store, &campaign).await?;
     Ok((ssr::card(&campaign), campaign.expert_weight_pct, rows))
+}
+
+/// A candidate of any status, for officials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateRow {
+    pub id: i64,
+    pub number: Option<i32>,
+    pub name: String,
+    pub unit_name: String,
+    pub title: String,
+    /// 待审核, 已通过 or 已驳回.
+    pub status: String,
+    pub pending: bool,
+    pub story_html: String,
+}
+
+/// Campaign `slug`'s candidates (all statuses) and the units an official
+/// may nominate from (code, name).
+#[server(prefix = "/api", endpoint = "admin/campaigns/candidates", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_candidates_admin(slug: String) -> Result<(CampaignCard, Vec<CandidateRow>, Vec<(String, String)>), AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    let rows = store
+        .all_candidates(campaign.id)
+        .await
+        .map_err(|e| AppError::from_store("candidates", e))?
+        .into_iter()
+        .map(|c| CandidateRow {
+            pending: c.status == "pending",
+            status: match c.status.as_str() {
+                "pending" => "待审核",
+                "approved" => "已通过",
+                _ => "已驳回",
+            }
+            .to_owned(),
+            id: c.id,
+            number: c.number,
+            name: c.name,
+            unit_name: c.unit_name,
+            title: c.title,
+            story_html: c.story_html,
+        })
+        .collect();
+    let units = store
+        .units_in_scope(&actor)
+        .await
+        .map_err(|e| AppError::from_store("candidates", e))?
+        .into_iter()
+        .map(|(code, name, _)| (code, name))
+        .collect();
+    Ok((ssr::card(&campaign), rows, units))
 }

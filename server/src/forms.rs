@@ -605,6 +605,72 @@ pub async fn post_results(
     respond(&state, parts, fields, outcome, &page).await
 }
 
+/// `POST /admin/campaigns/new` (officials): the campaign form (see
+/// services::campaigns::create). 303 to the new campaign's candidates page.
+pub async fn post_new_campaign(State(state): State<AppState>, request: Request) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let outcome = match admin::official(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(actor) => match app::services::campaigns::create(&state.store, &actor, &fields).await {
+            Ok(slug) => Outcome::RedirectTo(format!("/admin/campaigns/{slug}/candidates")),
+            Err(error) => Outcome::Error(error),
+        },
+    };
+    respond(&state, parts, fields, outcome, "/admin/campaigns/new").await
+}
+
+/// `POST /admin/campaigns/{slug}/candidates` (officials): `intent=nominate`
+/// (name, unit, title, story), or `approve` / `reject` with a sign-up's `id`.
+pub async fn post_candidates(
+    State(state): State<AppState>,
+    axum::extract::Path(campaign): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let page = format!("/admin/campaigns/{}/candidates", urlencoding_path(&campaign));
+    let outcome = match admin::official(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(actor) => match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
+            Err(error) => Outcome::Error(error),
+            Ok(found) => {
+                use app::services::campaigns;
+                let done = match field(&fields, "intent") {
+                    "nominate" => campaigns::nominate(&state.store, &found, &actor, &fields).await,
+                    "approve" => campaigns::review(&state.store, &found, &actor, field(&fields, "id"), true).await,
+                    _ => campaigns::review(&state.store, &found, &actor, field(&fields, "id"), false).await,
+                };
+                match done {
+                    Ok(notice) => Outcome::Notice(notice),
+                    Err(error) => Outcome::Error(error),
+                }
+            }
+        },
+    };
+    respond(&state, parts, fields, outcome, &page).await
+}
+
+/// `POST /v/{slug}/signup` (signed in, during 报名): title, story.
+pub async fn post_signup(
+    State(state): State<AppState>,
+    axum::extract::Path(campaign): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
+    let page = format!("/v/{}", urlencoding_path(&campaign));
+    let outcome = match session::member(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
+        Ok(Some(member)) => match app::services::voting::campaign(&state.store, &campaign).await {
+            Err(error) => Outcome::Error(error),
+            Ok(found) => match app::services::campaigns::sign_up(&state.store, &found, member, &fields).await {
+                Ok(notice) => Outcome::Notice(notice),
+                Err(error) => Outcome::Error(error),
+            },
+        },
+    };
+    respond(&state, parts, fields, outcome, &page).await
+}
+
 /// A path segment as typed, limited to what campaign slugs and candidate
 /// numbers are made of (anything else cannot name one anyway).
 fn urlencoding_path(segment: &str) -> String {

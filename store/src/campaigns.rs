@@ -99,6 +99,32 @@ pub struct Candidate {
     pub expert_score: Option<i32>,
 }
 
+/// A candidate of any status, as officials manage them.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CandidateEntry {
+    pub id: i64,
+    pub number: Option<i32>,
+    pub name: String,
+    pub unit_name: String,
+    pub title: String,
+    pub status: String,
+    pub story_html: String,
+}
+
+/// One audit-log row inside the caller's transaction.
+macro_rules! audit_in_tx {
+    ($tx:expr, $actor:expr, $action:expr, $target:expr, $detail:expr, $now:expr) => {
+        sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind($actor.0)
+            .bind($action)
+            .bind($target)
+            .bind($detail)
+            .bind($now)
+            .execute($tx)
+            .await?
+    };
+}
+
 /// A new candidate; `story_html` must already be sanitised.
 pub struct NewCandidate<'a> {
     pub number: i32,
@@ -230,6 +256,103 @@ impl Store {
         Ok(rows)
     }
 
+    /// An official's nomination: approved at once, numbered after the
+    /// campaign's last number; audited. Returns the number.
+    pub async fn nominate_candidate(
+        &self,
+        campaign_id: i64,
+        c: &NewCandidate<'_>,
+        actor: MemberId,
+        now: i64,
+    ) -> Result<i32, StoreError> {
+        on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (number,): (i32,) = sqlx::query_as(
+                "INSERT INTO candidates (campaign_id, number, name, unit_id, title, story_html, status, created_at) \
+                 SELECT $1, (SELECT COALESCE(MAX(number), 0) + 1 FROM candidates WHERE campaign_id = $1), $2, id, $4, $5, 'approved', $6 \
+                 FROM units WHERE code = $3 RETURNING number",
+            )
+            .bind(campaign_id)
+            .bind(c.name)
+            .bind(c.unit_code)
+            .bind(c.title)
+            .bind(c.story_html)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            audit_in_tx!(&mut *tx, actor, "提名候选人", format!("活动 #{campaign_id}，{number:02} 号 {}", c.name), "", now);
+            tx.commit().await?;
+            Ok(number)
+        })
+    }
+
+    /// A member's own sign-up (报名), pending review. False when the member
+    /// already signed up for this campaign.
+    pub async fn sign_up_candidate(&self, campaign_id: i64, member: MemberId, title: &str, story_html: &str, now: i64) -> Result<bool, StoreError> {
+        let inserted: Result<u64, sqlx::Error> = on_writer!(self, pool => {
+            sqlx::query(
+                "INSERT INTO candidates (campaign_id, name, unit_id, title, story_html, status, member_id, created_at) \
+                 SELECT $1, name, unit_id, $3, $4, 'pending', id, $5 FROM members WHERE id = $2",
+            )
+            .bind(campaign_id)
+            .bind(member.0)
+            .bind(title)
+            .bind(story_html)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        });
+        match inserted {
+            Ok(n) => Ok(n == 1),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every candidate of a campaign, pending sign-ups first, for officials.
+    pub async fn all_candidates(&self, campaign_id: i64) -> Result<Vec<CandidateEntry>, StoreError> {
+        let rows = on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.status, c.story_html \
+                 FROM candidates c JOIN units u ON u.id = c.unit_id WHERE c.campaign_id = $1 \
+                 ORDER BY CASE c.status WHEN 'pending' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, c.number, c.id",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows)
+    }
+
+    /// Approves (numbering it) or rejects a pending sign-up; audited. False
+    /// when there is no such pending sign-up.
+    pub async fn review_candidate(&self, campaign_id: i64, id: i64, approve: bool, actor: MemberId, now: i64) -> Result<bool, StoreError> {
+        on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = if approve {
+                sqlx::query(
+                    "UPDATE candidates SET status = 'approved', \
+                     number = (SELECT COALESCE(MAX(number), 0) + 1 FROM candidates WHERE campaign_id = $1) \
+                     WHERE id = $2 AND campaign_id = $1 AND status = 'pending'",
+                )
+            } else {
+                sqlx::query("UPDATE candidates SET status = 'rejected' WHERE id = $2 AND campaign_id = $1 AND status = 'pending'")
+            }
+            .bind(campaign_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 1 {
+                let action = if approve { "通过报名" } else { "驳回报名" };
+                audit_in_tx!(&mut *tx, actor, action, format!("活动 #{campaign_id}，候选人 #{id}"), "", now);
+            }
+            tx.commit().await?;
+            Ok(changed == 1)
+        })
+    }
+
     /// Sets the expert panel's scores (`None` clears one) by candidate
     /// number; audited in the same transaction.
     pub async fn set_expert_scores(
@@ -249,14 +372,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(actor.0)
-                .bind("录入专家评分")
-                .bind(format!("活动 #{campaign_id}，{} 位候选人", scores.len()))
-                .bind("")
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            audit_in_tx!(&mut *tx, actor, "录入专家评分", format!("活动 #{campaign_id}，{} 位候选人", scores.len()), "", now);
             tx.commit().await?;
         });
         Ok(())

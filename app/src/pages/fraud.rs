@@ -19,6 +19,7 @@ pub fn CampaignsAdminPage() -> impl IntoView {
         <section class="card">
             <h1>"投票活动"</h1>
             <p class="muted">"查看投票异常（突增、同一网络地址多账号、夜间集中投票），作废刷票选票并公示原因。"</p>
+            <p class="actions"><a href="/admin/campaigns/new">"新建投票活动 ›"</a></p>
             <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
                 {move || Suspend::new(async move {
                     match campaigns.await {
@@ -28,6 +29,7 @@ pub fn CampaignsAdminPage() -> impl IntoView {
                                     <li>
                                         <p>{format!("{}（{}）", c.title, c.phase)}</p>
                                         <p class="actions">
+                                            <a href=format!("/admin/campaigns/{}/candidates", c.slug)>"候选人 ›"</a>
                                             <a href=format!("/admin/campaigns/{}/fraud", c.slug)>"防刷票 ›"</a>
                                             <a href=format!("/admin/campaigns/{}/results", c.slug)>"结果与专家评分 ›"</a>
                                         </p>

@@ -73,11 +73,13 @@ pub fn CampaignPage() -> impl IntoView {
     let args = move || (params.read().get("campaign").unwrap_or_default(), query.read().get("q"));
     let view_data = Resource::new(args, |(slug, q)| load_campaign(slug, q));
     refresh_while_open(view_data);
+    let posted = use_posted_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
             {move || Suspend::new(async move {
+                let posted = posted.await;
                 match view_data.await {
-                    Ok(campaign) => view! { <CampaignBody campaign/> }.into_any(),
+                    Ok(campaign) => view! { <CampaignBody campaign posted/> }.into_any(),
                     Err(error) => view! {
                         <Title text="投票"/>
                         <section class="card"><h1>"投票"</h1><p class="error" role="alert">{error.to_string()}</p></section>
@@ -90,7 +92,7 @@ pub fn CampaignPage() -> impl IntoView {
 }
 
 #[component]
-fn CampaignBody(campaign: CampaignView) -> impl IntoView {
+fn CampaignBody(campaign: CampaignView, posted: Option<crate::forms::PostedForm>) -> impl IntoView {
     let CampaignView { card, description, rules, standings, query, remaining_today, share_url, voids } = campaign;
     let slug = card.slug.clone();
     let og_description: String = description.chars().take(80).collect();
@@ -109,6 +111,7 @@ fn CampaignBody(campaign: CampaignView) -> impl IntoView {
             {remaining_today.map(|n| view! { <p class="banner banner-notice" role="status">{format!("您今天还可以投 {n} 票")}</p> })}
             <ShareButton url=share_url title=card.title.clone()/>
         </section>
+        {(card.signing_up && remaining_today.is_some()).then(|| view! { <SignUpForm slug=slug.clone() posted=posted.clone()/> })}
         <section class="card" aria-labelledby="board-heading">
             <h2 id="board-heading">"实时排行"</h2>
             <Form method="GET" action=format!("/v/{slug}") attr:class="search" attr:role="search">
@@ -130,6 +133,25 @@ fn CampaignBody(campaign: CampaignView) -> impl IntoView {
                 </ul>
             </section>
         })}
+    }
+}
+
+/// 报名参选: a signed-in member's sign-up, reviewed by officials.
+#[component]
+fn SignUpForm(slug: String, posted: Option<crate::forms::PostedForm>) -> impl IntoView {
+    let banner = posted.clone();
+    let posted = posted.unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="signup-heading">
+            <h2 id="signup-heading">"报名参选"</h2>
+            <p class="muted">"以您的姓名和所在单位报名（需已实名认证），审核通过后获得候选人编号。"</p>
+            <FormBanner posted=banner/>
+            <form method="post" action=format!("/v/{slug}/signup") class="form" novalidate>
+                <crate::forms::Field label="职务或工种" name="title" maxlength=30 value=posted.value("title") error=posted.error_for("title")/>
+                <crate::pages::campaign_admin::StoryField value=posted.value("story") error=posted.error_for("story")/>
+                <button type="submit" class="primary wide">"提交报名"</button>
+            </form>
+        </section>
     }
 }
 

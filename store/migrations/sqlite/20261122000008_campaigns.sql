@@ -22,17 +22,21 @@ CREATE TABLE campaigns (
 CREATE TABLE candidates (
     id            INTEGER PRIMARY KEY,
     campaign_id   INTEGER NOT NULL REFERENCES campaigns (id),
-    number        INTEGER NOT NULL,
+    -- 编号, given when the candidate is approved (NULL while pending).
+    number        INTEGER,
     name          TEXT NOT NULL,
     unit_id       INTEGER NOT NULL REFERENCES units (id),
     title         TEXT NOT NULL DEFAULT '',
+    -- The member who signed up (报名); NULL for officials' nominations.
+    member_id     INTEGER REFERENCES members (id),
     photo_url     TEXT,
     -- Sanitised HTML (ammonia) at the time it is saved.
     story_html    TEXT NOT NULL,
     status        TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
     expert_score  INTEGER,
     created_at    INTEGER NOT NULL,
-    UNIQUE (campaign_id, number)
+    UNIQUE (campaign_id, number),
+    UNIQUE (campaign_id, member_id)
 );
 
 -- Votes are append-only. The daily limits hold in the database, whichever

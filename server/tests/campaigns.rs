@@ -1,0 +1,153 @@
+//! Running a campaign: an official creates it for their subtree (every bad
+//! field explained, nothing created), nominates a candidate (the story's
+//! script removed), a certified member signs up and is approved; voting has
+//! not started yet. SQLite and PostgreSQL.
+
+#[macro_use]
+mod support;
+
+use store::testing::TestDb;
+use support::{make_admin, Person, RunningServer};
+
+async fn campaigns(db: &TestDb) -> i64 {
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM campaigns").fetch_one(&mut conn).await.unwrap();
+    n
+}
+
+/// `YYYY-MM-DD` in Shanghai, `days` from today.
+fn date(days: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let day = (now + 8 * 3600).div_euclid(86_400) + days;
+    // Civil date from days since 1970-01-01 (Hinnant), as the page's date input sends it.
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+on_both_engines_with_db!(@more an_official_runs_a_campaign_from_creation_to_approved_sign_ups);
+
+async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let admin = Person::new(&server);
+    admin.register("13800000001", "王管理", "37010201").await;
+    make_admin(db.url(), "13800000001");
+    let official = Person::new(&server);
+    official.register("13800000002", "李区长", "37010202").await;
+    admin.post("/admin/officials", &[("phone", "13800000002"), ("unit", "370102")]).await;
+
+    let (d0, d7, d14, d21, d28) = (date(0), date(7), date(14), date(21), date(28));
+    let good: Vec<(&str, &str)> = vec![
+        ("title", "历下区最美职工评选"),
+        ("description", "评选身边的最美职工。"),
+        ("unit", "370102"),
+        ("slug", "lixia-2026"),
+        ("signup_starts", &d0),
+        ("review_starts", &d7),
+        ("voting_starts", &d14),
+        ("publicity_starts", &d21),
+        ("closes", &d28),
+        ("voter_rule", "certified_in_subtree"),
+        ("votes_per_day", "5"),
+        ("votes_per_candidate", "1"),
+        ("expert_weight_pct", "20"),
+    ];
+    let with = |name: &str, value: &'static str| -> Vec<(String, String)> {
+        good.iter().map(|(n, v)| (n.to_string(), if *n == name { value.to_owned() } else { v.to_string() })).collect()
+    };
+    for (name, value, status, message) in [
+        ("title", "", 400, "请填写活动名称"),
+        ("unit", "370103", 403, "只能为本单位及下级单位创建投票活动"),
+        ("slug", "Bad Slug", 400, "链接名应为 3–40 个小写字母、数字或“-”"),
+        ("slug", "qilu-gongjiang-2026", 409, "这个链接名已被其他活动使用"),
+        ("voting_starts", "2026-02-30", 400, "请选择投票开始日期"),
+        ("votes_per_candidate", "9", 400, "每位候选人每天票数不能多于每天票数"),
+        ("expert_weight_pct", "101", 400, "专家评分权重应为 0–100 的整数"),
+    ] {
+        let form = with(name, value);
+        let form: Vec<(&str, &str)> = form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let (got, html) = official.post("/admin/campaigns/new", &form).await;
+        assert_eq!(got, status, "{name}={value}");
+        assert!(html.contains(message), "{name}={value}: {message}");
+    }
+    let mut early = good.clone();
+    early.retain(|(n, _)| *n != "publicity_starts");
+    early.push(("publicity_starts", &d7));
+    let (status, html) = official.post("/admin/campaigns/new", &early).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("日期应依次为"), "{html}");
+    assert_eq!(campaigns(&db).await, 1, "only the demo campaign");
+
+    let (status, _) = official.post("/admin/campaigns/new", &good).await;
+    assert_eq!(status, 303);
+    assert_eq!(campaigns(&db).await, 2);
+    let page = "/admin/campaigns/lixia-2026/candidates";
+
+    // A nomination: numbered 01, its story kept without the script.
+    let story = "<p>二十年坚守<b>一线</b></p><script>alert('刷票')</script>";
+    let (status, html) = official
+        .post(page, &[("intent", "nominate"), ("name", "赵师傅"), ("unit", "37010203"), ("title", "电工"), ("story", story)])
+        .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("已提名 01 号候选人 赵师傅"));
+    let (_, public) = Person::new(&server).get("/v/lixia-2026/1").await;
+    assert!(public.contains("<p>二十年坚守<b>一线</b></p>") && !public.contains("alert("), "{public}");
+
+    // Sign-ups need certification; one per member; an official numbers it on approval.
+    let member = Person::new(&server);
+    member.register("13900000001", "夏国子", "37010201").await;
+    let (status, html) = member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "三十年如一日")]).await;
+    assert_eq!(status, 403);
+    assert!(html.contains("报名参选需先完成实名认证"));
+    let roster = "unit_code,member_no,name,gender,birth_date,id_number,phone\n37010201,GH9,夏国子,男,1965-08-29,370103196508295838,\n";
+    let (_, preview) = official.upload("/admin/roster", roster.as_bytes().to_vec()).await;
+    let at = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
+    official.post("/admin/roster", &[("intent", "confirm"), ("token", &preview[at..at + 32])]).await;
+    assert_eq!(member.post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await.0, 303);
+    let (status, html) = member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "")]).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("请填写事迹简介"));
+    let (status, html) = member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "三十年如一日\n带出徒弟四十人")]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("报名已提交"));
+    assert_eq!(member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "再报一次")]).await.0, 409);
+
+    let (_, html) = official.get(page).await;
+    assert!(html.contains("待审核") && html.contains("<p>三十年如一日</p><p>带出徒弟四十人</p>"), "{html}");
+    let form = &html[html.find(r#"value="approve""#).expect("an approve form")..];
+    let start = form.find(r#"name="id" value=""#).unwrap() + r#"name="id" value=""#.len();
+    let id: String = form[start..].chars().take_while(char::is_ascii_digit).collect();
+    let (status, html) = official.post(page, &[("intent", "approve"), ("id", &id)]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("已通过报名"));
+    assert_eq!(official.post(page, &[("intent", "approve"), ("id", &id)]).await.0, 404);
+    let (status, public) = Person::new(&server).get("/v/lixia-2026/2").await;
+    assert_eq!(status, 200);
+    assert!(public.contains("夏国子"));
+
+    // Voting opens in two weeks.
+    let response = member
+        .http
+        .post(server.url("/api/vote"))
+        .header("Origin", server.base.clone())
+        .form(&[("campaign", "lixia-2026"), ("number", "2"), ("key", "early-key-0001")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["Rejected"]["message"].as_str().unwrap().starts_with("投票尚未开始"), "{body}");
+    // Outside the district the campaign's management is closed.
+    let stranger = Person::new(&server);
+    stranger.register("13800000003", "赵区长", "37010301").await;
+    admin.post("/admin/officials", &[("phone", "13800000003"), ("unit", "370103")]).await;
+    assert_eq!(stranger.get(page).await.0, 403);
+}

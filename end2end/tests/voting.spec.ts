@@ -54,6 +54,11 @@ test("with JavaScript: from a shared link, sign in, vote, see the count and vote
   const serious = (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
   expect(serious).toEqual([]);
 
+  await page.setViewportSize({ width: 375, height: 667 });
+  await page.goto(`${CANDIDATE}/poster.svg`);
+  await page.screenshot({ path: `${SHOTS}/poster.png` });
+  await page.setViewportSize({ width: 360, height: 640 });
+
   await page.goto("/v/qilu-gongjiang-2026");
   await expect(page.getByRole("heading", { name: "实时排行" })).toBeVisible();
   await expect(page.locator("ol.board li")).toHaveCount(30);

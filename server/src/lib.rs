@@ -194,6 +194,7 @@ fn router(
         .route("/admin/campaigns/{campaign}/results", post(forms::post_results))
         .route("/admin/campaigns/{campaign}/results.csv", get(stats::results_csv))
         .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))
+        .route("/v/{campaign}/{number}/poster.svg", get(voting::candidate_poster))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))

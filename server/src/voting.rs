@@ -39,3 +39,64 @@ pub async fn candidate_qr(
     let image = qr.render::<svg::Color>().min_dimensions(180, 180).quiet_zone(true).build();
     ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")], image).into_response()
 }
+
+/// `GET /v/{campaign}/{number}/poster.svg`: a phone-sized poster (750×1334)
+/// of the candidate with the page's QR code, to save and send in a chat.
+/// SVG, drawn by the phone with its own fonts (a PNG would need a CJK font on
+/// the server).
+pub async fn candidate_poster(
+    State(state): State<AppState>,
+    Path((campaign, number)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let found = match state.store.campaign_by_slug(&campaign).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => return app::error::AppError::from_store("poster", error).status().into_response(),
+    };
+    let Ok(number) = number.parse::<i32>() else { return StatusCode::NOT_FOUND.into_response() };
+    let candidate = match state.store.candidates(found.id).await {
+        Ok(list) => match list.into_iter().find(|c| c.number == number) {
+            Some(c) => c,
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
+        Err(error) => return app::error::AppError::from_store("poster", error).status().into_response(),
+    };
+    let origin = match &state.config.public_origin {
+        Some(origin) => origin.clone(),
+        None => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000")),
+    };
+    let link = format!("{origin}/v/{}/{number}", found.slug);
+    let Ok(qr) = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let qr = qr.render::<svg::Color>().min_dimensions(320, 320).quiet_zone(true).build();
+    let qr = qr.find("<svg").map(|at| &qr[at..]).unwrap_or(&qr).replacen("<svg", r#"<svg x="215" y="860" width="320" height="320""#, 1);
+    let poster = format!(
+        r##"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="750" height="1334" viewBox="0 0 750 1334" font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif">
+<rect width="750" height="1334" fill="#fdecef"/>
+<rect width="750" height="420" fill="#c8102e"/>
+<text x="375" y="120" fill="#ffffff" font-size="40" text-anchor="middle">{campaign}</text>
+<text x="375" y="300" fill="#ffffff" font-size="150" font-weight="700" text-anchor="middle">{number:02}</text>
+<text x="375" y="370" fill="#ffffff" font-size="34" text-anchor="middle">号候选人</text>
+<text x="375" y="560" fill="#1f1f1f" font-size="88" font-weight="700" text-anchor="middle">{name}</text>
+<text x="375" y="650" fill="#5c5c5c" font-size="34" text-anchor="middle">{unit}</text>
+<text x="375" y="710" fill="#5c5c5c" font-size="34" text-anchor="middle">{title}</text>
+<text x="375" y="810" fill="#a00d25" font-size="38" text-anchor="middle">长按识别二维码，为TA投票</text>
+{qr}
+<text x="375" y="1260" fill="#5c5c5c" font-size="26" text-anchor="middle">{union}</text>
+</svg>"##,
+        campaign = xml(&found.title),
+        name = xml(&candidate.name),
+        unit = xml(&candidate.unit_name),
+        title = xml(&candidate.title),
+        union = xml(&found.unit_name),
+    );
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")], poster).into_response()
+}
+
+/// Text safe inside SVG (XML) elements.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

@@ -55,6 +55,12 @@ async fn a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_an
     assert_eq!(status, 200);
     assert!(page.contains(r#"property="og:title""#) && page.contains("登录后投票"), "{page}");
     assert!(page.contains(&format!(r#"href="/login?next=/v/{CAMPAIGN}/7""#)));
+    // The poster names the candidate and carries the page's QR code.
+    let poster = visitor.http.get(server.url(&format!("/v/{CAMPAIGN}/7/poster.svg"))).send().await.unwrap();
+    assert_eq!(poster.headers()["content-type"], "image/svg+xml");
+    let poster = poster.text().await.unwrap();
+    assert!(poster.contains(">07</text>") && poster.contains("<path"), "{poster}");
+    assert_eq!(visitor.http.get(server.url(&format!("/v/{CAMPAIGN}/99/poster.svg"))).send().await.unwrap().status(), 404);
     let (status, _) = visitor.post(&format!("/v/{CAMPAIGN}/7"), &[("key", "0123456789abcdef")]).await;
     assert_eq!(status, 401);
 

@@ -281,6 +281,7 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::forms::PostedFo
             <h2>"邀请好友投票"</h2>
             <img src=format!("/v/{}/{}/qr.svg", campaign.slug, standing.number) width="180" height="180" alt="候选人投票页二维码"/>
             <p class="muted">"长按二维码保存或转发，好友扫码即可为TA投票。"</p>
+            <p><a href=format!("/v/{}/{}/poster.svg", campaign.slug, standing.number) target="_blank" rel="noopener">"打开投票海报（可保存后发送）"</a></p>
             <ShareButton url=share_url title=standing.name.clone()/>
         </section>
     }

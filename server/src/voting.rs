@@ -71,7 +71,7 @@ pub async fn candidate_poster(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let qr = qr.render::<svg::Color>().min_dimensions(320, 320).quiet_zone(true).build();
-    let qr = qr.find("<svg").map(|at| &qr[at..]).unwrap_or(&qr).replacen("<svg", r#"<svg x="215" y="860" width="320" height="320""#, 1);
+    let qr = place_svg(&qr, r#"x="215" y="860" width="320" height="320""#);
     let poster = format!(
         r##"<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="750" height="1334" viewBox="0 0 750 1334" font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif">
@@ -94,6 +94,20 @@ pub async fn candidate_poster(
         union = xml(&found.unit_name),
     );
     ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")], poster).into_response()
+}
+
+/// An SVG document as an element inside another: the XML declaration
+/// dropped and its own size attributes replaced by `placement` (an element
+/// may not repeat an attribute, or the poster would not parse).
+fn place_svg(svg: &str, placement: &str) -> String {
+    let svg = svg.find("<svg").map_or(svg, |at| &svg[at..]);
+    let end = svg.find('>').unwrap_or(svg.len());
+    let (open, rest) = svg.split_at(end);
+    let attributes: Vec<&str> = open["<svg".len()..]
+        .split_whitespace()
+        .filter(|a| !a.starts_with("width=") && !a.starts_with("height=") && !a.starts_with("x=") && !a.starts_with("y="))
+        .collect();
+    format!("<svg {placement} {}{rest}", attributes.join(" "))
 }
 
 /// Text safe inside SVG (XML) elements.

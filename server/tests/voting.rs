@@ -60,6 +60,9 @@ async fn a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_an
     assert_eq!(poster.headers()["content-type"], "image/svg+xml");
     let poster = poster.text().await.unwrap();
     assert!(poster.contains(">07</text>") && poster.contains("<path"), "{poster}");
+    let qr_tag = &poster[poster.find(r#"<svg x="#).expect("the QR code placed")..];
+    let qr_tag = &qr_tag[..qr_tag.find('>').unwrap()];
+    assert_eq!(qr_tag.matches("width=").count(), 1, "no attribute twice, or the SVG does not parse: {qr_tag}");
     assert_eq!(visitor.http.get(server.url(&format!("/v/{CAMPAIGN}/99/poster.svg"))).send().await.unwrap().status(), 404);
     let (status, _) = visitor.post(&format!("/v/{CAMPAIGN}/7"), &[("key", "0123456789abcdef")]).await;
     assert_eq!(status, 401);

@@ -18,6 +18,13 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 TRUNK_VERSION := 0.21.14
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
+# In CI (a fresh clone, built once) incremental compilation only costs time
+# and disk: its cache was ~14 GB of this machine's 31 GB target/ after a day
+# of work, and a CI run once failed with a full disk while linking.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
+
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 

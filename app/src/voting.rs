@@ -52,6 +52,8 @@ pub struct CampaignView {
     /// Votes the signed-in member has left today (`None` signed out).
     pub remaining_today: Option<i64>,
     pub share_url: String,
+    pub cover_url: Option<String>,
+    pub og_image: Option<String>,
     /// Votes voided by officials, with their reasons (public, like the results).
     pub voids: Vec<VoidView>,
 }
@@ -60,6 +62,10 @@ pub struct CampaignView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CandidateView {
     pub campaign: CampaignCard,
+    /// The candidate's photo (a path on this site), if uploaded.
+    pub photo_url: Option<String>,
+    /// Absolute, for Open Graph (chat apps show it in the link preview).
+    pub og_image: Option<String>,
     pub standing: Standing,
     /// Sanitised when saved (ammonia).
     pub story_html: String,
@@ -148,8 +154,11 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
         format!("每人每天最多投 {} 票，同一位候选人每天最多 {} 票", campaign.votes_per_day, campaign.votes_per_candidate),
     ];
     rules.push("票数每隔几秒更新一次".to_owned());
+    let origin = ssr::origin().await;
     Ok(CampaignView {
-        share_url: format!("{}/v/{}", ssr::origin().await, campaign.slug),
+        og_image: campaign.cover_url.as_ref().map(|u| format!("{origin}{u}")),
+        cover_url: campaign.cover_url.clone(),
+        share_url: format!("{origin}/v/{}", campaign.slug),
         remaining_today: ssr::remaining(&store, &campaign).await?,
         card: ssr::card(&campaign),
         description: campaign.description.clone(),
@@ -170,16 +179,20 @@ pub async fn load_candidate(slug: String, number: String) -> Result<CandidateVie
     let number: i32 = number.trim().parse().map_err(|_| missing())?;
     let board = crate::services::voting::leaderboard(&store, &campaign).await?;
     let standing = board.iter().find(|s| s.number == number).cloned().ok_or_else(missing)?;
-    let story_html = store
+    let stored = store
         .candidates(campaign.id)
         .await
         .map_err(|e| AppError::from_store("candidate", e))?
         .into_iter()
-        .find(|c| c.number == number)
-        .map(|c| c.story_html)
-        .unwrap_or_default();
+        .find(|c| c.number == number);
+    let story_html = stored.as_ref().map(|c| c.story_html.clone()).unwrap_or_default();
+    let photo_url = stored.and_then(|c| c.photo_url);
     let key: [u8; 16] = rand::rng().random();
+    let origin = ssr::origin().await;
     Ok(CandidateView {
+        // A link preview shows the candidate, else the campaign's cover.
+        og_image: photo_url.as_ref().or(campaign.cover_url.as_ref()).map(|u| format!("{origin}{u}")),
+        photo_url,
         share_url: format!("{}/v/{}/{}", ssr::origin().await, campaign.slug, number),
         remaining_today: ssr::remaining(&store, &campaign).await?,
         campaign: ssr::card(&campaign),
@@ -318,6 +331,7 @@ pub async fn load_results(slug: String) -> Result<(CampaignCard, i64, Vec<Result
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CandidateRow {
     pub id: i64,
+    pub photo_url: Option<String>,
     pub number: Option<i32>,
     pub name: String,
     pub unit_name: String,
@@ -348,6 +362,7 @@ pub async fn load_candidates_admin(slug: String) -> Result<(CampaignCard, Vec<Ca
             }
             .to_owned(),
             id: c.id,
+            photo_url: c.photo_url,
             number: c.number,
             name: c.name,
             unit_name: c.unit_name,

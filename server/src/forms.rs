@@ -671,6 +671,40 @@ pub async fn post_signup(
     respond(&state, parts, fields, outcome, &page).await
 }
 
+/// `POST /admin/campaigns/{slug}/cover` and
+/// `POST /admin/campaigns/{slug}/candidates/{id}/photo` (officials):
+/// multipart with `photo` (JPEG/PNG/WebP by content, ≤ 8 MB). Audited.
+pub async fn post_picture(
+    State(state): State<AppState>,
+    axum::extract::Path(params): axum::extract::Path<Vec<(String, String)>>,
+    request: Request,
+) -> Response {
+    let param = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let campaign = param("campaign").unwrap_or_default();
+    let candidate = param("id");
+    let (parts, body) = request.into_parts();
+    let Some(session) = parts.extensions.get::<Session>().cloned() else { return bad_form() };
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let Ok(boundary) = multer::parse_boundary(&content_type) else { return bad_form() };
+    let Some((_, photo)) = read_multipart(body, boundary, "photo").await else { return bad_form() };
+    let page = format!("/admin/campaigns/{}/candidates", urlencoding_path(&campaign));
+    let outcome = match admin::official(&state.store, &session).await {
+        Err(error) => Outcome::Error(error),
+        Ok(actor) => match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
+            Err(error) => Outcome::Error(error),
+            Ok(found) => {
+                let uploaded =
+                    app::services::campaigns::upload_picture(&state.store, &found, &actor, candidate.as_deref(), photo.as_deref()).await;
+                match uploaded {
+                    Ok(notice) => Outcome::Notice(notice),
+                    Err(error) => Outcome::Error(error),
+                }
+            }
+        },
+    };
+    respond(&state, parts, Vec::new(), outcome, &page).await
+}
+
 /// A path segment as typed, limited to what campaign slugs and candidate
 /// numbers are made of (anything else cannot name one anyway).
 fn urlencoding_path(segment: &str) -> String {

@@ -171,6 +171,8 @@ fn router(
     let uploads = Router::new()
         .route("/admin/roster", post(forms::post_roster_import))
         .route("/certify/request", post(forms::post_certify_request))
+        .route("/admin/campaigns/{campaign}/cover", post(forms::post_picture))
+        .route("/admin/campaigns/{campaign}/candidates/{id}/photo", post(forms::post_picture))
         .layer(RequestBodyLimitLayer::new(config.upload_limit));
     Router::new()
         .route("/healthz", get(healthz))
@@ -195,6 +197,7 @@ fn router(
         .route("/admin/campaigns/{campaign}/results.csv", get(stats::results_csv))
         .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))
         .route("/v/{campaign}/{number}/poster.svg", get(voting::candidate_poster))
+        .route("/media/{kind}/{id}", get(voting::media))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))

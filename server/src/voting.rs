@@ -114,3 +114,22 @@ fn place_svg(svg: &str, placement: &str) -> String {
 fn xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
+
+/// `GET /media/{kind}/{id}`: a campaign's cover or a candidate's photo.
+/// Public; the URL changes when the picture does (`?v=`), so it caches long.
+pub async fn media(State(state): State<AppState>, Path((kind, id)): Path<(String, i64)>) -> Response {
+    let Some(kind) = store::MediaKind::parse(&kind) else { return StatusCode::NOT_FOUND.into_response() };
+    match state.store.media(kind, id).await {
+        Ok(Some((content_type, bytes))) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_owned()),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => app::error::AppError::from_store("media", error).status().into_response(),
+    }
+}

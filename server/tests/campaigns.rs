@@ -101,6 +101,33 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     let (_, public) = Person::new(&server).get("/v/lixia-2026/1").await;
     assert!(public.contains("<p>二十年坚守<b>一线</b></p>") && !public.contains("alert("), "{public}");
 
+    // A photo for the candidate: judged by its content; then on the page and in its link preview.
+    let (_, html) = official.get(page).await;
+    let candidate_id: String = html
+        .match_indices("/candidates/")
+        .map(|(i, m)| html[i + m.len()..].chars().take_while(char::is_ascii_digit).collect::<String>())
+        .find(|id| !id.is_empty())
+        .expect("a photo form");
+    let photo_form = format!("{page}/{candidate_id}/photo");
+    let send = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(bytes).file_name("a.png"));
+        official.http.post(server.url(&photo_form)).header("Origin", server.base.clone()).multipart(form).send()
+    };
+    let refused = send(b"<html>not a picture</html>".to_vec()).await.unwrap();
+    assert_eq!(refused.status().as_u16(), 415);
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend([1u8; 100]);
+    let done = send(png.clone()).await.unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    assert!(done.text().await.unwrap().contains("已上传赵师傅 的照片"));
+    let (_, public) = Person::new(&server).get("/v/lixia-2026/1").await;
+    let src_at = public.find(r#"<img src="/media/candidate/"#).unwrap_or_else(|| panic!("the photo on the page: {public}")) + r#"<img src=""#.len();
+    let src: String = public[src_at..].chars().take_while(|c| *c != '"').collect();
+    assert!(public.contains(&format!(r#"property="og:image" content="{}{src}""#, server.base)), "{public}");
+    let served = Person::new(&server).http.get(server.url(&src.replace("&amp;", "&"))).send().await.unwrap();
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.bytes().await.unwrap().to_vec(), png);
+
     // Sign-ups need certification; one per member; an official numbers it on approval.
     let member = Person::new(&server);
     member.register("13900000001", "夏国子", "37010201").await;

@@ -109,6 +109,7 @@ pub struct CandidateEntry {
     pub title: String,
     pub status: String,
     pub story_html: String,
+    pub photo_url: Option<String>,
 }
 
 /// One audit-log row inside the caller's transaction.
@@ -314,7 +315,7 @@ impl Store {
     pub async fn all_candidates(&self, campaign_id: i64) -> Result<Vec<CandidateEntry>, StoreError> {
         let rows = on_reader!(self, pool => {
             sqlx::query_as(
-                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.status, c.story_html \
+                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.status, c.story_html, c.photo_url \
                  FROM candidates c JOIN units u ON u.id = c.unit_id WHERE c.campaign_id = $1 \
                  ORDER BY CASE c.status WHEN 'pending' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, c.number, c.id",
             )

@@ -8,6 +8,7 @@
 
 mod campaigns;
 mod error;
+mod media;
 mod members;
 mod officials;
 pub mod protect;
@@ -27,6 +28,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use error::StoreError;
+pub use media::MediaKind;
 pub use voids::{VoidRecord, VoidSelection};
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use officials::{Actor, AuditEntry, MemberListing};

@@ -120,6 +120,7 @@ pub fn CandidatesAdminPage() -> impl IntoView {
                                 <h1>"候选人管理"</h1>
                                 <p>{card.title}</p>
                                 <FormBanner posted/>
+                                <PictureForm action=format!("{action}/cover") label="上传活动封面" id="cover".to_owned()/>
                             </section>
                             <section class="card" aria-labelledby="list-heading">
                                 <h2 id="list-heading">"候选人"</h2>
@@ -158,9 +159,12 @@ fn CandidateItem(row: CandidateRow, action: String) -> impl IntoView {
         None => row.name.clone(),
     };
     let id = row.id.to_string();
+    let upload = format!("{action}/{id}/photo");
     view! {
         <div class="signal">
+            {row.photo_url.clone().map(|url| view! { <img class="thumb" src=url alt=format!("{} 的照片", row.name)/> })}
             <p><strong>{heading}</strong>" · "{format!("{} · {} · {}", row.unit_name, row.title, row.status)}</p>
+            <PictureForm action=upload label="上传照片" id=format!("photo-{id}")/>
             {row.pending.then(|| view! {
                 <div class="story" inner_html=row.story_html.clone()></div>
                 <div class="actions">
@@ -177,6 +181,19 @@ fn CandidateItem(row: CandidateRow, action: String) -> impl IntoView {
                 </div>
             })}
         </div>
+    }
+}
+
+/// A picture upload (multipart: works without JavaScript).
+#[component]
+fn PictureForm(action: String, label: &'static str, id: String) -> impl IntoView {
+    let input = format!("f-{id}");
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" class="inline-form picture-form">
+            <label for=input.clone()>{label}</label>
+            <input id=input type="file" name="photo" accept="image/jpeg,image/png,image/webp"/>
+            <button type="submit" class="secondary">"上传"</button>
+        </form>
     }
 }
 

@@ -93,7 +93,7 @@ pub fn CampaignPage() -> impl IntoView {
 
 #[component]
 fn CampaignBody(campaign: CampaignView, posted: Option<crate::forms::PostedForm>) -> impl IntoView {
-    let CampaignView { card, description, rules, standings, query, remaining_today, share_url, voids } = campaign;
+    let CampaignView { card, description, rules, standings, query, remaining_today, share_url, voids, cover_url, og_image } = campaign;
     let slug = card.slug.clone();
     let og_description: String = description.chars().take(80).collect();
     view! {
@@ -102,6 +102,8 @@ fn CampaignBody(campaign: CampaignView, posted: Option<crate::forms::PostedForm>
         <Meta property="og:description" content=og_description/>
         <Meta property="og:url" content=share_url.clone()/>
         <Meta property="og:type" content="website"/>
+        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
+        {cover_url.map(|url| view! { <img class="cover" src=url alt=""/> })}
         <section class="card">
             <span class="badge" class:live=card.voting>{card.phase.clone()}</span>
             <h1>{card.title.clone()}</h1>
@@ -197,7 +199,7 @@ pub fn CandidatePage() -> impl IntoView {
 
 #[component]
 fn CandidateBody(candidate: CandidateView, posted: Option<crate::forms::PostedForm>) -> impl IntoView {
-    let CandidateView { campaign, standing, story_html, remaining_today, share_url, vote_key } = candidate;
+    let CandidateView { campaign, standing, story_html, remaining_today, share_url, vote_key, photo_url, og_image } = candidate;
     let title = format!("{:02} 号 {} · {}", standing.number, standing.name, campaign.title);
     let description = format!("{}，{}。为TA投上一票！", standing.unit_name, standing.title);
     let action = format!("/v/{}/{}", campaign.slug, standing.number);
@@ -245,8 +247,10 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::forms::PostedFo
         <Meta property="og:description" content=description/>
         <Meta property="og:url" content=share_url.clone()/>
         <Meta property="og:type" content="profile"/>
+        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
         <p class="below-card crumbs"><a href=format!("/v/{}", campaign.slug)>{format!("‹ {}", campaign.title)}</a></p>
         <section class="card candidate">
+            {photo_url.map(|url| view! { <img class="candidate-photo" src=url alt=format!("{} 的照片", standing.name)/> })}
             <p class="candidate-no">{format!("{:02} 号", standing.number)}</p>
             <h1>{standing.name.clone()}</h1>
             <p class="muted">{format!("{} · {}", standing.unit_name, standing.title)}</p>

@@ -157,3 +157,33 @@ pub async fn review(store: &Store, campaign: &Campaign, actor: &Actor, id: &str,
     super::voting::forget_leaderboard(campaign.id);
     Ok(if approve { "已通过报名，候选人已编号".to_owned() } else { "已驳回报名".to_owned() })
 }
+
+/// Stores a picture for the campaign (`candidate` = None: its cover) or one
+/// of its candidates. Judged by its content like the union-card photos.
+pub async fn upload_picture(
+    store: &Store,
+    campaign: &Campaign,
+    actor: &Actor,
+    candidate: Option<&str>,
+    photo: Option<&[u8]>,
+) -> Result<String, AppError> {
+    let content_type = super::certification::check_photo(photo)?;
+    let bytes = photo.unwrap_or_default();
+    let now = now();
+    let (kind, owner, what) = match candidate {
+        None => (store::MediaKind::Campaign, campaign.id, "活动封面".to_owned()),
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| AppError::rejected(404, "", "没有这位候选人"))?;
+            let all = store.all_candidates(campaign.id).await.map_err(|e| AppError::from_store("upload_picture", e))?;
+            let found = all.into_iter().find(|c| c.id == id).ok_or_else(|| AppError::rejected(404, "", "没有这位候选人"))?;
+            (store::MediaKind::Candidate, id, format!("{} 的照片", found.name))
+        }
+    };
+    store.put_media(kind, owner, content_type, bytes, now).await.map_err(|e| AppError::from_store("upload_picture", e))?;
+    store
+        .audit(Some(actor.member_id), "上传图片", &format!("活动 #{}，{what}", campaign.id), "", None, now)
+        .await
+        .map_err(|e| AppError::from_store("upload_picture", e))?;
+    super::voting::forget_leaderboard(campaign.id);
+    Ok(format!("已上传{what}"))
+}

@@ -74,3 +74,22 @@ test.describe("without JavaScript", () => {
     await signedOutThenVote(page, "13500000032", false);
   });
 });
+
+test("with JavaScript: the leaderboard counts another member's vote without a reload", async ({ page, browser }) => {
+  await page.goto("/v/qilu-gongjiang-2026?q=9");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.evaluate(() => ((window as any).__noReload = true));
+  const row = page.locator("ol.board li", { hasText: "09 号" });
+  const before = Number((await row.locator(".votes").textContent())!.replace(" 票", ""));
+
+  const voter = await (await browser.newContext()).newPage();
+  await registerMember(voter, "13500000033", "另一位");
+  const answer = await voter.request.post("/api/vote", {
+    form: { campaign: "qilu-gongjiang-2026", number: "9", key: "live-board-key-0001" },
+    headers: { Origin: new URL(page.url()).origin },
+  });
+  expect(answer.status()).toBe(200);
+
+  await expect(row.locator(".votes")).toHaveText(`${before + 1} 票`, { timeout: 15_000 });
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+});

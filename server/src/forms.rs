@@ -562,24 +562,19 @@ pub async fn post_fraud(
 ) -> Response {
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
     let page = format!("/admin/campaigns/{}/fraud", urlencoding_path(&campaign));
-    let outcome = match admin::official(&state.store, &session).await {
-        Err(error) => Outcome::Error(error),
-        Ok(actor) => match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
-            Err(error) => Outcome::Error(error),
-            Ok(found) => {
-                use app::services::fraud;
-                let done = if field(&fields, "intent") == "undo" {
-                    fraud::undo(&state.store, &found, actor.member_id, field(&fields, "id")).await
-                } else {
-                    fraud::void(&state.store, &found, actor.member_id, field(&fields, "how"), field(&fields, "value"), field(&fields, "reason")).await
-                };
-                match done {
-                    Ok(notice) => Outcome::Notice(notice),
-                    Err(error) => Outcome::Error(error),
-                }
+    let outcome = notice_or_error(
+        async {
+            use app::services::fraud;
+            let (actor, found) = campaign_official(&state, &session, &campaign).await?;
+            if field(&fields, "intent") == "undo" {
+                fraud::undo(&state.store, &found, actor.member_id, field(&fields, "id")).await
+            } else {
+                let (how, value, reason) = (field(&fields, "how"), field(&fields, "value"), field(&fields, "reason"));
+                fraud::void(&state.store, &found, actor.member_id, how, value, reason).await
             }
-        },
-    };
+        }
+        .await,
+    );
     respond(&state, parts, Vec::new(), outcome, &page).await
 }
 
@@ -592,16 +587,13 @@ pub async fn post_results(
 ) -> Response {
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
     let page = format!("/admin/campaigns/{}/results", urlencoding_path(&campaign));
-    let outcome = match admin::official(&state.store, &session).await {
-        Err(error) => Outcome::Error(error),
-        Ok(actor) => match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
-            Err(error) => Outcome::Error(error),
-            Ok(found) => match app::services::voting::save_expert_scores(&state.store, &found, actor.member_id, &fields).await {
-                Ok(notice) => Outcome::Notice(notice),
-                Err(error) => Outcome::Error(error),
-            },
-        },
-    };
+    let outcome = notice_or_error(
+        async {
+            let (actor, found) = campaign_official(&state, &session, &campaign).await?;
+            app::services::voting::save_expert_scores(&state.store, &found, actor.member_id, &fields).await
+        }
+        .await,
+    );
     respond(&state, parts, fields, outcome, &page).await
 }
 
@@ -628,24 +620,17 @@ pub async fn post_candidates(
 ) -> Response {
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
     let page = format!("/admin/campaigns/{}/candidates", urlencoding_path(&campaign));
-    let outcome = match admin::official(&state.store, &session).await {
-        Err(error) => Outcome::Error(error),
-        Ok(actor) => match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
-            Err(error) => Outcome::Error(error),
-            Ok(found) => {
-                use app::services::campaigns;
-                let done = match field(&fields, "intent") {
-                    "nominate" => campaigns::nominate(&state.store, &found, &actor, &fields).await,
-                    "approve" => campaigns::review(&state.store, &found, &actor, field(&fields, "id"), true).await,
-                    _ => campaigns::review(&state.store, &found, &actor, field(&fields, "id"), false).await,
-                };
-                match done {
-                    Ok(notice) => Outcome::Notice(notice),
-                    Err(error) => Outcome::Error(error),
-                }
+    let outcome = notice_or_error(
+        async {
+            use app::services::campaigns;
+            let (actor, found) = campaign_official(&state, &session, &campaign).await?;
+            match field(&fields, "intent") {
+                "nominate" => campaigns::nominate(&state.store, &found, &actor, &fields).await,
+                intent => campaigns::review(&state.store, &found, &actor, field(&fields, "id"), intent == "approve").await,
             }
-        },
-    };
+        }
+        .await,
+    );
     respond(&state, parts, fields, outcome, &page).await
 }
 
@@ -688,21 +673,29 @@ pub async fn post_picture(
     let Ok(boundary) = multer::parse_boundary(&content_type) else { return bad_form() };
     let Some((_, photo)) = read_multipart(body, boundary, "photo").await else { return bad_form() };
     let page = format!("/admin/campaigns/{}/candidates", urlencoding_path(&campaign));
-    let outcome = match admin::official(&state.store, &session).await {
-        Err(error) => Outcome::Error(error),
-        Ok(actor) => match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
-            Err(error) => Outcome::Error(error),
-            Ok(found) => {
-                let uploaded =
-                    app::services::campaigns::upload_picture(&state.store, &found, &actor, candidate.as_deref(), photo.as_deref()).await;
-                match uploaded {
-                    Ok(notice) => Outcome::Notice(notice),
-                    Err(error) => Outcome::Error(error),
-                }
-            }
-        },
-    };
+    let outcome = notice_or_error(
+        async {
+            let (actor, found) = campaign_official(&state, &session, &campaign).await?;
+            app::services::campaigns::upload_picture(&state.store, &found, &actor, candidate.as_deref(), photo.as_deref()).await
+        }
+        .await,
+    );
     respond(&state, parts, Vec::new(), outcome, &page).await
+}
+
+/// The signed-in official and campaign `slug`, which must be in their reach.
+async fn campaign_official(state: &AppState, session: &Session, slug: &str) -> Result<(store::Actor, store::Campaign), AppError> {
+    let actor = admin::official(&state.store, session).await?;
+    let campaign = app::services::voting::campaign_in_reach(&state.store, &actor, slug).await?;
+    Ok((actor, campaign))
+}
+
+/// A service's answer as the page shows it: its notice, or why not.
+fn notice_or_error(answer: Result<String, AppError>) -> Outcome {
+    match answer {
+        Ok(notice) => Outcome::Notice(notice),
+        Err(error) => Outcome::Error(error),
+    }
 }
 
 /// A path segment as typed, limited to what campaign slugs and candidate

@@ -14,24 +14,11 @@ pub async fn candidate_qr(
     Path((campaign, number)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let found = match state.store.campaign_by_slug(&campaign).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(error) => return app::error::AppError::from_store("candidate_qr", error).status().into_response(),
+    let (found, candidate) = match campaign_candidate(&state, &campaign, &number).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    let number: i32 = match number.parse() {
-        Ok(n) => n,
-        Err(_) => return StatusCode::NOT_FOUND.into_response(),
-    };
-    match state.store.candidates(found.id).await {
-        Ok(list) if list.iter().any(|c| c.number == number) => {}
-        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
-        Err(error) => return app::error::AppError::from_store("candidate_qr", error).status().into_response(),
-    }
-    let origin = match &state.config.public_origin {
-        Some(origin) => origin.clone(),
-        None => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000")),
-    };
+    let (number, origin) = (candidate.number, origin_of(&state, &headers));
     let link = format!("{origin}/v/{}/{number}", found.slug);
     let Ok(qr) = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -49,23 +36,11 @@ pub async fn candidate_poster(
     Path((campaign, number)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let found = match state.store.campaign_by_slug(&campaign).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(error) => return app::error::AppError::from_store("poster", error).status().into_response(),
+    let (found, candidate) = match campaign_candidate(&state, &campaign, &number).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    let Ok(number) = number.parse::<i32>() else { return StatusCode::NOT_FOUND.into_response() };
-    let candidate = match state.store.candidates(found.id).await {
-        Ok(list) => match list.into_iter().find(|c| c.number == number) {
-            Some(c) => c,
-            None => return StatusCode::NOT_FOUND.into_response(),
-        },
-        Err(error) => return app::error::AppError::from_store("poster", error).status().into_response(),
-    };
-    let origin = match &state.config.public_origin {
-        Some(origin) => origin.clone(),
-        None => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000")),
-    };
+    let (number, origin) = (candidate.number, origin_of(&state, &headers));
     let link = format!("{origin}/v/{}/{number}", found.slug);
     let Ok(qr) = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -94,6 +69,32 @@ pub async fn candidate_poster(
         union = xml(&found.unit_name),
     );
     ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")], poster).into_response()
+}
+
+/// Campaign `slug` and its approved candidate `number`, or the response
+/// to send instead (404, or the store's trouble).
+async fn campaign_candidate(state: &AppState, slug: &str, number: &str) -> Result<(store::Campaign, store::Candidate), Response> {
+    let trouble = |error| app::error::AppError::from_store("candidate", error).status().into_response();
+    let found = state.store.campaign_by_slug(slug).await.map_err(trouble)?.ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    let number: i32 = number.parse().map_err(|_| StatusCode::NOT_FOUND.into_response())?;
+    let candidate = state
+        .store
+        .candidates(found.id)
+        .await
+        .map_err(trouble)?
+        .into_iter()
+        .find(|c| c.number == number)
+        .ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    Ok((found, candidate))
+}
+
+/// The origin links in QR codes point at: the configured public origin, or
+/// the one this request came to.
+fn origin_of(state: &AppState, headers: &HeaderMap) -> String {
+    match &state.config.public_origin {
+        Some(origin) => origin.clone(),
+        None => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000")),
+    }
 }
 
 /// An SVG document as an element inside another: the XML declaration

@@ -120,6 +120,16 @@ struct OwnRecord {
     reviewed_at: Option<i64>,
 }
 
+/// The pending request `$2` if it is in the reach of actor `$1`.
+fn pending_in_reach(actor: &Actor) -> String {
+    format!(
+        "{} SELECT q.member_id, q.unit_id, u.code AS unit_code, q.name, q.id_sealed, q.id_index, q.id_masked \
+         FROM certify_requests q JOIN units u ON u.id = q.unit_id \
+         WHERE q.id = $2 AND q.status = 'pending' AND q.unit_id IN (SELECT id FROM scope)",
+        scope_cte(actor)
+    )
+}
+
 #[derive(sqlx::FromRow)]
 struct DecisionRecord {
     member_id: i64,
@@ -255,12 +265,7 @@ impl Store {
         key: &DataKey,
         now: i64,
     ) -> Result<String, ReviewError> {
-        let sql = format!(
-            "{} SELECT q.member_id, q.unit_id, u.code AS unit_code, q.name, q.id_sealed, q.id_index, q.id_masked \
-             FROM certify_requests q JOIN units u ON u.id = q.unit_id \
-             WHERE q.id = $2 AND q.status = 'pending' AND q.unit_id IN (SELECT id FROM scope)",
-            scope_cte(actor)
-        );
+        let sql = pending_in_reach(actor);
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let request: DecisionRecord = sqlx::query_as(&sql)
@@ -333,12 +338,7 @@ impl Store {
 
     /// Rejects a pending request with the reason the member will read.
     pub async fn reject_certify_request(&self, actor: &Actor, id: i64, reason: &str, now: i64) -> Result<(), ReviewError> {
-        let sql = format!(
-            "{} SELECT q.member_id, q.unit_id, u.code AS unit_code, q.name, q.id_sealed, q.id_index, q.id_masked \
-             FROM certify_requests q JOIN units u ON u.id = q.unit_id \
-             WHERE q.id = $2 AND q.status = 'pending' AND q.unit_id IN (SELECT id FROM scope)",
-            scope_cte(actor)
-        );
+        let sql = pending_in_reach(actor);
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let request: DecisionRecord = sqlx::query_as(&sql)

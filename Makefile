@@ -28,7 +28,7 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size
+.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
@@ -72,6 +72,10 @@ bundle: $(BUNDLE)
 $(BUNDLE): $(BUNDLE_SOURCES) | tools
 	scripts/build-bundle.sh
 
+# The member bundle may not grow past bench/bundle-budget.json's ceiling.
+bundle-budget: $(BUNDLE) | tools
+	node scripts/check-bundle-budget.mjs target/site
+
 bundle-size: $(BUNDLE)
 	@node scripts/precompress.mjs target/site --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);for(const [f,v] of Object.entries(r.files))console.log(f.padEnd(22),v.raw,v.gzip,v.brotli);console.log("total".padEnd(22),r.total.raw,r.total.gzip,r.total.brotli)})'
 
@@ -85,7 +89,7 @@ run: bundle
 
 ## Test ####################################################################
 
-test: unit-tests e2e
+test: unit-tests e2e bundle-budget
 
 # Unit, store (both engines) and HTTP integration tests.
 unit-tests:

@@ -28,7 +28,7 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget
+.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-votes
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
@@ -102,6 +102,15 @@ unit-tests:
 e2e: bundle e2e-tools
 	cargo build --locked -p server --features store/testing
 	cd end2end && npx playwright test
+
+## Benchmarks (see bench/README.md) ######################################
+
+# Vote POST of the release server vs a bare axum handler, wrk at 64 and 256
+# connections, SQLite then PostgreSQL; prints a table for docs/PERFORMANCE.md.
+bench-votes:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+	cargo build --locked --release -p server -p gonghui-bench
+	./target/release/gonghui-bench $(BENCH_ARGS)
 
 ## Developer conveniences ##################################################
 

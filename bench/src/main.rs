@@ -1,0 +1,328 @@
+//! Gonghui's vote benchmark: the release server's `POST /api/vote` against a
+//! bare axum handler answering the same request, both driven by wrk in the
+//! same run, at 64 and 256 connections, on SQLite and PostgreSQL. After the
+//! runs it checks that the stored tally equals the votes wrk saw
+//! acknowledged. See bench/README.md.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use store::testing::TestDb;
+
+#[derive(Parser)]
+struct Args {
+    /// `sqlite`, `postgres` or `both`.
+    #[arg(long, default_value = "both")]
+    engine: String,
+    /// Seconds per wrk run.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Signed-in members the load spreads over (each may cast 100 votes a day).
+    #[arg(long, default_value_t = 400)]
+    members: usize,
+    /// Connection counts to run, comma-separated.
+    #[arg(long, default_value = "64,256")]
+    connections: String,
+    /// The release server binary.
+    #[arg(long, default_value = "target/release/gonghui")]
+    server: String,
+}
+
+/// What wrk reported for one run.
+struct Run {
+    /// Non-200 answers by status, and socket errors, as wrk saw them.
+    detail: String,
+    requests_per_sec: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    acked: u64,
+    other: u64,
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const BENCH_SLUG: &str = "bench";
+const DATA_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+fn start_server(binary: &str, database_url: &str) -> anyhow::Result<Server> {
+    let mut child = Command::new(binary)
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("GONGHUI_ADDR", "127.0.0.1:0")
+        .env("GONGHUI_ENV", "dev")
+        .env("GONGHUI_DATA_KEY", DATA_KEY)
+        .env("GONGHUI_ACCOUNT_POSTS_PER_MINUTE", "1000000")
+        .env("GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT", "1000000")
+        .env("GONGHUI_VOTES_PER_MINUTE_PER_ADDRESS", "100000000")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("start {binary} (run `cargo build --release -p server` first)"))?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.split("http://").nth(1) {
+                let _ = tx.send(format!("http://{}", url.trim()));
+            }
+        }
+    });
+    let base = rx.recv_timeout(Duration::from_secs(60)).context("the server printed its address")?;
+    Ok(Server { child, base })
+}
+
+/// The bare reference: reads the form and answers a vote-shaped JSON.
+async fn start_bare() -> anyhow::Result<String> {
+    use axum::routing::post;
+    let app = axum::Router::new().route(
+        "/api/vote",
+        post(|axum::Form(form): axum::Form<Vec<(String, String)>>| async move {
+            let candidate = form.iter().find(|(k, _)| k == "number").map(|(_, v)| v.clone()).unwrap_or_default();
+            axum::Json(serde_json::json!({ "candidate": candidate, "remaining_today": 99, "replayed": false }))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(base)
+}
+
+/// Registers `count` members through the pages (dev SMS inbox) and returns
+/// their session cookies.
+async fn sign_up_members(base: &str, count: usize) -> anyhow::Result<Vec<String>> {
+    let mut cookies = Vec::with_capacity(count);
+    let url: reqwest::Url = base.parse()?;
+    for i in 0..count {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build()?;
+        let phone = format!("1880000{i:04}");
+        let post = |form: Vec<(&str, String)>| http.post(format!("{base}/register")).header("Origin", base).form(&form).send();
+        post(vec![("intent", "send_code".into()), ("phone", phone.clone()), ("unit", "37010201".into())]).await?;
+        let inbox: serde_json::Value = http.get(format!("{base}/dev/sms")).send().await?.json().await?;
+        let text = inbox
+            .as_array()
+            .and_then(|m| m.iter().find(|m| m["phone"] == phone.as_str()))
+            .and_then(|m| m["text"].as_str())
+            .context("a code in the dev inbox")?
+            .to_owned();
+        let code: String = text[text.find("验证码是").context("code text")? + "验证码是".len()..]
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let done = post(vec![
+            ("intent", "register".into()),
+            ("phone", phone.clone()),
+            ("code", code),
+            ("name", "压测会员".into()),
+            ("password", "bench-password-2026".into()),
+            ("unit", "37010201".into()),
+        ])
+        .await?;
+        if done.status() != 303 {
+            bail!("registering {phone}: {}", done.status());
+        }
+        let cookie = reqwest::cookie::CookieStore::cookies(jar.as_ref(), &url).context("a session cookie")?;
+        cookies.push(cookie.to_str()?.to_owned());
+    }
+    Ok(cookies)
+}
+
+/// The wrk script: each request a new vote (unique key) from one of the
+/// members, for one of the 30 candidates; counts acknowledged (200) answers.
+fn wrk_script(cookies: &[String], origin: &str, run: &str) -> String {
+    let list: Vec<String> = cookies.iter().map(|c| format!("{c:?}")).collect();
+    format!(
+        r#"local cookies = {{ {list} }}
+local origin = "{origin}"
+local run = "{run}"
+local threads = {{}}
+local counter = 0
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  acked = 0
+  other = 0
+  statuses = {{}}
+end
+function request()
+  counter = counter + 1
+  local cookie = cookies[(counter * 7 + id * 131) % #cookies + 1]
+  local body = "campaign={slug}&number=" .. (counter % 30 + 1) .. "&key=" .. run .. "-" .. id .. "-" .. string.format("%08d", counter)
+  return wrk.format("POST", "/api/vote", {{ ["Cookie"] = cookie, ["Origin"] = origin, ["Content-Type"] = "application/x-www-form-urlencoded" }}, body)
+end
+function response(status, headers, body)
+  if status == 200 then acked = acked + 1 else
+    other = other + 1
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
+function done(summary, latency, requests)
+  local a, o = 0, 0
+  local seen = {{}}
+  for _, t in ipairs(threads) do
+    a = a + t:get("acked"); o = o + t:get("other")
+    for code, n in pairs(t:get("statuses")) do seen[code] = (seen[code] or 0) + n end
+  end
+  local parts = {{}}
+  for code, n in pairs(seen) do table.insert(parts, code .. ":" .. n) end
+  io.write(string.format("ACKED %d OTHER %d STATUSES %s\n", a, o, table.concat(parts, ",")))
+  io.write(string.format("ERRORS connect %d read %d write %d timeout %d\n", summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
+end
+"#,
+        list = list.join(", "),
+        slug = BENCH_SLUG,
+    )
+}
+
+fn parse_ms(value: &str) -> f64 {
+    let value = value.trim();
+    if let Some(v) = value.strip_suffix("ms") {
+        v.parse().unwrap_or(f64::NAN)
+    } else if let Some(v) = value.strip_suffix("us") {
+        v.parse::<f64>().map(|v| v / 1000.0).unwrap_or(f64::NAN)
+    } else if let Some(v) = value.strip_suffix('s') {
+        v.parse::<f64>().map(|v| v * 1000.0).unwrap_or(f64::NAN)
+    } else {
+        f64::NAN
+    }
+}
+
+fn wrk(base: &str, connections: usize, duration: u64, script: &str) -> anyhow::Result<Run> {
+    let path = std::env::temp_dir().join(format!("gonghui-bench-{}.lua", std::process::id()));
+    std::fs::write(&path, script)?;
+    let output = Command::new("wrk")
+        .args(["-t2", &format!("-c{connections}"), &format!("-d{duration}s"), "--latency", "-s"])
+        .arg(&path)
+        .arg(format!("{base}/api/vote"))
+        .output()
+        .context("run wrk (Debian package wrk; `make bench-votes` installs it)")?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let find = |prefix: &str| text.lines().map(str::trim).find(|l| l.starts_with(prefix)).map(str::to_owned);
+    let requests_per_sec = find("Requests/sec:").and_then(|l| l["Requests/sec:".len()..].trim().parse().ok()).unwrap_or(f64::NAN);
+    let p50_ms = find("50%").map(|l| parse_ms(&l[3..])).unwrap_or(f64::NAN);
+    let p99_ms = find("99%").map(|l| parse_ms(&l[3..])).unwrap_or(f64::NAN);
+    let counts = find("ACKED").context(format!("wrk's output:\n{text}"))?;
+    let parts: Vec<&str> = counts.split_whitespace().collect();
+    let detail = format!(
+        "{} {}",
+        parts.get(5).map(|s| format!("status {s}")).unwrap_or_default(),
+        find("ERRORS").unwrap_or_default().trim_start_matches("ERRORS ")
+    );
+    Ok(Run { detail, requests_per_sec, p50_ms, p99_ms, acked: parts[1].parse()?, other: parts[3].parse()? })
+}
+
+async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<Vec<String>> {
+    let db = match engine {
+        "sqlite" => TestDb::sqlite().await,
+        "postgres" => TestDb::postgres().await.context("PostgreSQL at GONGHUI_TEST_PG")?,
+        other => bail!("unknown engine {other}"),
+    };
+    let server = start_server(&args.server, db.url())?;
+    // A campaign that lets each member cast 100 votes today.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+    let schedule = domain::campaign::Schedule::new(now - 300, now - 200, now - 100, now + 86_400, now + 2 * 86_400).context("schedule")?;
+    let id = db
+        .store()
+        .insert_campaign(
+            &store::NewCampaign {
+                slug: BENCH_SLUG,
+                unit_code: "37",
+                title: "压测",
+                description: "benchmark",
+                schedule,
+                voter_rule: domain::campaign::VoterRule::Registered,
+                votes_per_day: 100,
+                votes_per_candidate: 100,
+                expert_weight_pct: 0,
+                created_by: None,
+            },
+            now,
+        )
+        .await?;
+    let names: Vec<String> = (1..=30).map(|n| format!("候选人{n}")).collect();
+    let candidates: Vec<store::NewCandidate> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| store::NewCandidate { number: i as i32 + 1, name, unit_code: "37010201", title: "工人", story_html: "<p>压测</p>" })
+        .collect();
+    db.store().insert_candidates(id, &candidates, now).await?;
+    eprintln!("{engine}: registering {} members…", args.members);
+    let cookies = sign_up_members(&server.base, args.members).await?;
+    let origin = server.base.clone();
+    let mut lines = Vec::new();
+    let mut acked_total = 0;
+    let mut cut_off = 0;
+    for connections in args.connections.split(',').map(|c| c.trim().parse::<usize>()) {
+        let connections = connections?;
+        let run = format!("r{connections}");
+        let reference = wrk(bare, connections, args.duration, &wrk_script(&cookies, &origin, &format!("bare{run}")))?;
+        let ours = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &run))?;
+        acked_total += ours.acked;
+        // Requests still in flight when wrk stops may be stored without wrk
+        // reading their answer: at most one per connection.
+        cut_off += connections as u64;
+        lines.push(format!(
+            "| {engine} | {connections} | {:.0} | {:.1} / {:.1} ms | {:.0} | {:.1} / {:.1} ms | **{:.1} %** | {} / {} ({}) |",
+            ours.requests_per_sec,
+            ours.p50_ms,
+            ours.p99_ms,
+            reference.requests_per_sec,
+            reference.p50_ms,
+            reference.p99_ms,
+            100.0 * ours.requests_per_sec / reference.requests_per_sec,
+            ours.acked,
+            ours.other,
+            ours.detail.trim(),
+        ));
+        eprintln!("{}", lines.last().expect("a line"));
+    }
+    let stored = db.store().vote_tallies(id).await?.into_iter().map(|(_, n)| n).sum::<i64>() as u64;
+    // Every acknowledged vote is stored; the only extra ones are requests
+    // wrk cut off at the end of a run.
+    let ok = stored >= acked_total && stored - acked_total <= cut_off;
+    let verdict = if ok { "every acknowledged vote stored" } else { "MISMATCH" };
+    lines.push(format!(
+        "| {engine} | tally check | stored {stored} | acknowledged {acked_total} | cut off at the end ≤ {cut_off} | {verdict} | | |"
+    ));
+    if !ok {
+        eprintln!("{}", lines.last().expect("a line"));
+        bail!("{engine}: stored votes {stored} vs acknowledged {acked_total} (at most {cut_off} cut off)");
+    }
+    Ok(lines)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let bare = start_bare().await?;
+    let engines: Vec<&str> = match args.engine.as_str() {
+        "both" => vec!["sqlite", "postgres"],
+        one => vec![one],
+    };
+    let mut table = vec![
+        "| engine | connections | vote POST req/s | p50 / p99 | bare axum req/s | p50 / p99 | ratio | acknowledged / other |".to_owned(),
+        "|---|---|---|---|---|---|---|---|".to_owned(),
+    ];
+    for engine in engines {
+        table.extend(bench_engine(&args, engine, &bare).await?);
+    }
+    println!("{}", table.join("\n"));
+    Ok(())
+}

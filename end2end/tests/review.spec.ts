@@ -84,6 +84,13 @@ test("with JavaScript: a manual request is approved and the member is certified"
   await expect(official.locator("body")).toHaveAttribute("data-hydrated", "true");
   expect(await seriousViolations(official)).toEqual([]);
 
+  for (const path of ["/admin/campaigns/new", "/admin/campaigns/qilu-gongjiang-2026/candidates", "/admin/campaigns/qilu-gongjiang-2026/results"]) {
+    await official.goto(path);
+    await expect(official.locator("body")).toHaveAttribute("data-hydrated", "true");
+    expect(await seriousViolations(official), path).toEqual([]);
+  }
+  await official.screenshot({ path: `${SHOTS}/results.png`, fullPage: true });
+
   await official.goto("/gongshi?level=grassroots");
   await expect(official.getByRole("link", { name: "基层" })).toHaveAttribute("aria-current", "page");
   await official.screenshot({ path: `${SHOTS}/gongshi.png` });

@@ -424,74 +424,117 @@ impl Store {
     }
 
     /// Takes one vote, or answers the earlier answer for a replayed key.
-    /// On PostgreSQL the member's votes queue on an advisory lock (held to
-    /// the end of the transaction), so a burst from one member does not
-    /// fight over slots; SQLite's single writer queues them anyway. The
-    /// unique indexes enforce the limits regardless.
     pub async fn cast_vote(&self, vote: &NewVote<'_>) -> Result<CastVote, VoteError> {
-        let lock = match self {
-            Store::Postgres { .. } => "SELECT pg_advisory_xact_lock($1)",
-            Store::Sqlite { .. } => "SELECT $1",
-        };
-        for _ in 0..VOTE_ATTEMPTS {
-            let inserted: Result<Result<CastVote, VoteError>, sqlx::Error> = on_writer!(self, pool => {
-                async {
-                    let mut tx = pool.begin().await?;
-                    sqlx::query(lock).bind(vote.member.0).execute(&mut *tx).await?;
-                    let earlier: Option<(i64, i32)> =
-                        sqlx::query_as("SELECT candidate_id, day_slot FROM votes WHERE member_id = $1 AND idempotency_key = $2")
-                            .bind(vote.member.0)
-                            .bind(vote.idempotency_key)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    match earlier {
-                        Some((candidate, _)) if candidate != vote.candidate_id => return Ok(Err(VoteError::KeyReused)),
-                        Some((_, slot)) => return Ok(Ok(CastVote { day_slot: slot.into(), replayed: true })),
-                        None => {}
-                    }
-                    let slot: Option<(i32,)> = sqlx::query_as(
-                        "INSERT INTO votes (campaign_id, candidate_id, member_id, day, day_slot, candidate_slot, idempotency_key, ip, created_at) \
-                         SELECT $1, $2, $3, $4, d.n + 1, c.n + 1, $5, $6, $7 \
-                         FROM (SELECT COUNT(*) AS n FROM votes WHERE member_id = $3 AND campaign_id = $1 AND day = $4) d, \
-                              (SELECT COUNT(*) AS n FROM votes WHERE member_id = $3 AND candidate_id = $2 AND day = $4) c \
-                         WHERE d.n < $8 AND c.n < $9 RETURNING day_slot",
-                    )
-                    .bind(vote.campaign.id)
-                    .bind(vote.candidate_id)
-                    .bind(vote.member.0)
-                    .bind(vote.day)
-                    .bind(vote.idempotency_key)
-                    .bind(vote.ip)
-                    .bind(vote.now)
-                    .bind(vote.campaign.votes_per_day)
-                    .bind(vote.campaign.votes_per_candidate)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some((slot,)) = slot else {
-                        let (today,): (i64,) = sqlx::query_as(
-                            "SELECT COUNT(*) FROM votes WHERE campaign_id = $1 AND member_id = $2 AND day = $3",
-                        )
-                        .bind(vote.campaign.id)
-                        .bind(vote.member.0)
-                        .bind(vote.day)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        let full = today >= vote.campaign.votes_per_day;
-                        return Ok(Err(if full { VoteError::DailyLimit } else { VoteError::CandidateLimit }));
-                    };
-                    tx.commit().await?;
-                    Ok(Ok(CastVote { day_slot: slot.into(), replayed: false }))
-                }
-                .await
-            });
-            match inserted {
-                Ok(answer) => return answer,
-                // A simultaneous vote of this member took the slot, or sent
-                // the same key: look again.
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
-                Err(e) => return Err(StoreError::from(e).into()),
-            }
+        match self {
+            Store::Sqlite { write, .. } => cast_vote_sqlite(write, vote).await,
+            Store::Postgres { pool } => cast_vote_postgres(pool, vote).await,
         }
-        Err(StoreError::Corrupt("a vote kept losing its slot".into()).into())
     }
+}
+
+/// Takes the member's next daily and per-candidate slots, only within the
+/// campaign's limits; `None` when a limit is reached.
+const INSERT_VOTE: &str = "INSERT INTO votes \
+     (campaign_id, candidate_id, member_id, day, day_slot, candidate_slot, idempotency_key, ip, created_at) \
+     SELECT $1, $2, $3, $4, d.n + 1, c.n + 1, $5, $6, $7 \
+     FROM (SELECT COUNT(*) AS n FROM votes WHERE member_id = $3 AND campaign_id = $1 AND day = $4) d, \
+          (SELECT COUNT(*) AS n FROM votes WHERE member_id = $3 AND candidate_id = $2 AND day = $4) c \
+     WHERE d.n < $8 AND c.n < $9 RETURNING day_slot";
+const VOTE_BY_KEY: &str = "SELECT candidate_id, day_slot FROM votes WHERE member_id = $1 AND idempotency_key = $2";
+const VOTES_TODAY: &str = "SELECT COUNT(*) FROM votes WHERE campaign_id = $1 AND member_id = $2 AND day = $3";
+
+/// The answer for a key seen before.
+fn earlier_answer(vote: &NewVote<'_>, earlier: (i64, i32)) -> Result<CastVote, VoteError> {
+    match earlier {
+        (candidate, _) if candidate != vote.candidate_id => Err(VoteError::KeyReused),
+        (_, slot) => Ok(CastVote { day_slot: slot.into(), replayed: true }),
+    }
+}
+
+fn limit_error(vote: &NewVote<'_>, today: i64) -> VoteError {
+    if today >= vote.campaign.votes_per_day {
+        VoteError::DailyLimit
+    } else {
+        VoteError::CandidateLimit
+    }
+}
+
+macro_rules! bind_vote {
+    ($query:expr, $vote:expr) => {
+        $query
+            .bind($vote.campaign.id)
+            .bind($vote.candidate_id)
+            .bind($vote.member.0)
+            .bind($vote.day)
+            .bind($vote.idempotency_key)
+            .bind($vote.ip)
+            .bind($vote.now)
+            .bind($vote.campaign.votes_per_day)
+            .bind($vote.campaign.votes_per_candidate)
+    };
+}
+
+/// SQLite: its one writer connection already runs one vote at a time, so
+/// the vote is a single autocommitted statement — one trip to the writer
+/// thread. The key is looked up only when the insert did not count (a
+/// replay hits the key's unique index, or the limits leave nothing to insert).
+async fn cast_vote_sqlite(pool: &sqlx::SqlitePool, vote: &NewVote<'_>) -> Result<CastVote, VoteError> {
+    let inserted: Result<Option<(i32,)>, sqlx::Error> = bind_vote!(sqlx::query_as(INSERT_VOTE), vote).fetch_optional(pool).await;
+    let unique_violation = match inserted {
+        Ok(Some((slot,))) => return Ok(CastVote { day_slot: slot.into(), replayed: false }),
+        Ok(None) => false,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => true,
+        Err(e) => return Err(StoreError::from(e).into()),
+    };
+    let earlier: Option<(i64, i32)> =
+        sqlx::query_as(VOTE_BY_KEY).bind(vote.member.0).bind(vote.idempotency_key).fetch_optional(pool).await.map_err(StoreError::from)?;
+    if let Some(earlier) = earlier {
+        return earlier_answer(vote, earlier);
+    }
+    if unique_violation {
+        // Only the key can collide with one writer; reaching here means the
+        // database changed under us.
+        return Err(StoreError::Corrupt("a vote collided without a matching key".into()).into());
+    }
+    let (today,): (i64,) = sqlx::query_as(VOTES_TODAY)
+        .bind(vote.campaign.id)
+        .bind(vote.member.0)
+        .bind(vote.day)
+        .fetch_one(pool)
+        .await
+        .map_err(StoreError::from)?;
+    Err(limit_error(vote, today))
+}
+
+/// PostgreSQL: several connections (and processes) take votes at once, so a
+/// member's votes queue on a transaction-scoped advisory lock instead of
+/// fighting over slots; a lost slot (another process without the lock
+/// ordering, or a replayed key in flight) retries.
+async fn cast_vote_postgres(pool: &sqlx::PgPool, vote: &NewVote<'_>) -> Result<CastVote, VoteError> {
+    for _ in 0..VOTE_ATTEMPTS {
+        let attempt: Result<Result<CastVote, VoteError>, sqlx::Error> = async {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(vote.member.0).execute(&mut *tx).await?;
+            let earlier: Option<(i64, i32)> =
+                sqlx::query_as(VOTE_BY_KEY).bind(vote.member.0).bind(vote.idempotency_key).fetch_optional(&mut *tx).await?;
+            if let Some(earlier) = earlier {
+                return Ok(earlier_answer(vote, earlier));
+            }
+            let slot: Option<(i32,)> = bind_vote!(sqlx::query_as(INSERT_VOTE), vote).fetch_optional(&mut *tx).await?;
+            let Some((slot,)) = slot else {
+                let (today,): (i64,) =
+                    sqlx::query_as(VOTES_TODAY).bind(vote.campaign.id).bind(vote.member.0).bind(vote.day).fetch_one(&mut *tx).await?;
+                return Ok(Err(limit_error(vote, today)));
+            };
+            tx.commit().await?;
+            Ok(Ok(CastVote { day_slot: slot.into(), replayed: false }))
+        }
+        .await;
+        match attempt {
+            Ok(answer) => return answer,
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
+            Err(e) => return Err(StoreError::from(e).into()),
+        }
+    }
+    Err(StoreError::Corrupt("a vote kept losing its slot".into()).into())
 }

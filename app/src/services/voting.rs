@@ -93,7 +93,8 @@ pub async fn vote(
 ) -> Result<VoteReceipt, AppError> {
     let key = IdempotencyKey::parse(key).ok_or_else(|| AppError::rejected(400, "", "投票请求无效，请刷新页面后再投"))?;
     limiter.check(member, ip)?;
-    let campaign = campaign(store, slug).await?;
+    let voting = campaign_for_voting(store, slug).await?;
+    let (campaign, candidates) = (&voting.0, &voting.1);
     let now = now();
     match campaign.schedule.phase_at(now) {
         Phase::Voting => {}
@@ -106,17 +107,16 @@ pub async fn vote(
             return Err(AppError::rejected(403, "", format!("投票已于 {ended} 结束")));
         }
     }
-    let candidates = store.candidates(campaign.id).await.map_err(|e| AppError::from_store("vote", e))?;
     let candidate = number
         .trim()
         .parse::<i32>()
         .ok()
-        .and_then(|n| candidates.into_iter().find(|c| c.number == n))
+        .and_then(|n| candidates.iter().find(|c| c.number == n))
         .ok_or_else(|| AppError::rejected(404, "", format!("本次评选中没有 {} 号候选人", number.trim().chars().take(8).collect::<String>())))?;
-    check_voter(store, &campaign, member).await?;
+    check_voter(store, campaign, member).await?;
     let cast = store
         .cast_vote(&NewVote {
-            campaign: &campaign,
+            campaign,
             candidate_id: candidate.id,
             member,
             day: shanghai_day(now),
@@ -127,7 +127,7 @@ pub async fn vote(
         .await;
     match cast {
         Ok(CastVote { day_slot, replayed }) => Ok(VoteReceipt {
-            candidate: candidate.name,
+            candidate: candidate.name.clone(),
             remaining_today: (campaign.votes_per_day - day_slot).max(0),
             replayed,
         }),
@@ -178,10 +178,44 @@ fn tally_cache() -> &'static TallyCache {
     CACHE.get_or_init(Default::default)
 }
 
-/// Drops this process's cached leaderboard of a campaign (after a void or
-/// its undo, so the official sees the effect at once).
+/// Drops this process's cached leaderboard and voting data of a campaign
+/// (after a void, a new candidate, …, so the official sees the effect at once).
 pub fn forget_leaderboard(campaign_id: i64) {
     tally_cache().lock().expect("tally cache").remove(&campaign_id);
+    voting_cache().lock().expect("voting cache").retain(|_, (_, v)| v.0.id != campaign_id);
+}
+
+/// How long a process reuses a campaign's rules and candidate list for
+/// votes: they change rarely, and each vote then makes one trip to the
+/// database for them fewer (two, in fact).
+pub const VOTING_DATA_MAX_AGE: Duration = Duration::from_secs(5);
+
+type VotingData = Arc<(Campaign, Vec<store::Candidate>)>;
+type VotingCache = Mutex<HashMap<String, (Instant, VotingData)>>;
+
+fn voting_cache() -> &'static VotingCache {
+    static CACHE: OnceLock<VotingCache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// Campaign `slug` and its approved candidates, at most
+/// `VOTING_DATA_MAX_AGE` old.
+async fn campaign_for_voting(store: &Store, slug: &str) -> Result<VotingData, AppError> {
+    if let Some((at, data)) = voting_cache().lock().expect("voting cache").get(slug) {
+        if at.elapsed() < VOTING_DATA_MAX_AGE {
+            return Ok(data.clone());
+        }
+    }
+    let found = campaign(store, slug).await?;
+    let candidates = store.candidates(found.id).await.map_err(|e| AppError::from_store("vote", e))?;
+    let data = Arc::new((found, candidates));
+    let mut cache = voting_cache().lock().expect("voting cache");
+    // Bounded: unknown slugs never get here (they are 404 above).
+    if cache.len() > 1000 {
+        cache.clear();
+    }
+    cache.insert(slug.to_owned(), (Instant::now(), data.clone()));
+    Ok(data)
 }
 
 /// The campaign's candidates ranked by votes (ties share a rank; then by

@@ -10,6 +10,31 @@ use tower_sessions::Session;
 
 use crate::AppState;
 
+/// A refusal as plain Chinese text under its status (a download link has no
+/// page to show it on).
+fn plain(status: StatusCode, message: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
+}
+
+/// Writes `rows` after `header` as CSV with a UTF-8 byte-order mark, served
+/// as a private download named `file`.
+fn csv_download(file: &str, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Response {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let written = out.write_record(header).and_then(|()| rows.into_iter().try_for_each(|row| out.write_record(&row)));
+    let Some(bytes) = written.ok().and_then(|()| out.into_inner().ok()) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 #[derive(serde::Deserialize)]
 pub struct StatsQuery {
     unit: Option<String>,
@@ -18,9 +43,6 @@ pub struct StatsQuery {
 pub async fn stats_csv(State(state): State<AppState>, Query(query): Query<StatsQuery>, request: Request) -> Response {
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let plain = |status: StatusCode, message: String| {
-        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
     };
     let actor = match app::services::admin::official(&state.store, &session).await {
         Ok(actor) => actor,
@@ -31,35 +53,16 @@ pub async fn stats_csv(State(state): State<AppState>, Query(query): Query<StatsQ
             Ok(dashboard) => dashboard,
             Err(error) => return plain(error.status(), error.to_string()),
         };
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let row = |w: &mut csv::Writer<Vec<u8>>, s: &UnitStats| {
+    let row = |s: &UnitStats| {
         let c = s.counts;
-        w.write_record([
-            s.code.clone(),
-            s.name.clone(),
-            c.roster.to_string(),
-            c.registered.to_string(),
-            c.certified.to_string(),
-            c.rate_text(),
-        ])
+        vec![s.code.clone(), s.name.clone(), c.roster.to_string(), c.registered.to_string(), c.certified.to_string(), c.rate_text()]
     };
-    let written = out
-        .write_record(["单位代码", "单位名称", "名册人数", "已注册", "已认证", "认证率"])
-        .and_then(|()| row(&mut out, &dashboard.focus))
-        .and_then(|()| dashboard.children.iter().try_for_each(|s| row(&mut out, s)));
-    let Some(bytes) = written.ok().and_then(|()| out.into_inner().ok()) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let file = format!("attachment; filename=\"stats-{}.csv\"", dashboard.focus.code);
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, file),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
+    let rows = std::iter::once(&dashboard.focus).chain(&dashboard.children).map(row);
+    csv_download(
+        &format!("stats-{}.csv", dashboard.focus.code),
+        &["单位代码", "单位名称", "名册人数", "已注册", "已认证", "认证率"],
+        rows,
     )
-        .into_response()
 }
 
 /// `GET /admin/campaigns/{slug}/results.csv`: a campaign's results with the
@@ -71,9 +74,6 @@ pub async fn results_csv(
 ) -> Response {
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let plain = |status: StatusCode, message: String| {
-        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
     };
     let actor = match app::services::admin::official(&state.store, &session).await {
         Ok(actor) => actor,
@@ -87,31 +87,20 @@ pub async fn results_csv(
         Ok(rows) => rows,
         Err(error) => return plain(error.status(), error.to_string()),
     };
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let mut written = out.write_record(["排名", "编号", "姓名", "单位", "网络票数", "专家评分", "综合得分"]);
-    for r in &rows {
-        written = written.and_then(|()| {
-            out.write_record([
-                r.rank.to_string(),
-                r.number.to_string(),
-                r.name.clone(),
-                r.unit_name.clone(),
-                r.votes.to_string(),
-                r.expert_score.map(|s| s.to_string()).unwrap_or_default(),
-                r.final_text(),
-            ])
-        });
-    }
-    let Some(bytes) = written.ok().and_then(|()| out.into_inner().ok()) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"results-{}.csv\"", found.slug)),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
+    let lines = rows.iter().map(|r| {
+        vec![
+            r.rank.to_string(),
+            r.number.to_string(),
+            r.name.clone(),
+            r.unit_name.clone(),
+            r.votes.to_string(),
+            r.expert_score.map(|s| s.to_string()).unwrap_or_default(),
+            r.final_text(),
+        ]
+    });
+    csv_download(
+        &format!("results-{}.csv", found.slug),
+        &["排名", "编号", "姓名", "单位", "网络票数", "专家评分", "综合得分"],
+        lines,
     )
-        .into_response()
 }

@@ -9,7 +9,7 @@
 
 use domain::campaign::{Schedule, VoterRule};
 
-use crate::{on_reader, on_writer, MemberId, Store, StoreError};
+use crate::{audit_in_tx, on_reader, on_writer, MemberId, Store, StoreError};
 
 /// A campaign as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,20 +110,6 @@ pub struct CandidateEntry {
     pub status: String,
     pub story_html: String,
     pub photo_url: Option<String>,
-}
-
-/// One audit-log row inside the caller's transaction.
-macro_rules! audit_in_tx {
-    ($tx:expr, $actor:expr, $action:expr, $target:expr, $detail:expr, $now:expr) => {
-        sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind($actor.0)
-            .bind($action)
-            .bind($target)
-            .bind($detail)
-            .bind($now)
-            .execute($tx)
-            .await?
-    };
 }
 
 /// A new candidate; `story_html` must already be sanitised.
@@ -281,7 +267,7 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            audit_in_tx!(&mut *tx, actor, "提名候选人", format!("活动 #{campaign_id}，{number:02} 号 {}", c.name), "", now);
+            audit_in_tx!(&mut *tx, actor, "提名候选人", format!("活动 #{campaign_id}，{number:02} 号 {}", c.name), "", now)?;
             tx.commit().await?;
             Ok(number)
         })
@@ -347,7 +333,7 @@ impl Store {
             .rows_affected();
             if changed == 1 {
                 let action = if approve { "通过报名" } else { "驳回报名" };
-                audit_in_tx!(&mut *tx, actor, action, format!("活动 #{campaign_id}，候选人 #{id}"), "", now);
+                audit_in_tx!(&mut *tx, actor, action, format!("活动 #{campaign_id}，候选人 #{id}"), "", now)?;
             }
             tx.commit().await?;
             Ok(changed == 1)
@@ -373,7 +359,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            audit_in_tx!(&mut *tx, actor, "录入专家评分", format!("活动 #{campaign_id}，{} 位候选人", scores.len()), "", now);
+            audit_in_tx!(&mut *tx, actor, "录入专家评分", format!("活动 #{campaign_id}，{} 位候选人", scores.len()), "", now)?;
             tx.commit().await?;
         });
         Ok(())

@@ -105,7 +105,22 @@ macro_rules! on_writer {
         }
     };
 }
-pub(crate) use {on_reader, on_writer};
+/// One audit-log row inside the caller's transaction, so a decision and its
+/// record commit together (on SQLite `Store::audit` would wait for the one
+/// writer connection the transaction holds). Evaluates to the execute result.
+macro_rules! audit_in_tx {
+    ($tx:expr, $actor:expr, $action:expr, $target:expr, $detail:expr, $now:expr) => {
+        sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind($actor.0)
+            .bind($action)
+            .bind($target)
+            .bind($detail)
+            .bind($now)
+            .execute($tx)
+            .await
+    };
+}
+pub(crate) use {audit_in_tx, on_reader, on_writer};
 
 impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://…`), creating the

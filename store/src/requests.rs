@@ -9,22 +9,7 @@ use domain::IdNumber;
 
 use crate::officials::scope_cte;
 use crate::protect::DataKey;
-use crate::{on_reader, on_writer, Actor, MemberId, Store, StoreError};
-
-/// One audit-log row inside the caller's transaction (on SQLite the single
-/// writer connection is the transaction's, so `Store::audit` would wait on it).
-macro_rules! audit_in {
-    ($tx:expr, $actor:expr, $action:expr, $target:expr, $detail:expr, $now:expr) => {
-        sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind($actor.0)
-            .bind($action)
-            .bind($target)
-            .bind($detail)
-            .bind($now)
-            .execute($tx)
-            .await
-    };
-}
+use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// Where a member's latest request stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,7 +231,7 @@ impl Store {
                 sqlx::query_as(&sql).bind(actor.member_id.0).bind(id).fetch_optional(&mut *tx).await?;
             let Some((sealed, name, masked)) = row else { return Ok(None) };
             let plain = key.open(&sealed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            audit_in!(&mut *tx, actor.member_id, "查看完整身份证号", format!("认证申请 #{id}，{name}（{masked}）"), "", now)?;
+            audit_in_tx!(&mut *tx, actor.member_id, "查看完整身份证号", format!("认证申请 #{id}，{name}（{masked}）"), "", now)?;
             tx.commit().await?;
             plain
         });
@@ -307,11 +292,7 @@ impl Store {
                     (entry_id, member_no)
                 }
             };
-            let certified = sqlx::query(
-                "UPDATE members SET roster_entry_id = $2, certified_at = $3, \
-                 unit_id = (SELECT unit_id FROM roster_entries WHERE id = $2) \
-                 WHERE id = $1 AND roster_entry_id IS NULL",
-            )
+            let certified = sqlx::query(crate::roster::CERTIFY_MEMBER)
             .bind(request.member_id)
             .bind(entry_id)
             .bind(now)
@@ -330,7 +311,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             let target = format!("认证申请 #{id}，{}（{}），单位 {}", request.name, request.id_masked, request.unit_code);
-            audit_in!(&mut *tx, actor.member_id, "通过人工认证", &target, format!("会员编号 {member_no}"), now)?;
+            audit_in_tx!(&mut *tx, actor.member_id, "通过人工认证", &target, format!("会员编号 {member_no}"), now)?;
             tx.commit().await?;
             Ok(member_no)
         })
@@ -357,7 +338,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             let target = format!("认证申请 #{id}，{}（{}），单位 {}", request.name, request.id_masked, request.unit_code);
-            audit_in!(&mut *tx, actor.member_id, "驳回人工认证", &target, reason, now)?;
+            audit_in_tx!(&mut *tx, actor.member_id, "驳回人工认证", &target, reason, now)?;
             tx.commit().await?;
             Ok(())
         })

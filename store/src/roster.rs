@@ -174,6 +174,12 @@ impl Store {
     }
 }
 
+/// Links member `$1` to roster entry `$2` at `$3` and moves them to its
+/// unit, unless already certified; the unique index on `roster_entry_id`
+/// refuses a second account. Automatic and manual certification share it.
+pub(crate) const CERTIFY_MEMBER: &str = "UPDATE members SET roster_entry_id = $2, certified_at = $3, \
+     unit_id = (SELECT unit_id FROM roster_entries WHERE id = $2) WHERE id = $1 AND roster_entry_id IS NULL";
+
 /// A roster entry found by ID number, for certification.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct RosterMatch {
@@ -245,11 +251,7 @@ impl Store {
     /// unique index decides when two accounts race for one entry.
     pub async fn certify_member(&self, member: MemberId, entry_id: i64, now: i64) -> Result<(), CertifyError> {
         let updated: Result<u64, sqlx::Error> = on_writer!(self, pool => {
-            sqlx::query(
-                "UPDATE members SET roster_entry_id = $2, certified_at = $3, \
-                 unit_id = (SELECT unit_id FROM roster_entries WHERE id = $2) \
-                 WHERE id = $1 AND roster_entry_id IS NULL",
-            )
+            sqlx::query(CERTIFY_MEMBER)
             .bind(member.0)
             .bind(entry_id)
             .bind(now)

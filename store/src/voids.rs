@@ -2,7 +2,7 @@
 //! reads. A void never touches a vote row: tallies leave out the votes an
 //! active void selects, and undoing the void brings them back.
 
-use crate::{on_reader, on_writer, MemberId, Store, StoreError};
+use crate::{audit_in_tx, on_reader, on_writer, MemberId, Store, StoreError};
 
 /// The condition a vote `v` must meet to count: no active void of its
 /// campaign selects it.
@@ -74,14 +74,7 @@ impl Store {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-            sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(actor.0)
-                .bind("作废选票")
-                .bind(format!("活动 #{campaign_id}，作废记录 #{id}，{votes} 票"))
-                .bind(reason)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            audit_in_tx!(&mut *tx, actor, "作废选票", format!("活动 #{campaign_id}，作废记录 #{id}，{votes} 票"), reason, now)?;
             tx.commit().await?;
             Ok((id, votes))
         })
@@ -102,14 +95,7 @@ impl Store {
             .await?
             .rows_affected();
             if undone == 1 {
-                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(actor.0)
-                    .bind("撤销作废")
-                    .bind(format!("活动 #{campaign_id}，作废记录 #{void_id}"))
-                    .bind("")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                audit_in_tx!(&mut *tx, actor, "撤销作废", format!("活动 #{campaign_id}，作废记录 #{void_id}"), "", now)?;
             }
             tx.commit().await?;
             Ok(undone == 1)

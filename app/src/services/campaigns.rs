@@ -126,7 +126,7 @@ pub async fn nominate(store: &Store, campaign: &Campaign, actor: &Actor, fields:
     let story = story_html(field(fields, "story"))?;
     let candidate = NewCandidate { number: 0, name: name.as_ref(), unit_code: unit.as_ref(), title: &title, story_html: &story };
     let number = store.nominate_candidate(campaign.id, &candidate, actor.member_id, now()).await.map_err(|e| AppError::from_store("nominate", e))?;
-    super::voting::forget_leaderboard(campaign.id);
+    super::voting::forget_campaign_caches(campaign.id);
     Ok(format!("已提名 {number:02} 号候选人 {}", name.as_ref()))
 }
 
@@ -154,7 +154,7 @@ pub async fn review(store: &Store, campaign: &Campaign, actor: &Actor, id: &str,
     if !done {
         return Err(AppError::rejected(404, "", "这条报名已处理，或不存在"));
     }
-    super::voting::forget_leaderboard(campaign.id);
+    super::voting::forget_campaign_caches(campaign.id);
     Ok(if approve { "已通过报名，候选人已编号".to_owned() } else { "已驳回报名".to_owned() })
 }
 
@@ -184,6 +184,6 @@ pub async fn upload_picture(
         .audit(Some(actor.member_id), "上传图片", &format!("活动 #{}，{what}", campaign.id), "", None, now)
         .await
         .map_err(|e| AppError::from_store("upload_picture", e))?;
-    super::voting::forget_leaderboard(campaign.id);
+    super::voting::forget_campaign_caches(campaign.id);
     Ok(format!("已上传{what}"))
 }

@@ -151,7 +151,7 @@ pub async fn void(
     }
     let (_, votes) =
         store.void_votes(campaign.id, selection, reason, actor, now()).await.map_err(|e| AppError::from_store("void", e))?;
-    super::voting::forget_leaderboard(campaign.id);
+    super::voting::forget_campaign_caches(campaign.id);
     Ok(format!("已作废 {votes} 票，原因将在结果中公示"))
 }
 
@@ -161,6 +161,6 @@ pub async fn undo(store: &Store, campaign: &Campaign, actor: store::MemberId, vo
     if !undone {
         return Err(AppError::rejected(404, "", "这条作废记录不存在或已撤销"));
     }
-    super::voting::forget_leaderboard(campaign.id);
+    super::voting::forget_campaign_caches(campaign.id);
     Ok("已撤销作废，这些选票重新计入".to_owned())
 }

@@ -180,7 +180,7 @@ fn tally_cache() -> &'static TallyCache {
 
 /// Drops this process's cached leaderboard and voting data of a campaign
 /// (after a void, a new candidate, …, so the official sees the effect at once).
-pub fn forget_leaderboard(campaign_id: i64) {
+pub fn forget_campaign_caches(campaign_id: i64) {
     tally_cache().lock().expect("tally cache").remove(&campaign_id);
     voting_cache().lock().expect("voting cache").retain(|_, (_, v)| v.0.id != campaign_id);
 }

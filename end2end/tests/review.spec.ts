@@ -64,6 +64,9 @@ async function manualRequestApproved(browser: Browser, js: boolean, member: [str
 }
 
 test("with JavaScript: a manual request is approved and the member is certified", async ({ browser }) => {
+  // A long journey (two members, nine pages, six axe scans): on a loaded
+  // 2-core machine it outgrew the default 30 s once.
+  test.slow();
   const official = await manualRequestApproved(browser, true, ["13500000021", "陈新会", "370102199001011231"], "13600000021");
 
   // The statistics and the public ranking, as an official and anyone sees them.

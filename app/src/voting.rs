@@ -213,7 +213,8 @@ pub async fn vote(campaign: String, number: String, key: String) -> Result<VoteR
         .ok_or_else(|| AppError::rejected(401, "", "请先登录再投票"))?;
     let limiter = use_context::<crate::services::voting::VoteLimiter>().ok_or(AppError::Internal)?;
     let ip = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<crate::services::ClientIp>().and_then(|c| c.0));
-    crate::services::voting::vote(&store, &limiter, member, &campaign, &number, &key, ip).await
+    let queue = use_context::<store::VoteQueue>().ok_or(AppError::Internal)?;
+    crate::services::voting::vote(&store, &queue, &limiter, member, &campaign, &number, &key, ip).await
 }
 
 /// A minute in which a candidate got far more votes than usual.

@@ -543,7 +543,7 @@ pub async fn post_vote(
         Err(error) => Outcome::Error(error),
         Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录再投票".into() }),
         Ok(Some(member)) => {
-            match app::services::voting::vote(&state.store, &state.votes, member, &campaign, &number, field(&fields, "key"), ip).await {
+            match app::services::voting::vote(&state.store, &state.vote_queue, &state.votes, member, &campaign, &number, field(&fields, "key"), ip).await {
                 Ok(_) => Outcome::RedirectTo(format!("{page}?voted=1")),
                 Err(error) => Outcome::Error(error),
             }

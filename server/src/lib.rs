@@ -56,6 +56,8 @@ pub struct AppState {
     pub imports: app::services::imports::ImportJobs,
     /// Per-account and per-address limits on votes.
     pub votes: app::services::voting::VoteLimiter,
+    /// Writes votes that arrive together in one statement (group commit).
+    pub vote_queue: store::VoteQueue,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
         provide_context(self.data_key.clone());
         provide_context(self.imports.clone());
         provide_context(self.votes.clone());
+        provide_context(self.vote_queue.clone());
     }
 }
 
@@ -142,6 +145,7 @@ fn router(
         config: config.clone(),
         imports: Default::default(),
         votes: app::services::voting::VoteLimiter::new(config.votes_per_minute_per_account, config.votes_per_minute_per_address),
+        vote_queue: store::VoteQueue::start(store.clone()),
     };
     let idle_votes = state.votes.clone();
     tokio::spawn(async move {

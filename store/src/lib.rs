@@ -17,6 +17,7 @@ mod roster;
 mod stats;
 mod units;
 mod voids;
+mod vote_queue;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -30,6 +31,7 @@ pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, 
 pub use error::StoreError;
 pub use media::MediaKind;
 pub use voids::{VoidRecord, VoidSelection};
+pub use vote_queue::{QueuedVote, VoteQueue};
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use officials::{Actor, AuditEntry, MemberListing};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
@@ -153,8 +155,13 @@ impl Store {
         // One writer: SQLite allows one writing transaction at a time, and
         // funnelling writes through one connection queues them in the pool
         // instead of failing with SQLITE_BUSY.
+        // Neither pool pings a connection before lending it
+        // (`test_before_acquire`): a SQLite connection is a file handle in
+        // this process and cannot go stale, and the ping was one more hop to
+        // sqlx's worker thread per query.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options.clone())
             .await?;
@@ -162,6 +169,7 @@ impl Store {
         // fails loudly instead of racing the single writer.
         let read = SqlitePoolOptions::new()
             .max_connections(SQLITE_READERS)
+            .test_before_acquire(false)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options.read_only(true))
             .await?;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use domain::campaign::{IdempotencyKey, Phase, VoterRule};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use store::{Campaign, CastVote, MemberId, NewVote, Store, VoteError};
+use store::{Campaign, CastVote, MemberId, QueuedVote, Store, VoteError, VoteQueue};
 
 use super::clock::{date_time_in_shanghai, now, shanghai_day};
 use crate::error::AppError;
@@ -82,8 +82,10 @@ pub async fn campaign_in_reach(store: &Store, actor: &store::Actor, slug: &str) 
 }
 
 /// Casts `member`'s vote for candidate `number` of campaign `slug`.
+#[allow(clippy::too_many_arguments)]
 pub async fn vote(
     store: &Store,
+    queue: &VoteQueue,
     limiter: &VoteLimiter,
     member: MemberId,
     slug: &str,
@@ -94,7 +96,7 @@ pub async fn vote(
     let key = IdempotencyKey::parse(key).ok_or_else(|| AppError::rejected(400, "", "投票请求无效，请刷新页面后再投"))?;
     limiter.check(member, ip)?;
     let voting = campaign_for_voting(store, slug).await?;
-    let (campaign, candidates) = (&voting.0, &voting.1);
+    let (campaign, candidates) = (&*voting.0, &voting.1);
     let now = now();
     match campaign.schedule.phase_at(now) {
         Phase::Voting => {}
@@ -114,14 +116,14 @@ pub async fn vote(
         .and_then(|n| candidates.iter().find(|c| c.number == n))
         .ok_or_else(|| AppError::rejected(404, "", format!("本次评选中没有 {} 号候选人", number.trim().chars().take(8).collect::<String>())))?;
     check_voter(store, campaign, member).await?;
-    let cast = store
-        .cast_vote(&NewVote {
-            campaign,
+    let cast = queue
+        .cast(QueuedVote {
+            campaign: voting.0.clone(),
             candidate_id: candidate.id,
             member,
             day: shanghai_day(now),
-            idempotency_key: key.as_ref(),
-            ip: ip.map(|ip| ip.to_string()).as_deref(),
+            idempotency_key: key.as_ref().to_owned(),
+            ip: ip.map(|ip| ip.to_string()),
             now,
         })
         .await;
@@ -190,7 +192,7 @@ pub fn forget_campaign_caches(campaign_id: i64) {
 /// database for them fewer (two, in fact).
 pub const VOTING_DATA_MAX_AGE: Duration = Duration::from_secs(5);
 
-type VotingData = Arc<(Campaign, Vec<store::Candidate>)>;
+type VotingData = Arc<(Arc<Campaign>, Vec<store::Candidate>)>;
 type VotingCache = Mutex<HashMap<String, (Instant, VotingData)>>;
 
 fn voting_cache() -> &'static VotingCache {
@@ -208,7 +210,7 @@ async fn campaign_for_voting(store: &Store, slug: &str) -> Result<VotingData, Ap
     }
     let found = campaign(store, slug).await?;
     let candidates = store.candidates(found.id).await.map_err(|e| AppError::from_store("vote", e))?;
-    let data = Arc::new((found, candidates));
+    let data = Arc::new((Arc::new(found), candidates));
     let mut cache = voting_cache().lock().expect("voting cache");
     // Bounded: unknown slugs never get here (they are 404 above).
     if cache.len() > 1000 {

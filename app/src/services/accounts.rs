@@ -226,6 +226,7 @@ impl Accounts {
             .set_password_hash(credentials.member.id, &hash)
             .await
             .map_err(|e| AppError::from_store("reset_password", e))?;
+        super::session::forget_verified_sessions();
         Ok(credentials.member.id)
     }
 
@@ -236,7 +237,10 @@ impl Accounts {
         let code = SmsCode::parse(code).map_err(|e| AppError::rejected(400, "code", e.to_string()))?;
         self.use_code(&phone, SmsPurpose::ChangePhone, &code).await?;
         match self.store.change_phone(member, &phone).await {
-            Ok(()) => Ok(phone),
+            Ok(()) => {
+                super::session::forget_verified_sessions();
+                Ok(phone)
+            }
             Err(InsertMemberError::PhoneTaken) => Err(AppError::rejected(409, "phone", "该手机号已被其他会员使用")),
             Err(InsertMemberError::UnknownUnit) => Err(AppError::Internal),
             Err(InsertMemberError::Store(e)) => Err(AppError::from_store("change_phone", e)),

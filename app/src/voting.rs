@@ -138,8 +138,9 @@ pub async fn load_campaigns() -> Result<Vec<CampaignCard>, AppError> {
 #[server(prefix = "/api", endpoint = "campaign", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignView, AppError> {
     let store = ssr::store()?;
-    let campaign = crate::services::voting::campaign(&store, &slug).await?;
-    let board = crate::services::voting::leaderboard(&store, &campaign).await?;
+    let voting = crate::services::voting::campaign_for_voting(&store, &slug).await?;
+    let campaign = &*voting.0;
+    let board = crate::services::voting::leaderboard(&store, campaign).await?;
     let query = q.map(|q| q.trim().chars().take(20).collect::<String>()).filter(|q| !q.is_empty());
     let standings = board
         .iter()
@@ -159,13 +160,13 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
         og_image: campaign.cover_url.as_ref().map(|u| format!("{origin}{u}")),
         cover_url: campaign.cover_url.clone(),
         share_url: format!("{origin}/v/{}", campaign.slug),
-        remaining_today: ssr::remaining(&store, &campaign).await?,
-        card: ssr::card(&campaign),
+        remaining_today: ssr::remaining(&store, campaign).await?,
+        card: ssr::card(campaign),
         description: campaign.description.clone(),
         rules,
         standings,
         query,
-        voids: crate::services::fraud::voids(&store, &campaign).await?.into_iter().filter(|v| !v.undone).collect(),
+        voids: crate::services::voting::public_voids(&store, campaign).await?.to_vec(),
     })
 }
 
@@ -174,19 +175,15 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
 pub async fn load_candidate(slug: String, number: String) -> Result<CandidateView, AppError> {
     use rand::Rng;
     let store = ssr::store()?;
-    let campaign = crate::services::voting::campaign(&store, &slug).await?;
+    let voting = crate::services::voting::campaign_for_voting(&store, &slug).await?;
+    let (campaign, candidates) = (&*voting.0, &voting.1);
     let missing = || AppError::rejected(404, "", "本次评选中没有这位候选人");
     let number: i32 = number.trim().parse().map_err(|_| missing())?;
-    let board = crate::services::voting::leaderboard(&store, &campaign).await?;
+    let board = crate::services::voting::leaderboard(&store, campaign).await?;
     let standing = board.iter().find(|s| s.number == number).cloned().ok_or_else(missing)?;
-    let stored = store
-        .candidates(campaign.id)
-        .await
-        .map_err(|e| AppError::from_store("candidate", e))?
-        .into_iter()
-        .find(|c| c.number == number);
-    let story_html = stored.as_ref().map(|c| c.story_html.clone()).unwrap_or_default();
-    let photo_url = stored.and_then(|c| c.photo_url);
+    let stored = candidates.iter().find(|c| c.number == number);
+    let story_html = stored.map(|c| c.story_html.clone()).unwrap_or_default();
+    let photo_url = stored.and_then(|c| c.photo_url.clone());
     let key: [u8; 16] = rand::rng().random();
     let origin = ssr::origin().await;
     Ok(CandidateView {

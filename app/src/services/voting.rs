@@ -184,6 +184,7 @@ fn tally_cache() -> &'static TallyCache {
 /// (after a void, a new candidate, …, so the official sees the effect at once).
 pub fn forget_campaign_caches(campaign_id: i64) {
     tally_cache().lock().expect("tally cache").remove(&campaign_id);
+    voids_cache().lock().expect("voids cache").remove(&campaign_id);
     voting_cache().lock().expect("voting cache").retain(|_, (_, v)| v.0.id != campaign_id);
 }
 
@@ -201,8 +202,9 @@ fn voting_cache() -> &'static VotingCache {
 }
 
 /// Campaign `slug` and its approved candidates, at most
-/// `VOTING_DATA_MAX_AGE` old.
-async fn campaign_for_voting(store: &Store, slug: &str) -> Result<VotingData, AppError> {
+/// `VOTING_DATA_MAX_AGE` old: what votes and the share pages read on every
+/// request, so one trip to the database per campaign every few seconds.
+pub async fn campaign_for_voting(store: &Store, slug: &str) -> Result<VotingData, AppError> {
     if let Some((at, data)) = voting_cache().lock().expect("voting cache").get(slug) {
         if at.elapsed() < VOTING_DATA_MAX_AGE {
             return Ok(data.clone());
@@ -218,6 +220,27 @@ async fn campaign_for_voting(store: &Store, slug: &str) -> Result<VotingData, Ap
     }
     cache.insert(slug.to_owned(), (Instant::now(), data.clone()));
     Ok(data)
+}
+
+type VoidsCache = Mutex<HashMap<i64, (Instant, Arc<Vec<crate::voting::VoidView>>)>>;
+
+fn voids_cache() -> &'static VoidsCache {
+    static CACHE: OnceLock<VoidsCache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The campaign's voids in force, shown with their public reasons on the
+/// campaign page; as fresh as the tallies they explain (`TALLY_MAX_AGE`).
+pub async fn public_voids(store: &Store, campaign: &Campaign) -> Result<Arc<Vec<crate::voting::VoidView>>, AppError> {
+    if let Some((at, voids)) = voids_cache().lock().expect("voids cache").get(&campaign.id) {
+        if at.elapsed() < TALLY_MAX_AGE {
+            return Ok(voids.clone());
+        }
+    }
+    let voids: Vec<_> = super::fraud::voids(store, campaign).await?.into_iter().filter(|v| !v.undone).collect();
+    let voids = Arc::new(voids);
+    voids_cache().lock().expect("voids cache").insert(campaign.id, (Instant::now(), voids.clone()));
+    Ok(voids)
 }
 
 /// The campaign's candidates ranked by votes (ties share a rank; then by

@@ -28,7 +28,7 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-votes
+.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-votes bench-lighthouse
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
@@ -111,6 +111,19 @@ bench-votes:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	cargo build --locked --release -p server -p gonghui-bench
 	./target/release/gonghui-bench $(BENCH_ARGS)
+
+# Lighthouse (npm, Lighthouse's mobile defaults) against Debian's Chromium, on
+# the home page and a candidate share page, 3 runs each, the release server with
+# the demo data in a throwaway SQLite database; prints a table for
+# docs/PERFORMANCE.md, JSON reports in target/lighthouse/. Options: RUNS=5,
+# PAGES=/,/v/qilu-gongjiang-2026/1 (see bench/lighthouse/run.mjs).
+bench-lighthouse: bundle e2e-tools bench/lighthouse/node_modules/.installed
+	cargo build --locked --release -p server
+	node bench/lighthouse/run.mjs
+
+bench/lighthouse/node_modules/.installed: bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund
+	@touch $@
 
 ## Developer conveniences ##################################################
 

@@ -12,6 +12,7 @@ pub mod rate_limit;
 mod review;
 mod stats;
 mod voting;
+pub mod page_cache;
 pub mod sessions;
 pub mod units_csv;
 
@@ -97,6 +98,9 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "gonghui_session";
+
 /// How often expired sessions are deleted from the database.
 const SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 
@@ -165,7 +169,7 @@ fn router(
     // development (GONGHUI_SECURE_COOKIES). No cookie is set until a member
     // signs in: anonymous readers get none.
     let session_layer = SessionManagerLayer::new(sessions)
-        .with_name("gonghui_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(config.secure_cookies)
@@ -214,6 +218,8 @@ fn router(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+                // Outside compression: cached share pages are kept compressed.
+                .layer(axum::middleware::from_fn_with_state(page_cache::PageCache::default(), page_cache::serve))
                 // Brotli for browsers that ask (all current ones), gzip for
                 // the rest. Static bundle files are precompressed at build
                 // time and served as such (see file_and_error_handler).

@@ -263,3 +263,40 @@ async fn officials_enter_expert_scores_and_export_results_with_final_scores(db: 
     assert!(lines[3].ends_with(",0,,—"), "no panel score yet: {}", lines[3]);
     assert_eq!(lines.len(), 31);
 }
+
+/// Signed-out views of a share page are reused for two seconds (the page
+/// cache); a signed-in member's page is never one of them, nor handed to
+/// anyone else.
+#[tokio::test]
+async fn signed_out_visitors_share_a_cached_page_and_members_always_get_their_own() {
+    let db = TestDb::sqlite().await;
+    let server = RunningServer::start(db.url(), &[]);
+    let page = format!("/v/{CAMPAIGN}/3");
+    let member = Person::new(&server);
+    member.register("13900000031", "投票人", "37010201").await;
+    // The member looks first: the page is theirs (votes left, a vote form).
+    let (_, own) = member.get(&page).await;
+    assert!(own.contains("您今天还可以投 10 票") && !own.contains("登录后投票"), "{own}");
+
+    // A visitor right after gets the signed-out page, not the member's.
+    let visitor = Person::new(&server);
+    let (status, first) = visitor.get(&page).await;
+    assert_eq!(status, 200);
+    assert!(first.contains("登录后投票") && !first.contains("您今天还可以投"), "{first}");
+    // Another visitor within two seconds gets the very same bytes (the
+    // vote key a page carries is random per render, so equal pages mean one
+    // render), and no session cookie.
+    let response = reqwest::Client::new().get(server.url(&page)).send().await.unwrap();
+    assert!(response.headers().get("set-cookie").is_none());
+    assert_eq!(response.text().await.unwrap(), first);
+
+    // The member votes and sees their own count at once, cache or not.
+    let (status, _) = member.post(&format!("/v/{CAMPAIGN}/3"), &[("key", "cache-key-0001")]).await;
+    assert_eq!(status, 303);
+    let (_, own) = member.get(&page).await;
+    assert!(own.contains("您今天还可以投 9 票"), "{own}");
+    // After two seconds a visitor's page is rendered again.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (_, later) = visitor.get(&page).await;
+    assert_ne!(later, first);
+}

@@ -180,9 +180,18 @@ fn tally_cache() -> &'static TallyCache {
     CACHE.get_or_init(Default::default)
 }
 
+/// Counts campaign changes made in this process; caches of whole pages
+/// (server::page_cache) key on it, so an official's change shows at once.
+static CAMPAIGN_EDITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn campaign_edits() -> u64 {
+    CAMPAIGN_EDITS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Drops this process's cached leaderboard and voting data of a campaign
 /// (after a void, a new candidate, …, so the official sees the effect at once).
 pub fn forget_campaign_caches(campaign_id: i64) {
+    CAMPAIGN_EDITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     tally_cache().lock().expect("tally cache").remove(&campaign_id);
     voids_cache().lock().expect("voids cache").remove(&campaign_id);
     voting_cache().lock().expect("voting cache").retain(|_, (_, v)| v.0.id != campaign_id);

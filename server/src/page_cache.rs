@@ -1,0 +1,95 @@
+//! A two-second cache of the share pages as signed-out visitors get them.
+//!
+//! A candidate's link shared in a chat group is opened by thousands of
+//! people within minutes, most of them not signed in; each view rendered
+//! the whole page server-side (about half a millisecond of CPU, measured by
+//! `gonghui-bench reads`). Their pages are identical for everyone for a few
+//! seconds (the leaderboard itself is counted at most every 3 s), so the
+//! finished response — already compressed, headers included — is reused
+//! for `FRESH_FOR`. Anything personal is never cached: requests carrying a
+//! session cookie pass straight through, and so does any response that is
+//! not a plain 200 or that sets a cookie.
+//!
+//! An official's change to a campaign (candidates, photos, voids) made in
+//! this process shows at once: the key includes
+//! `app::services::voting::campaign_edits()`.
+//!
+//! moka does the bounded, expiring storage; what is here is only the rule
+//! of what may be shared.
+
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use moka::sync::Cache;
+
+const FRESH_FOR: Duration = Duration::from_secs(2);
+/// Pages are a few KB; anything larger is not worth holding.
+const MAX_BODY: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct PageCache {
+    pages: Cache<(String, &'static str, u64), (HeaderMap, Bytes)>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self { pages: Cache::builder().max_capacity(10_000).time_to_live(FRESH_FOR).build() }
+    }
+}
+
+/// Only the public share pages (`/v/…`), read by someone not signed in.
+fn shareable(request: &Request, session_cookie: &str) -> bool {
+    request.method() == Method::GET
+        && request.uri().path().starts_with("/v/")
+        && !request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .any(|c| c.to_str().map_or(true, |c| c.contains(session_cookie)))
+}
+
+/// The encoding the compression layer will pick for this request.
+fn encoding(request: &Request) -> &'static str {
+    let accepts = request.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if accepts.contains("br") {
+        "br"
+    } else if accepts.contains("gzip") {
+        "gzip"
+    } else {
+        "identity"
+    }
+}
+
+pub async fn serve(axum::extract::State(cache): axum::extract::State<PageCache>, request: Request, next: Next) -> Response {
+    if !shareable(&request, crate::SESSION_COOKIE) {
+        return next.run(request).await;
+    }
+    let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
+    // A change an official makes in this process shows at once (other
+    // processes: within `FRESH_FOR`).
+    let key = (path, encoding(&request), app::services::voting::campaign_edits());
+    if let Some((headers, body)) = cache.pages.get(&key) {
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = headers;
+        return response;
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            if bytes.len() <= MAX_BODY {
+                cache.pages.insert(key, (parts.headers.clone(), bytes.clone()));
+            }
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        // The page failed while streaming (already logged where it failed).
+        Err(_) => Response::from_parts(parts, Body::empty()),
+    }
+}

@@ -7,6 +7,10 @@ use clap::{Parser, Subcommand};
 use server::{serve, shutdown_signal, units_csv, Config};
 use store::{Store, StoreOptions};
 
+/// mimalloc instead of glibc malloc: see the workspace Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "gonghui", version, about = "工会会员服务 — Gonghui member portal")]
 struct Cli {

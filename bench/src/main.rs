@@ -13,7 +13,21 @@ use anyhow::{bail, Context};
 use clap::Parser;
 use store::testing::TestDb;
 
+mod reads;
+mod replay;
+
 #[derive(Parser)]
+#[command(about = "Gonghui's benchmarks (see bench/README.md)")]
+enum Bench {
+    /// Vote POST vs a bare axum handler, with wrk at several connection counts.
+    Votes(Args),
+    /// The 齐鲁工匠 replay: 1.2 M members, 30 candidates, 15.82 M votes over HTTP.
+    Replay(replay::ReplayArgs),
+    /// Share page, campaign page and leaderboard GET vs a bare axum handler.
+    Reads(reads::ReadArgs),
+}
+
+#[derive(clap::Args)]
 struct Args {
     /// `sqlite`, `postgres` or `both`.
     #[arg(long, default_value = "both")]
@@ -33,19 +47,29 @@ struct Args {
 }
 
 /// What wrk reported for one run.
-struct Run {
+pub(crate) struct Run {
     /// Non-200 answers by status, and socket errors, as wrk saw them.
-    detail: String,
-    requests_per_sec: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    acked: u64,
-    other: u64,
+    pub(crate) detail: String,
+    pub(crate) requests_per_sec: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) acked: u64,
+    pub(crate) other: u64,
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
     base: String,
+}
+
+impl Server {
+    /// Peak resident memory of the server process so far (Linux VmHWM), in MiB.
+    pub(crate) fn peak_memory_mib(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024.0)
+    }
 }
 
 impl Drop for Server {
@@ -55,10 +79,10 @@ impl Drop for Server {
     }
 }
 
-const BENCH_SLUG: &str = "bench";
+pub(crate) const BENCH_SLUG: &str = "bench";
 const DATA_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-fn start_server(binary: &str, database_url: &str) -> anyhow::Result<Server> {
+pub(crate) fn start_server(binary: &str, database_url: &str) -> anyhow::Result<Server> {
     let mut child = Command::new(binary)
         .arg("serve")
         .env("DATABASE_URL", database_url)
@@ -86,15 +110,18 @@ fn start_server(binary: &str, database_url: &str) -> anyhow::Result<Server> {
 }
 
 /// The bare reference: reads the form and answers a vote-shaped JSON.
-async fn start_bare() -> anyhow::Result<String> {
+pub(crate) async fn start_bare() -> anyhow::Result<String> {
     use axum::routing::post;
-    let app = axum::Router::new().route(
-        "/api/vote",
-        post(|axum::Form(form): axum::Form<Vec<(String, String)>>| async move {
-            let candidate = form.iter().find(|(k, _)| k == "number").map(|(_, v)| v.clone()).unwrap_or_default();
-            axum::Json(serde_json::json!({ "candidate": candidate, "remaining_today": 99, "replayed": false }))
-        }),
-    );
+    let app = axum::Router::new()
+        .route(
+            "/api/vote",
+            post(|axum::Form(form): axum::Form<Vec<(String, String)>>| async move {
+                let candidate = form.iter().find(|(k, _)| k == "number").map(|(_, v)| v.clone()).unwrap_or_default();
+                axum::Json(serde_json::json!({ "candidate": candidate, "remaining_today": 99, "replayed": false }))
+            }),
+        )
+        // The read reference: a static page of about the share page's size.
+        .route("/page", axum::routing::get(|| async { axum::response::Html(reads::BARE_PAGE.as_str()) }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -103,7 +130,7 @@ async fn start_bare() -> anyhow::Result<String> {
 
 /// Registers `count` members through the pages (dev SMS inbox) and returns
 /// their session cookies.
-async fn sign_up_members(base: &str, count: usize) -> anyhow::Result<Vec<String>> {
+pub(crate) async fn sign_up_members(base: &str, count: usize) -> anyhow::Result<Vec<String>> {
     let mut cookies = Vec::with_capacity(count);
     let url: reqwest::Url = base.parse()?;
     for i in 0..count {
@@ -191,7 +218,7 @@ end
     )
 }
 
-fn parse_ms(value: &str) -> f64 {
+pub(crate) fn parse_ms(value: &str) -> f64 {
     let value = value.trim();
     if let Some(v) = value.strip_suffix("ms") {
         v.parse().unwrap_or(f64::NAN)
@@ -204,13 +231,13 @@ fn parse_ms(value: &str) -> f64 {
     }
 }
 
-fn wrk(base: &str, connections: usize, duration: u64, script: &str) -> anyhow::Result<Run> {
-    let path = std::env::temp_dir().join(format!("gonghui-bench-{}.lua", std::process::id()));
-    std::fs::write(&path, script)?;
+pub(crate) fn wrk(base: &str, connections: usize, duration: u64, script: &str, path: &str) -> anyhow::Result<Run> {
+    let script_file = std::env::temp_dir().join(format!("gonghui-bench-{}.lua", std::process::id()));
+    std::fs::write(&script_file, script)?;
     let output = Command::new("wrk")
         .args(["-t2", &format!("-c{connections}"), &format!("-d{duration}s"), "--latency", "-s"])
-        .arg(&path)
-        .arg(format!("{base}/api/vote"))
+        .arg(&script_file)
+        .arg(format!("{base}{path}"))
         .output()
         .context("run wrk (Debian package wrk; `make bench-votes` installs it)")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -228,14 +255,16 @@ fn wrk(base: &str, connections: usize, duration: u64, script: &str) -> anyhow::R
     Ok(Run { detail, requests_per_sec, p50_ms, p99_ms, acked: parts[1].parse()?, other: parts[3].parse()? })
 }
 
-async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<Vec<String>> {
-    let db = match engine {
+pub(crate) async fn test_db(engine: &str) -> anyhow::Result<TestDb> {
+    Ok(match engine {
         "sqlite" => TestDb::sqlite().await,
         "postgres" => TestDb::postgres().await.context("PostgreSQL at GONGHUI_TEST_PG")?,
         other => bail!("unknown engine {other}"),
-    };
-    let server = start_server(&args.server, db.url())?;
-    // A campaign that lets each member cast 100 votes today.
+    })
+}
+
+/// A campaign open for voting now, with 30 approved candidates numbered 1–30.
+pub(crate) async fn bench_campaign(db: &TestDb, votes_per_day: i64, votes_per_candidate: i64) -> anyhow::Result<i64> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     let schedule = domain::campaign::Schedule::new(now - 300, now - 200, now - 100, now + 86_400, now + 2 * 86_400).context("schedule")?;
     let id = db
@@ -248,8 +277,8 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
                 description: "benchmark",
                 schedule,
                 voter_rule: domain::campaign::VoterRule::Registered,
-                votes_per_day: 100,
-                votes_per_candidate: 100,
+                votes_per_day,
+                votes_per_candidate,
                 expert_weight_pct: 0,
                 created_by: None,
             },
@@ -263,6 +292,14 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
         .map(|(i, name)| store::NewCandidate { number: i as i32 + 1, name, unit_code: "37010201", title: "工人", story_html: "<p>压测</p>" })
         .collect();
     db.store().insert_candidates(id, &candidates, now).await?;
+    Ok(id)
+}
+
+async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<Vec<String>> {
+    let db = test_db(engine).await?;
+    let server = start_server(&args.server, db.url())?;
+    // A campaign that lets each member cast 100 votes today.
+    let id = bench_campaign(&db, 100, 100).await?;
     eprintln!("{engine}: registering {} members…", args.members);
     let cookies = sign_up_members(&server.base, args.members).await?;
     let origin = server.base.clone();
@@ -272,8 +309,8 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
     for connections in args.connections.split(',').map(|c| c.trim().parse::<usize>()) {
         let connections = connections?;
         let run = format!("r{connections}");
-        let reference = wrk(bare, connections, args.duration, &wrk_script(&cookies, &origin, &format!("bare{run}")))?;
-        let ours = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &run))?;
+        let reference = wrk(bare, connections, args.duration, &wrk_script(&cookies, &origin, &format!("bare{run}")), "/api/vote")?;
+        let ours = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &run), "/api/vote")?;
         acked_total += ours.acked;
         // Requests still in flight when wrk stops may be stored without wrk
         // reading their answer: at most one per connection.
@@ -310,7 +347,14 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    match Bench::parse() {
+        Bench::Votes(args) => votes(args).await,
+        Bench::Replay(args) => replay::run(args).await,
+        Bench::Reads(args) => reads::run(args).await,
+    }
+}
+
+async fn votes(args: Args) -> anyhow::Result<()> {
     let bare = start_bare().await?;
     let engines: Vec<&str> = match args.engine.as_str() {
         "both" => vec!["sqlite", "postgres"],

@@ -28,7 +28,7 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-votes bench-lighthouse
+.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
@@ -105,12 +105,25 @@ e2e: bundle e2e-tools
 
 ## Benchmarks (see bench/README.md) ######################################
 
-# Vote POST of the release server vs a bare axum handler, wrk at 64 and 256
-# connections, SQLite then PostgreSQL; prints a table for docs/PERFORMANCE.md.
-bench-votes:
+# Each prints a Markdown table for docs/PERFORMANCE.md; BENCH_ARGS passes
+# options (`./target/release/gonghui-bench <benchmark> --help` lists them).
+bench-tools:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	cargo build --locked --release -p server -p gonghui-bench
-	./target/release/gonghui-bench $(BENCH_ARGS)
+
+# Vote POST of the release server vs a bare axum handler, wrk at 64 and 256
+# connections, SQLite then PostgreSQL, tally checked.
+bench-votes: bench-tools
+	./target/release/gonghui-bench votes $(BENCH_ARGS)
+
+# The 齐鲁工匠 replay: 1.2 M members, 15.82 M votes over HTTP, exact tallies.
+# SCALE=1 is the full run (~25 min on SQLite here); the default is 1 %.
+bench-replay: bench-tools
+	./target/release/gonghui-bench replay --scale $${SCALE:-0.01} $(BENCH_ARGS)
+
+# Share page, campaign page and leaderboard JSON vs a bare axum handler.
+bench-reads: bench-tools
+	./target/release/gonghui-bench reads $(BENCH_ARGS)
 
 # Lighthouse (npm, Lighthouse's mobile defaults) against Debian's Chromium, on
 # the home page and a candidate share page, 3 runs each, the release server with

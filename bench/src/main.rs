@@ -44,6 +44,9 @@ struct Args {
     /// The release server binary.
     #[arg(long, default_value = "target/release/gonghui")]
     server: String,
+    /// Also run the same votes through the plain form handler.
+    #[arg(long)]
+    form: bool,
 }
 
 /// What wrk reported for one run.
@@ -171,7 +174,9 @@ pub(crate) async fn sign_up_members(base: &str, count: usize) -> anyhow::Result<
 
 /// The wrk script: each request a new vote (unique key) from one of the
 /// members, for one of the 30 candidates; counts acknowledged (200) answers.
-fn wrk_script(cookies: &[String], origin: &str, run: &str) -> String {
+/// `form`: the plain no-JavaScript form (`POST /v/{slug}/{n}`, a plain axum
+/// handler answering 303) instead of the server function `POST /api/vote`.
+fn wrk_script(cookies: &[String], origin: &str, run: &str, form: bool) -> String {
     let list: Vec<String> = cookies.iter().map(|c| format!("{c:?}")).collect();
     format!(
         r#"local cookies = {{ {list} }}
@@ -191,11 +196,14 @@ end
 function request()
   counter = counter + 1
   local cookie = cookies[(counter * 7 + id * 131) % #cookies + 1]
-  local body = "campaign={slug}&number=" .. (counter % 30 + 1) .. "&key=" .. run .. "-" .. id .. "-" .. string.format("%08d", counter)
-  return wrk.format("POST", "/api/vote", {{ ["Cookie"] = cookie, ["Origin"] = origin, ["Content-Type"] = "application/x-www-form-urlencoded" }}, body)
+  local number = counter % 30 + 1
+  local key = run .. "-" .. id .. "-" .. string.format("%08d", counter)
+  local path, body = "/api/vote", "campaign={slug}&number=" .. number .. "&key=" .. key
+  if {form} then path, body = "/v/{slug}/" .. number, "key=" .. key end
+  return wrk.format("POST", path, {{ ["Cookie"] = cookie, ["Origin"] = origin, ["Content-Type"] = "application/x-www-form-urlencoded" }}, body)
 end
 function response(status, headers, body)
-  if status == 200 then acked = acked + 1 else
+  if status == 200 or status == 303 then acked = acked + 1 else
     other = other + 1
     statuses[status] = (statuses[status] or 0) + 1
   end
@@ -215,6 +223,7 @@ end
 "#,
         list = list.join(", "),
         slug = BENCH_SLUG,
+        form = if form { "true" } else { "false" },
     )
 }
 
@@ -309,12 +318,30 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
     for connections in args.connections.split(',').map(|c| c.trim().parse::<usize>()) {
         let connections = connections?;
         let run = format!("r{connections}");
-        let reference = wrk(bare, connections, args.duration, &wrk_script(&cookies, &origin, &format!("bare{run}")), "/api/vote")?;
-        let ours = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &run), "/api/vote")?;
+        let reference = wrk(bare, connections, args.duration, &wrk_script(&cookies, &origin, &format!("bare{run}"), false), "/api/vote")?;
+        let ours = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &run, false), "/api/vote")?;
         acked_total += ours.acked;
         // Requests still in flight when wrk stops may be stored without wrk
         // reading their answer: at most one per connection.
         cut_off += connections as u64;
+        if args.form {
+            // The same vote through the plain form handler: what the
+            // server-function layer costs.
+            let form = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &format!("f{run}"), true), "/")?;
+            acked_total += form.acked;
+            cut_off += connections as u64;
+            lines.push(format!(
+                "| {engine} (form `POST /v/…/n`, 303) | {connections} | {:.0} | {:.1} / {:.1} ms | | | **{:.1} %** | {} / {} ({}) |",
+                form.requests_per_sec,
+                form.p50_ms,
+                form.p99_ms,
+                100.0 * form.requests_per_sec / reference.requests_per_sec,
+                form.acked,
+                form.other,
+                form.detail.trim(),
+            ));
+            eprintln!("{}", lines.last().expect("a line"));
+        }
         lines.push(format!(
             "| {engine} | {connections} | {:.0} | {:.1} / {:.1} ms | {:.0} | {:.1} / {:.1} ms | **{:.1} %** | {} / {} ({}) |",
             ours.requests_per_sec,

@@ -24,7 +24,7 @@ test("a super admin's page shows members, the invite QR code and passes axe", as
   await page.getByRole("button", { name: "生成" }).click();
   const qr = page.getByRole("img", { name: "邀请注册二维码" });
   await expect(qr).toBeVisible();
-  expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await qr.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/admin-invite.png` });
 

@@ -33,7 +33,8 @@ async function registerAndCertify(page: Page, phone: string, name: string, idNum
   await expect(page.getByRole("heading", { name: "惠员卡" })).toBeVisible();
   const qr = page.getByRole("img", { name: "惠员卡核验二维码" });
   await expect(qr).toBeVisible();
-  expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  // The image loads after the page: wait for it rather than racing it.
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await page.screenshot({ path: `${SHOTS}/card${suffix}.png` });
 }
 

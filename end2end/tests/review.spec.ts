@@ -52,7 +52,7 @@ async function manualRequestApproved(browser: Browser, js: boolean, member: [str
   await expect(card.getByText(idNumber)).toHaveCount(0);
   const photo = card.getByRole("img", { name: `${name} 的会员证照片` });
   await expect(photo).toBeVisible();
-  expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await card.screenshot({ path: `${SHOTS}/review-card${suffix}.png` });
   await card.getByRole("button", { name: "通过认证" }).click();
   await expect(officialPage.getByRole("status")).toHaveText(/^已通过认证申请，会员编号 RG\d{8}$/);

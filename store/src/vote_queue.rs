@@ -57,26 +57,42 @@ impl QueuedVote {
 
 type Reply = oneshot::Sender<Result<CastVote, VoteError>>;
 
-/// The sending side; clone it freely. The writing task ends when the last
+/// Writing tasks on PostgreSQL: its connections run statements in parallel,
+/// so batches need not wait for each other. SQLite has one writer: one task.
+const POSTGRES_WRITERS: usize = 4;
+
+/// The sending side; clone it freely. The writing tasks end when the last
 /// clone is dropped.
 #[derive(Clone, Debug)]
 pub struct VoteQueue {
-    sender: mpsc::Sender<(QueuedVote, Reply)>,
+    /// One queue per writing task; a member's votes always take the same
+    /// one, so two batches never hold votes of the same member.
+    senders: Vec<mpsc::Sender<(QueuedVote, Reply)>>,
 }
 
 impl VoteQueue {
-    /// Starts the writing task on the current tokio runtime.
+    /// Starts the writing tasks on the current tokio runtime.
     pub fn start(store: Store) -> Self {
-        let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
-        tokio::spawn(write_votes(store, receiver));
-        Self { sender }
+        let writers = match store {
+            Store::Sqlite { .. } => 1,
+            Store::Postgres { .. } => POSTGRES_WRITERS,
+        };
+        let senders = (0..writers)
+            .map(|_| {
+                let (sender, receiver) = mpsc::channel(QUEUE_DEPTH / writers);
+                tokio::spawn(write_votes(store.clone(), receiver));
+                sender
+            })
+            .collect();
+        Self { senders }
     }
 
     /// Casts `vote`, answering once it is committed (or refused).
     pub async fn cast(&self, vote: QueuedVote) -> Result<CastVote, VoteError> {
         let (reply, answer) = oneshot::channel();
         let gone = || VoteError::Store(StoreError::Corrupt("the vote writer stopped".into()));
-        self.sender.send((vote, reply)).await.map_err(|_| gone())?;
+        let sender = &self.senders[vote.member.0.rem_euclid(self.senders.len() as i64) as usize];
+        sender.send((vote, reply)).await.map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
     }
 }

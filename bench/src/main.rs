@@ -240,6 +240,20 @@ pub(crate) fn parse_ms(value: &str) -> f64 {
     }
 }
 
+impl Run {
+    /// The "req/s | p50 / p99" cells of a table row.
+    pub(crate) fn columns(&self) -> String {
+        format!("{:.0} | {:.1} / {:.1} ms", self.requests_per_sec, self.p50_ms, self.p99_ms)
+    }
+
+    /// The "ratio | answered" cells: this run against the bare reference.
+    pub(crate) fn against(&self, reference: &Run, detail: bool) -> String {
+        let detail = if detail { format!(" ({})", self.detail.trim()) } else { String::new() };
+        let ratio = 100.0 * self.requests_per_sec / reference.requests_per_sec;
+        format!("**{ratio:.1} %** | {} / {}{detail}", self.acked, self.other)
+    }
+}
+
 pub(crate) fn wrk(base: &str, connections: usize, duration: u64, script: &str, path: &str) -> anyhow::Result<Run> {
     let script_file = std::env::temp_dir().join(format!("gonghui-bench-{}.lua", std::process::id()));
     std::fs::write(&script_file, script)?;
@@ -330,31 +344,10 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
             let form = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &format!("f{run}"), true), "/")?;
             acked_total += form.acked;
             cut_off += connections as u64;
-            lines.push(format!(
-                "| {engine} (form `POST /v/…/n`, 303) | {connections} | {:.0} | {:.1} / {:.1} ms | | | **{:.1} %** | {} / {} ({}) |",
-                form.requests_per_sec,
-                form.p50_ms,
-                form.p99_ms,
-                100.0 * form.requests_per_sec / reference.requests_per_sec,
-                form.acked,
-                form.other,
-                form.detail.trim(),
-            ));
+            lines.push(format!("| {engine} (form `POST /v/…/n`, 303) | {connections} | {} | | | {} |", form.columns(), form.against(&reference, true)));
             eprintln!("{}", lines.last().expect("a line"));
         }
-        lines.push(format!(
-            "| {engine} | {connections} | {:.0} | {:.1} / {:.1} ms | {:.0} | {:.1} / {:.1} ms | **{:.1} %** | {} / {} ({}) |",
-            ours.requests_per_sec,
-            ours.p50_ms,
-            ours.p99_ms,
-            reference.requests_per_sec,
-            reference.p50_ms,
-            reference.p99_ms,
-            100.0 * ours.requests_per_sec / reference.requests_per_sec,
-            ours.acked,
-            ours.other,
-            ours.detail.trim(),
-        ));
+        lines.push(format!("| {engine} | {connections} | {} | {} | {} |", ours.columns(), reference.columns(), ours.against(&reference, true)));
         eprintln!("{}", lines.last().expect("a line"));
     }
     let stored = db.store().vote_tallies(id).await?.into_iter().map(|(_, n)| n).sum::<i64>() as u64;

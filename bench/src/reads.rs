@@ -71,18 +71,7 @@ pub async fn run(args: ReadArgs) -> anyhow::Result<()> {
             // wrk requests the URL it is given; the script only counts.
             let reference = wrk_get(&format!("{bare}/page"), args.connections, args.duration)?;
             let ours = wrk_get(&format!("{}{path}", server.base), args.connections, args.duration)?;
-            table.push(format!(
-                "| {engine} | `{path}` | {:.0} | {:.1} / {:.1} ms | {:.0} | {:.1} / {:.1} ms | **{:.1} %** | {} / {} |",
-                ours.requests_per_sec,
-                ours.p50_ms,
-                ours.p99_ms,
-                reference.requests_per_sec,
-                reference.p50_ms,
-                reference.p99_ms,
-                100.0 * ours.requests_per_sec / reference.requests_per_sec,
-                ours.acked,
-                ours.other,
-            ));
+            table.push(format!("| {engine} | `{path}` | {} | {} | {} |", ours.columns(), reference.columns(), ours.against(&reference, false)));
             eprintln!("{}", table.last().expect("a line"));
         }
     }

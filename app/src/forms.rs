@@ -111,6 +111,40 @@ pub fn Field(
     }
 }
 
+/// The only way our views put text into a `<textarea>`. Leptos 0.8 writes a
+/// textarea's children into the HTML unescaped (its raw-text elements:
+/// `textarea`, `script`, `style`, `noscript`; upstream PR #4730 escaped them,
+/// #4819 reverted it as it broke hydration), so `<textarea>{value}</textarea>`
+/// lets a value like `</textarea><img onerror=…>` out as markup. Here the
+/// text is escaped and set as the element's inner HTML, which a textarea
+/// parses back as plain text (RCDATA) — on the server's page and, should the
+/// client ever build it, in the browser alike; hydration leaves it alone.
+/// `tests/raw_text.rs` renders every form with hostile values to keep it so.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(optional, into)] id: Option<String>,
+    #[prop(optional)] rows: Option<u32>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional, into)] described_by: Option<String>,
+    #[prop(optional)] hidden: bool,
+) -> impl IntoView {
+    let escaped = html_escape::encode_text(&value).into_owned();
+    view! {
+        <textarea
+            id=id
+            name=name
+            rows=rows
+            maxlength=maxlength
+            aria-describedby=described_by
+            hidden=hidden
+            aria-hidden=hidden.then_some("true")
+            inner_html=escaped
+        ></textarea>
+    }
+}
+
 /// A message above a form: an error not tied to one field, or a notice.
 #[component]
 pub fn FormBanner(posted: Option<PostedForm>) -> impl IntoView {
@@ -151,7 +185,16 @@ pub mod checks {
         domain::MemberName::parse(raw).map(|_| ()).map_err(|e| e.to_string())
     }
     pub fn id_number(raw: &str) -> Result<(), String> {
-        domain::IdNumber::parse(raw).map(|_| ()).map_err(|e| e.to_string())
+        domain::IdNumber::parse(raw, today()).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// Today in Shanghai by this device's clock (the server checks again by its own).
+    fn today() -> domain::CivilDate {
+        #[cfg(feature = "hydrate")]
+        let now = (js_sys::Date::now() / 1000.0) as i64;
+        #[cfg(not(feature = "hydrate"))]
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
+        domain::CivilDate::in_shanghai(now)
     }
     pub fn password(raw: &str) -> Result<(), String> {
         domain::Password::parse(raw).map(|_| ()).map_err(|e| e.to_string())

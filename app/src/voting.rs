@@ -133,6 +133,16 @@ pub async fn load_campaigns() -> Result<Vec<CampaignCard>, AppError> {
     Ok(campaigns.iter().map(ssr::card).collect())
 }
 
+/// The campaigns an official manages: every campaign of a unit in their
+/// reach, closed ones included. Officials only (401 signed out, 403 members).
+#[server(prefix = "/api", endpoint = "admin/campaigns", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_admin_campaigns() -> Result<Vec<CampaignCard>, AppError> {
+    let store = ssr::store()?;
+    let actor = crate::services::admin::official(&store, &crate::auth::ssr::session().await?).await?;
+    let campaigns = store.campaigns_in_scope(&actor).await.map_err(|e| AppError::from_store("admin_campaigns", e))?;
+    Ok(campaigns.iter().map(ssr::card).collect())
+}
+
 /// A campaign with its leaderboard (a few seconds stale at most), filtered
 /// by `q` (a number or part of a name) when given.
 #[server(prefix = "/api", endpoint = "campaign", input = leptos::server_fn::codec::GetUrl)]

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::CivilDate;
+
 /// ISO 7064 MOD 11-2 weights for the first 17 digits.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /// The check character for each remainder 0–10.
@@ -31,6 +33,10 @@ pub enum IdNumberError {
     Region,
     #[error("身份证号中的出生日期不正确")]
     BirthDate,
+    /// A real date that has not come yet (in Shanghai): the number was
+    /// mistyped or made up.
+    #[error("身份证号中的出生日期 {0} 晚于今天，请核对")]
+    FutureBirthDate(CivilDate),
     #[error("身份证号校验位不正确，请逐位核对")]
     CheckDigit,
 }
@@ -47,9 +53,12 @@ pub struct IdNumber(String);
 
 impl IdNumber {
     /// Spaces are dropped (numbers are often typed in groups); a lower-case
-    /// `x` is accepted as `X`.
-    pub fn parse(raw: &str) -> Result<Self, IdNumberError> {
-        let id: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    /// `x` is accepted as `X`. The birth date must be a real date not after
+    /// `today` (the caller's today in Shanghai: the parser keeps no clock, so
+    /// it runs the same in the browser and on the server).
+    pub fn parse(raw: &str, today: CivilDate) -> Result<Self, IdNumberError> {
+        let id: String =
+            crate::member::half_width(raw).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
         if id.is_empty() {
             return Err(IdNumberError::Empty);
         }
@@ -65,11 +74,14 @@ impl IdNumber {
             return Err(IdNumberError::Region);
         }
         let number = |range: std::ops::Range<usize>| id[range].parse::<u32>().expect("digits");
-        if !is_real_date(number(6..10), number(10..12), number(12..14)) {
+        let Some(born) = CivilDate::new(number(6..10), number(10..12), number(12..14)) else {
             return Err(IdNumberError::BirthDate);
-        }
+        };
         if bytes[17] != check_character(&bytes[..17]) {
             return Err(IdNumberError::CheckDigit);
+        }
+        if born > today {
+            return Err(IdNumberError::FutureBirthDate(born));
         }
         Ok(Self(id))
     }
@@ -83,6 +95,12 @@ impl IdNumber {
     pub fn birth_date(&self) -> (u32, u32, u32) {
         let n = |r: std::ops::Range<usize>| self.0[r].parse().expect("checked digits");
         (n(6..10), n(10..12), n(12..14))
+    }
+
+    /// A number this server checked before it was sealed (a stored roster
+    /// entry or request): the future-date rule held on the day it was stored.
+    pub fn parse_stored(raw: &str) -> Result<Self, IdNumberError> {
+        Self::parse(raw, CivilDate::LATEST)
     }
 
     pub fn gender(&self) -> Gender {
@@ -107,19 +125,6 @@ pub fn check_character(first17: &[u8]) -> u8 {
     CHECK[(sum % 11) as usize]
 }
 
-/// A real calendar date from 1900 on (no one alive is older).
-fn is_real_date(year: u32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1900..=2100).contains(&year) && (1..=days).contains(&day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,9 +133,36 @@ mod tests {
     // From shared/fixtures/roster.csv (synthetic people, valid numbers).
     const VALID: &str = "370103196508295838";
 
+    /// The day these tests pretend it is.
+    fn today() -> CivilDate {
+        CivilDate::new(2026, 12, 1).unwrap()
+    }
+
+    #[test]
+    fn a_birth_date_after_today_is_refused_naming_the_date() {
+        // Well-formed, with a correct check character, born 2026-12-31.
+        let born_new_years_eve = "371302202612310106";
+        let error = IdNumber::parse(born_new_years_eve, today()).unwrap_err();
+        assert_eq!(error, IdNumberError::FutureBirthDate(CivilDate::new(2026, 12, 31).unwrap()));
+        assert_eq!(error.to_string(), "身份证号中的出生日期 2026年12月31日 晚于今天，请核对");
+        // On that day the same number is fine.
+        assert!(IdNumber::parse(born_new_years_eve, CivilDate::new(2026, 12, 31).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_number_typed_in_full_width_characters_is_understood() {
+        assert_eq!(IdNumber::parse("３７０１０３１９６５０８２９５８３８", today()).unwrap().expose(), VALID);
+    }
+
+    #[test]
+    fn the_standards_own_example_born_in_1880_is_accepted() {
+        let id = IdNumber::parse("440524188001010014", today()).unwrap();
+        assert_eq!(id.birth_date(), (1880, 1, 1));
+    }
+
     #[test]
     fn a_valid_number_parses_and_tells_birth_date_and_gender() {
-        let id = IdNumber::parse(VALID).unwrap();
+        let id = IdNumber::parse(VALID, today()).unwrap();
         assert_eq!(id.birth_date(), (1965, 8, 29));
         assert_eq!(id.gender(), Gender::Male);
         assert_eq!(id.masked(), "3701**********5838");
@@ -142,18 +174,18 @@ mod tests {
         let first17 = b"11010519491231002";
         let with_x = format!("{}x", std::str::from_utf8(first17).unwrap());
         assert_eq!(check_character(first17), b'X');
-        assert_eq!(IdNumber::parse(&format!(" {} ", with_x)).unwrap().expose(), with_x.to_uppercase());
-        assert!(IdNumber::parse("370103 19650829 5838").is_ok());
+        assert_eq!(IdNumber::parse(&format!(" {} ", with_x), today()).unwrap().expose(), with_x.to_uppercase());
+        assert!(IdNumber::parse("370103 19650829 5838", today()).is_ok());
     }
 
     #[test]
     fn each_kind_of_mistake_has_its_own_message() {
-        assert_eq!(IdNumber::parse(""), Err(IdNumberError::Empty));
-        assert_eq!(IdNumber::parse("37010319650829583"), Err(IdNumberError::Length));
-        assert_eq!(IdNumber::parse("37010319650829583A"), Err(IdNumberError::Characters));
-        assert_eq!(IdNumber::parse("990103196508295838"), Err(IdNumberError::Region));
-        assert_eq!(IdNumber::parse("370103196502305838"), Err(IdNumberError::BirthDate), "30 February");
-        assert_eq!(IdNumber::parse("370103196508295839"), Err(IdNumberError::CheckDigit));
+        assert_eq!(IdNumber::parse("", today()), Err(IdNumberError::Empty));
+        assert_eq!(IdNumber::parse("37010319650829583", today()), Err(IdNumberError::Length));
+        assert_eq!(IdNumber::parse("37010319650829583A", today()), Err(IdNumberError::Characters));
+        assert_eq!(IdNumber::parse("990103196508295838", today()), Err(IdNumberError::Region));
+        assert_eq!(IdNumber::parse("370103196502305838", today()), Err(IdNumberError::BirthDate), "30 February");
+        assert_eq!(IdNumber::parse("370103196508295839", today()), Err(IdNumberError::CheckDigit));
         assert_eq!(IdNumberError::CheckDigit.to_string(), "身份证号校验位不正确，请逐位核对");
     }
 
@@ -163,7 +195,7 @@ mod tests {
         let mut count = 0;
         for line in roster.lines().skip(1) {
             let id = line.split(',').nth(5).unwrap();
-            assert!(IdNumber::parse(id).is_ok(), "{id}");
+            assert!(IdNumber::parse(id, today()).is_ok(), "{id}");
             count += 1;
         }
         assert_eq!(count, 200);
@@ -174,11 +206,11 @@ mod tests {
         fn a_number_with_its_computed_check_character_always_parses(
             province in proptest::sample::select(PROVINCES.to_vec()),
             rest_of_region in 0u32..10_000,
-            year in 1900u32..=2100, month in 1u32..=12, day in 1u32..=28, sequence in 0u32..1000,
+            year in 1800u32..=2025, month in 1u32..=12, day in 1u32..=28, sequence in 0u32..1000,
         ) {
             let first17 = format!("{province:02}{rest_of_region:04}{year:04}{month:02}{day:02}{sequence:03}");
             let id = format!("{first17}{}", check_character(first17.as_bytes()) as char);
-            let parsed = IdNumber::parse(&id).unwrap();
+            let parsed = IdNumber::parse(&id, today()).unwrap();
             prop_assert_eq!(parsed.birth_date(), (year, month, day));
             prop_assert_eq!(parsed.gender() == Gender::Male, sequence % 2 == 1);
             prop_assert_eq!(parsed.masked().len(), 18);
@@ -191,7 +223,7 @@ mod tests {
             let changed = String::from_utf8(bytes).unwrap();
             // MOD 11-2 catches every single-digit change; some changes also
             // break the region or the date first, which is refused too.
-            prop_assert!(IdNumber::parse(&changed).is_err());
+            prop_assert!(IdNumber::parse(&changed, today()).is_err());
         }
     }
 }

@@ -36,6 +36,7 @@ macro_rules! string_newtype {
     };
 }
 
+pub mod calendar;
 pub mod campaign;
 pub mod id_number;
 pub mod member;
@@ -43,6 +44,7 @@ pub mod roster;
 pub mod stats;
 pub mod units;
 
+pub use calendar::CivilDate;
 pub use id_number::{Gender, IdNumber, IdNumberError};
 pub use roster::{check_roster, RosterEntry, RosterRow, RosterRowError};
 pub use member::{MemberFieldError, MemberName, Password, Phone, SmsCode};

@@ -29,15 +29,28 @@ pub enum MemberFieldError {
     NameCharacters,
 }
 
-/// A mainland China mobile number: 11 digits, `1` then `3`–`9`. Spaces,
-/// dashes and a leading `+86`/`86` (as contact cards copy them) are dropped.
+/// Full-width digits, plus sign, hyphen and letters (Ｘ) as Chinese input
+/// methods type them (`１３９１２３４５６７８`) become their ASCII selves:
+/// U+FF01–U+FF5E map one to one onto U+0021–U+007E.
+pub fn half_width(raw: &str) -> String {
+    raw.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
+/// A mainland China mobile number: 11 digits, `1` then `3`–`9`. Full-width
+/// characters are read as their ASCII selves; spaces, dashes and a leading
+/// `+86`/`86` (as contact cards copy them) are dropped.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
 
 impl Phone {
     pub fn parse(raw: &str) -> Result<Self, MemberFieldError> {
-        let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{3000}')).collect();
+        let digits: String = half_width(raw).chars().filter(|c| !matches!(c, ' ' | '-' | '\u{3000}')).collect();
         if digits.is_empty() {
             return Err(MemberFieldError::EmptyPhone);
         }
@@ -69,7 +82,7 @@ pub struct SmsCode(String);
 
 impl SmsCode {
     pub fn parse(raw: &str) -> Result<Self, MemberFieldError> {
-        let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        let digits: String = half_width(raw).chars().filter(|c| !c.is_whitespace()).collect();
         if digits.is_empty() {
             return Err(MemberFieldError::EmptyCode);
         }
@@ -190,6 +203,13 @@ mod tests {
         assert_eq!(Phone::parse("+86 138 0013 8000").unwrap().as_ref(), "13800138000");
         assert_eq!(Phone::parse("8613800138000").unwrap().as_ref(), "13800138000");
         assert_eq!(Phone::parse("138-0013-8000").unwrap().masked(), "138****8000");
+    }
+
+    #[test]
+    fn a_phone_and_a_code_typed_in_full_width_digits_are_understood() {
+        assert_eq!(Phone::parse("１３９１２３４５６７８").unwrap().as_ref(), "13912345678");
+        assert_eq!(Phone::parse("＋８６ １３９－１２３４－５６７８").unwrap().as_ref(), "13912345678");
+        assert_eq!(SmsCode::parse("１２３４５６").unwrap().as_ref(), "123456");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::{Gender, IdNumber, MemberName, Phone, UnitCode};
+use crate::{CivilDate, Gender, IdNumber, MemberName, Phone, UnitCode};
 
 /// One unparsed row, with the file line it came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,7 +50,7 @@ const MAX_MEMBER_NO: usize = 32;
 
 impl RosterEntry {
     /// Checks one row; every problem in it is reported.
-    pub fn parse(row: &RosterRow) -> Result<Self, Vec<RosterRowError>> {
+    pub fn parse(row: &RosterRow, today: CivilDate) -> Result<Self, Vec<RosterRowError>> {
         let mut problems: Vec<String> = Vec::new();
         let mut note = |p: String| problems.push(p);
         let unit = UnitCode::parse(&row.unit_code).map_err(|e| note(format!("单位代码：{e}"))).ok();
@@ -67,7 +67,7 @@ impl RosterEntry {
                 None
             }
         };
-        let id_number = IdNumber::parse(&row.id_number).map_err(|e| note(e.to_string())).ok();
+        let id_number = IdNumber::parse(&row.id_number, today).map_err(|e| note(e.to_string())).ok();
         let phone = if row.phone.trim().is_empty() {
             None
         } else {
@@ -108,13 +108,13 @@ fn parse_date(raw: &str) -> Option<(u32, u32, u32)> {
 
 /// Checks every row and the file as a whole: the good entries, and every
 /// problem (row problems and duplicates), in line order.
-pub fn check_roster(rows: &[RosterRow]) -> (Vec<RosterEntry>, Vec<RosterRowError>) {
+pub fn check_roster(rows: &[RosterRow], today: CivilDate) -> (Vec<RosterEntry>, Vec<RosterRowError>) {
     let mut entries = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     let mut id_lines: HashMap<String, usize> = HashMap::new();
     let mut phone_lines: HashMap<String, usize> = HashMap::new();
     for row in rows {
-        match RosterEntry::parse(row) {
+        match RosterEntry::parse(row, today) {
             Ok(entry) => {
                 let mut duplicate = false;
                 // Every later copy points at the first line, which stays.
@@ -144,6 +144,19 @@ pub fn check_roster(rows: &[RosterRow]) -> (Vec<RosterEntry>, Vec<RosterRowError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn today() -> CivilDate {
+        CivilDate::new(2026, 12, 1).unwrap()
+    }
+
+    #[test]
+    fn a_row_whose_birth_date_is_after_today_is_refused() {
+        let rows = [row(2, "371302202612310106", "女", "", "")];
+        let (entries, errors) = check_roster(&rows, today());
+        assert!(entries.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].to_string().contains("出生日期 2026年12月31日 晚于今天"), "{}", errors[0]);
+    }
 
     fn row(line: usize, id: &str, gender: &str, birth: &str, phone: &str) -> RosterRow {
         RosterRow {
@@ -178,22 +191,22 @@ mod tests {
                 }
             })
             .collect();
-        let (entries, errors) = check_roster(&rows);
+        let (entries, errors) = check_roster(&rows, today());
         assert_eq!(errors, vec![]);
         assert_eq!(entries.len(), 200);
     }
 
     #[test]
     fn gender_and_birth_date_must_agree_with_the_id_number() {
-        let errors = RosterEntry::parse(&row(2, "370103196508295838", "女", "1965-08-30", "")).unwrap_err();
+        let errors = RosterEntry::parse(&row(2, "370103196508295838", "女", "1965-08-30", ""), today()).unwrap_err();
         let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(problems, ["第 2 行：性别与身份证号不符", "第 2 行：出生日期与身份证号不符"]);
-        assert!(RosterEntry::parse(&row(2, "370103196508295838", "男", "1965/8/29", "")).is_ok());
+        assert!(RosterEntry::parse(&row(2, "370103196508295838", "男", "1965/8/29", ""), today()).is_ok());
     }
 
     #[test]
     fn a_bad_check_digit_and_a_bad_phone_are_both_reported() {
-        let errors = RosterEntry::parse(&row(5, "370103196508295839", "男", "", "12345")).unwrap_err();
+        let errors = RosterEntry::parse(&row(5, "370103196508295839", "男", "", "12345"), today()).unwrap_err();
         let problems: Vec<String> = errors.iter().map(|e| e.problem.clone()).collect();
         assert_eq!(problems, ["身份证号校验位不正确，请逐位核对", "手机号：手机号应为 11 位数字，以 1 开头"]);
     }
@@ -206,7 +219,7 @@ mod tests {
             row(4, "370902199412210298", "男", "", "15100780963"),
             row(5, "370103196508295838", "男", "", ""),
         ];
-        let (entries, errors) = check_roster(&rows);
+        let (entries, errors) = check_roster(&rows, today());
         assert_eq!(entries.len(), 1);
         let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(problems, ["第 3 行：身份证号与第 2 行重复", "第 4 行：手机号与第 2 行重复", "第 5 行：身份证号与第 2 行重复"]);

@@ -41,9 +41,9 @@ pub async fn load_if_empty(store: &Store, people: Option<&DataKey>) -> anyhow::R
 async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
     let now = app::services::clock::now();
     let rows = units_csv::read_roster_file(DEMO_ROSTER_CSV)?;
-    let (entries, problems) = domain::check_roster(&rows);
+    let (entries, problems) = domain::check_roster(&rows, app::services::clock::today_in_shanghai());
     anyhow::ensure!(problems.is_empty(), "demo roster: {problems:?}");
-    store.import_roster(&entries, key, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    store.import_roster(&entries, key, &store::Reach::Everything, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     // One hash for everyone: they share the demo password.
     let password = domain::Password::parse(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = app::services::accounts::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -55,7 +55,7 @@ async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
         let unit = domain::UnitCode::parse(&unit).map_err(|e| parse(&e))?;
         let id = store.insert_member(&phone, &name, &unit, &hash, now).await.map_err(|e| parse(&e))?;
         if !id_number.is_empty() {
-            let id_number = domain::IdNumber::parse(&id_number).map_err(|e| parse(&e))?;
+            let id_number = domain::IdNumber::parse(&id_number, app::services::clock::today_in_shanghai()).map_err(|e| parse(&e))?;
             let entry = store.roster_entry_by_id_number(key, &id_number).await?.ok_or_else(|| parse(&"not on the roster"))?;
             store.certify_member(id, entry.entry_id, now).await.map_err(|e| parse(&e))?;
         }

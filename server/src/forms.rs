@@ -301,7 +301,7 @@ async fn check_roster_file(
     if rows.is_empty() {
         return Err(file_error("文件中没有任何会员".into()));
     }
-    let (entries, row_errors) = domain::check_roster(&rows);
+    let (entries, row_errors) = domain::check_roster(&rows, app::services::clock::today_in_shanghai());
     let all_units: std::collections::HashSet<String> = state
         .store
         .units()
@@ -318,6 +318,14 @@ async fn check_roster_file(
         .into_iter()
         .map(|(code, _, _)| code)
         .collect();
+    // A person already on another unit's roster may only be changed by
+    // whoever reaches that unit too, whatever unit the file gives them.
+    let ids: Vec<&domain::IdNumber> = entries.iter().map(|e| &e.id_number).collect();
+    let owned_elsewhere = state
+        .store
+        .roster_entries_outside_reach(actor, &state.data_key, &ids)
+        .await
+        .map_err(|e| AppError::from_store("roster", e))?;
     let mut problems: Vec<(usize, String)> = row_errors.into_iter().map(|e| (e.line, e.to_string())).collect();
     let mut good = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -326,6 +334,8 @@ async fn check_roster_file(
             problems.push((entry.line, format!("第 {} 行：单位代码 {code} 不存在", entry.line)));
         } else if !reach.contains(&code) {
             problems.push((entry.line, format!("第 {} 行：单位 {code} 不在您的管理范围内", entry.line)));
+        } else if let Some(unit) = owned_elsewhere.get(entry.id_number.expose()) {
+            problems.push((entry.line, format!("第 {} 行：此人已在{unit}的名册中，不在您的管理范围内", entry.line)));
         } else {
             good.push(entry);
         }
@@ -386,17 +396,17 @@ async fn roster_confirm(state: &AppState, actor: &store::Actor, token: &str) -> 
         Err(error) => return Outcome::Error(error),
     };
     if good.len() < BACKGROUND_FROM {
-        return match import_roster(state, actor.member_id, &good, |_| {}).await {
+        return match import_roster(state, actor, &good, |_| {}).await {
             Ok(notice) => Outcome::Notice(notice),
             Err(error) => Outcome::Error(error),
         };
     }
     // A large roster imports in the background; its page shows the progress.
     let done = state.imports.start(token, actor.member_id, good.len());
-    let (task_state, job, owner) = (state.clone(), token.to_owned(), actor.member_id);
+    let (task_state, job, owner) = (state.clone(), token.to_owned(), actor.clone());
     tokio::spawn(async move {
         let progress = |n: usize| done.store(n, std::sync::atomic::Ordering::Relaxed);
-        let outcome = import_roster(&task_state, owner, &good, progress).await.map_err(|e| e.to_string());
+        let outcome = import_roster(&task_state, &owner, &good, progress).await.map_err(|e| e.to_string());
         task_state.imports.finish(&job, outcome);
     });
     Outcome::RedirectTo(format!("/admin/roster?job={token}"))
@@ -409,15 +419,16 @@ const BACKGROUND_FROM: usize = 2000;
 /// Imports checked entries in one transaction and audits it; the notice.
 async fn import_roster(
     state: &AppState,
-    actor: store::MemberId,
+    actor: &store::Actor,
     good: &[domain::RosterEntry],
     progress: impl Fn(usize) + Send + Sync,
 ) -> Result<String, AppError> {
     let now = app::services::clock::now();
-    match state.store.import_roster_with_progress(good, &state.data_key, now, progress).await {
+    let reach = state.store.reach(actor).await.map_err(|e| AppError::from_store("roster", e))?;
+    match state.store.import_roster_with_progress(good, &state.data_key, &reach, now, progress).await {
         Ok(summary) => {
             let what = format!("新增 {} 人，更新 {} 人", summary.inserted, summary.updated);
-            state.store.audit(Some(actor), "导入名册", &what, "", None, now).await.map_err(|e| AppError::from_store("roster", e))?;
+            state.store.audit(Some(actor.member_id), "导入名册", &what, "", None, now).await.map_err(|e| AppError::from_store("roster", e))?;
             Ok(format!("名册导入完成：{what}。"))
         }
         Err(store::RosterImportError::PhoneTaken(lines)) => Err(AppError::Rejected {
@@ -426,6 +437,14 @@ async fn import_roster(
             message: format!(
                 "以下各行的手机号已属于名册中的其他会员，未做任何修改：第 {} 行",
                 lines.iter().map(ToString::to_string).collect::<Vec<_>>().join("、")
+            ),
+        }),
+        Err(store::RosterImportError::OutsideReach(lines)) => Err(AppError::Rejected {
+            status: 403,
+            field: "file".into(),
+            message: format!(
+                "以下各行的人员已在其他单位的名册中，不在您的管理范围内，未做任何修改：{}",
+                lines.iter().map(|(line, unit)| format!("第 {line} 行（{unit}）")).collect::<Vec<_>>().join("、")
             ),
         }),
         Err(store::RosterImportError::UnknownUnit(code)) => Err(AppError::Rejected {

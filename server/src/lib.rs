@@ -290,7 +290,7 @@ pub use data_key::load as load_data_key;
 /// the tree is in reach. Returns the good entries and the problems.
 pub async fn check_roster_file_for_cli(store: &Store, bytes: &[u8]) -> anyhow::Result<(Vec<domain::RosterEntry>, Vec<String>)> {
     let rows = units_csv::read_roster_file(bytes)?;
-    let (entries, errors) = domain::check_roster(&rows);
+    let (entries, errors) = domain::check_roster(&rows, app::services::clock::today_in_shanghai());
     let units: std::collections::HashSet<String> = store.units().await?.into_iter().map(|u| u.code.to_string()).collect();
     let mut problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
     let mut good = Vec::new();

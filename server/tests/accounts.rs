@@ -87,6 +87,14 @@ impl Browser {
         code
     }
 
+    /// Moves every code sent so far `secs` into the past, so the 60 s resend
+    /// wait is over without the test waiting for it.
+    async fn age_codes(&self, secs: i64) {
+        sqlx::any::install_default_drivers();
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(self._db.url()).await.unwrap();
+        sqlx::query(&format!("UPDATE sms_codes SET created_at = created_at - {secs}")).execute(&mut conn).await.unwrap();
+    }
+
     async fn login(&self, phone: &str, password: &str) -> Page {
         self.post("/login", &[("phone", phone), ("password", password)]).await
     }
@@ -148,6 +156,9 @@ on_both_engines!(
     a_malformed_phone_is_refused_next_to_the_field_and_no_sms_is_sent,
     a_registered_phone_cannot_register_again,
     wrong_codes_count_down_and_the_fifth_kills_the_code,
+    a_code_sent_earlier_stops_working_once_a_newer_one_is_sent,
+    a_phone_typed_in_full_width_digits_registers_and_signs_in,
+    wrong_tries_count_per_phone_so_an_older_code_or_a_new_one_buys_no_more_guesses,
     a_weak_password_is_refused_without_using_up_the_code,
     a_unit_that_does_not_exist_is_refused,
     an_unknown_phone_and_a_wrong_password_get_the_same_answer,
@@ -203,12 +214,69 @@ async fn wrong_codes_count_down_and_the_fifth_kills_the_code(browser: Browser) {
     }
     let fifth = browser.register(PHONE, wrong, "张三", PASSWORD, UNIT).await;
     assert_eq!(fifth.status, 429);
-    assert_eq!(fifth.message_for("code"), "验证码错误次数过多，已失效，请重新获取");
+    assert_eq!(fifth.message_for("code"), "验证码输错次数过多，已失效，请 1 小时后重新获取");
 
     let right_but_dead = browser.register(PHONE, &code, "张三", PASSWORD, UNIT).await;
     assert_eq!(right_but_dead.status, 400);
     assert_eq!(right_but_dead.message_for("code"), "验证码已失效，请重新获取");
     assert_eq!(browser.login(PHONE, PASSWORD).await.status, 401, "no account was created");
+}
+
+async fn a_code_sent_earlier_stops_working_once_a_newer_one_is_sent(browser: Browser) {
+    browser.send_code(PHONE).await;
+    let first = browser.latest_code(PHONE).await.unwrap();
+    browser.age_codes(61).await;
+    assert_eq!(browser.send_code(PHONE).await.status, 200);
+    let second = browser.latest_code(PHONE).await.unwrap();
+    if first != second {
+        let old = browser.register(PHONE, &first, "张三", PASSWORD, UNIT).await;
+        assert_eq!(old.status, 400, "the first code died when the second was sent");
+        assert_eq!(browser.login(PHONE, PASSWORD).await.status, 401, "no account was created");
+    }
+    let page = browser.register(PHONE, &second, "张三", PASSWORD, UNIT).await;
+    assert_eq!(page.status, 303, "{}", page.html);
+}
+
+async fn wrong_tries_count_per_phone_so_an_older_code_or_a_new_one_buys_no_more_guesses(browser: Browser) {
+    browser.send_code(PHONE).await;
+    let first = browser.latest_code(PHONE).await.unwrap();
+    browser.age_codes(61).await;
+    browser.send_code(PHONE).await;
+    let second = browser.latest_code(PHONE).await.unwrap();
+    let wrong = ["000000", "111111", "222222"].into_iter().find(|w| *w != first && *w != second).unwrap();
+    for _ in 0..4 {
+        assert_eq!(browser.register(PHONE, wrong, "张三", PASSWORD, UNIT).await.status, 400);
+    }
+    let fifth = browser.register(PHONE, wrong, "张三", PASSWORD, UNIT).await;
+    assert_eq!(fifth.status, 429);
+
+    // The code sent earlier is no way round the limit…
+    let older = browser.register(PHONE, &first, "张三", PASSWORD, UNIT).await;
+    assert_eq!(older.status, 400);
+    assert_eq!(older.message_for("code"), "验证码已失效，请重新获取");
+    // …and neither is asking for a new one within the hour.
+    browser.age_codes(61).await;
+    let sms_before = browser.sms_count().await;
+    let again = browser.send_code(PHONE).await;
+    assert_eq!(again.status, 429);
+    assert_eq!(again.message_for("phone"), "验证码输错次数过多，已失效，请 1 小时后重新获取");
+    assert_eq!(browser.sms_count().await, sms_before, "no code was sent");
+    assert_eq!(browser.login(PHONE, PASSWORD).await.status, 401, "no account was created");
+
+    // An hour later the member may try again.
+    browser.age_codes(3600).await;
+    browser.register_member().await;
+}
+
+async fn a_phone_typed_in_full_width_digits_registers_and_signs_in(browser: Browser) {
+    // What a Chinese input method types for 13800138000.
+    let full_width = "１３８００１３８０００";
+    assert_eq!(browser.send_code(full_width).await.status, 200);
+    let code = browser.latest_code(PHONE).await.expect("the code went to the ASCII number");
+    let page = browser.register(full_width, &code, "张三", PASSWORD, UNIT).await;
+    assert_eq!(page.status, 303, "{}", page.html);
+    let signed_in = browser.login("＋８６ １３８００１３８０００", PASSWORD).await;
+    assert_eq!((signed_in.status, signed_in.location.as_deref()), (303, Some("/me")));
 }
 
 async fn a_weak_password_is_refused_without_using_up_the_code(browser: Browser) {

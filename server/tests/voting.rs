@@ -45,7 +45,35 @@ fn message(body: &serde_json::Value) -> &str {
 on_both_engines_with_db!(
     @more a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_and_not_counted,
     the_voting_window_and_the_voter_rule_are_enforced,
+    a_replay_gets_the_stored_answer_even_when_the_members_vote_rate_is_spent,
 );
+
+async fn a_replay_gets_the_stored_answer_even_when_the_members_vote_rate_is_spent(db: TestDb) {
+    // Three vote requests a minute per account.
+    let server = RunningServer::start(db.url(), &[("GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT", "3")]);
+    let member = Person::new(&server);
+    member.register("13900000001", "投票人", "37010201").await;
+    let mut answers = Vec::new();
+    for (number, key) in [("7", "rate-key-000001"), ("8", "rate-key-000002"), ("9", "rate-key-000003")] {
+        let (status, body) = member.vote_api(CAMPAIGN, number, key).await;
+        assert_eq!(status, 200, "{body}");
+        answers.push(body);
+    }
+    // The rate is spent: a new vote is refused…
+    let (status, body) = member.vote_api(CAMPAIGN, "10", "rate-key-000004").await;
+    assert_eq!((status, message(&body)), (429, "投票太频繁，请稍后再试"));
+    // …but a phone resending a vote whose answer it lost gets that answer,
+    // through the API and through the plain form, and nothing more is counted.
+    let (status, again) = member.vote_api(CAMPAIGN, "8", "rate-key-000002").await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!((again["remaining_today"].clone(), again["replayed"].clone()), (answers[1]["remaining_today"].clone(), true.into()));
+    let (status, _) = member.post(&format!("/v/{CAMPAIGN}/9"), &[("key", "rate-key-000003")]).await;
+    assert_eq!(status, 303, "the form's replay lands back on the page as a success");
+    // A key stored for another candidate is no way round the limit.
+    let (status, _) = member.vote_api(CAMPAIGN, "11", "rate-key-000001").await;
+    assert_eq!(status, 429);
+    assert_eq!(stored_votes(&db, "13900000001").await, 3);
+}
 
 async fn a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_and_not_counted(db: TestDb) {
     let server = RunningServer::start(db.url(), &[]);

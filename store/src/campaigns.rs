@@ -228,6 +228,17 @@ impl Store {
         records.into_iter().map(Campaign::try_from).collect()
     }
 
+    /// Every campaign of a unit in the actor's reach, closed ones included,
+    /// newest voting first: the officials' list.
+    pub async fn campaigns_in_scope(&self, actor: &crate::Actor) -> Result<Vec<Campaign>, StoreError> {
+        let sql = format!(
+            "{} {SELECT_CAMPAIGN} WHERE c.unit_id IN (SELECT id FROM scope) ORDER BY c.voting_starts DESC, c.id DESC",
+            crate::officials::scope_cte(actor)
+        );
+        let records: Vec<CampaignRecord> = on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).fetch_all(pool).await)?;
+        records.into_iter().map(Campaign::try_from).collect()
+    }
+
     /// A campaign's approved candidates, by number.
     pub async fn candidates(&self, campaign_id: i64) -> Result<Vec<Candidate>, StoreError> {
         let rows = on_reader!(self, pool => {
@@ -407,6 +418,30 @@ impl Store {
             .await
         })?;
         Ok(n > 0)
+    }
+
+    /// Whether `unit` is the campaign's unit or below it.
+    pub async fn unit_in_campaign_subtree(&self, campaign_id: i64, unit: &domain::UnitCode) -> Result<bool, StoreError> {
+        let (n,): (i64,) = on_reader!(self, pool => {
+            sqlx::query_as(
+                "WITH RECURSIVE sub(id) AS (SELECT unit_id FROM campaigns WHERE id = $1 \
+                   UNION SELECT u.id FROM units u JOIN sub s ON u.parent_id = s.id) \
+                 SELECT COUNT(*) FROM units WHERE code = $2 AND id IN (SELECT id FROM sub)",
+            )
+            .bind(campaign_id)
+            .bind(unit.as_ref())
+            .fetch_one(pool)
+            .await
+        })?;
+        Ok(n > 0)
+    }
+
+    /// The vote `member` already cast with `key`, if any: (candidate id, day
+    /// slot). Lets a replay be answered when the request itself would be refused
+    /// for its rate (a phone resending after a lost answer).
+    pub async fn vote_by_key(&self, member: MemberId, key: &str) -> Result<Option<(i64, i32)>, StoreError> {
+        let row = on_reader!(self, pool => sqlx::query_as(VOTE_BY_KEY).bind(member.0).bind(key).fetch_optional(pool).await)?;
+        Ok(row)
     }
 
     /// Takes one vote, or answers the earlier answer for a replayed key.

@@ -35,7 +35,7 @@ pub use vote_queue::{QueuedVote, VoteQueue};
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use officials::{Actor, AuditEntry, MemberListing};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
-pub use roster::{CertifyError, RosterImportError, RosterImportSummary, RosterMatch};
+pub use roster::{CertifyError, Reach, RosterImportError, RosterImportSummary, RosterMatch};
 pub use units::UnitImportSummary;
 
 /// How long a request waits for a free connection before the store reports

@@ -271,6 +271,9 @@ impl Store {
         Ok((last, count))
     }
 
+    /// Stores a new code for `phone` and `purpose` and voids (expires) every
+    /// older live one in the same transaction: one live code per phone and
+    /// purpose, so a code sent earlier never works after a newer one.
     pub async fn insert_sms_code(
         &self,
         phone: &Phone,
@@ -280,6 +283,16 @@ impl Store {
         expires_at: i64,
     ) -> Result<(), StoreError> {
         on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE sms_codes SET expires_at = $3 \
+                 WHERE phone = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+            )
+            .bind(phone.as_ref())
+            .bind(purpose.as_key())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query(
                 "INSERT INTO sms_codes (phone, purpose, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -288,55 +301,95 @@ impl Store {
             .bind(code_hash)
             .bind(now)
             .bind(expires_at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
         })?;
         Ok(())
     }
 
-    /// The newest code for `phone` and `purpose` that is unused, unexpired
-    /// and has fewer than `max_attempts` wrong tries. Read on the writer so a
-    /// code just sent is always seen.
-    pub async fn active_sms_code(
-        &self,
-        phone: &Phone,
-        purpose: SmsPurpose,
-        now: i64,
-        max_attempts: i64,
-    ) -> Result<Option<ActiveSmsCode>, StoreError> {
+    /// The live code for `phone` and `purpose`: unused and unexpired (there
+    /// is at most one; the newest wins should two processes race). Read on
+    /// the writer so a code just sent is always seen.
+    pub async fn active_sms_code(&self, phone: &Phone, purpose: SmsPurpose, now: i64) -> Result<Option<ActiveSmsCode>, StoreError> {
         let row: Option<(i64, String, i64)> = on_writer!(self, pool => {
             sqlx::query_as(
                 "SELECT id, code_hash, attempts FROM sms_codes \
-                 WHERE phone = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 AND attempts < $4 \
+                 WHERE phone = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
                  ORDER BY created_at DESC, id DESC LIMIT 1",
             )
             .bind(phone.as_ref())
             .bind(purpose.as_key())
             .bind(now)
-            .bind(max_attempts)
             .fetch_optional(pool)
             .await
         })?;
         Ok(row.map(|(id, code_hash, attempts)| ActiveSmsCode { id, code_hash, attempts }))
     }
 
-    /// Counts a wrong try; returns the tries made so far.
-    pub async fn sms_code_failed(&self, id: i64) -> Result<i64, StoreError> {
-        let (attempts,): (i64,) = on_writer!(self, pool => {
-            sqlx::query_as("UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts")
-                .bind(id)
-                .fetch_one(pool)
-                .await
+    /// Tries made with codes for `phone` and `purpose` sent since `since`,
+    /// leaving out code `except` (the live one, counted on its own row).
+    pub async fn sms_code_tries_since(
+        &self,
+        phone: &Phone,
+        purpose: SmsPurpose,
+        since: i64,
+        except: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let (tries,): (i64,) = on_writer!(self, pool => {
+            sqlx::query_as(
+                "SELECT COALESCE(SUM(attempts), 0) FROM sms_codes \
+                 WHERE phone = $1 AND purpose = $2 AND created_at >= $3 AND id <> $4",
+            )
+            .bind(phone.as_ref())
+            .bind(purpose.as_key())
+            .bind(since)
+            .bind(except.unwrap_or(-1))
+            .fetch_one(pool)
+            .await
         })?;
-        Ok(attempts)
+        Ok(tries)
     }
 
-    /// Marks a code used; false when another request used it first (so one
-    /// code cannot register or sign in twice).
+    /// Takes one try on live code `id` before it is compared, only while
+    /// `earlier_tries` (on the phone's other codes) plus this code's tries stay
+    /// under `max_tries`; returns this code's tries, or `None` when the limit
+    /// is reached. Taking the try first, in one conditional UPDATE on the
+    /// code's row, means parallel guesses cannot all slip under the limit.
+    pub async fn take_sms_code_try(&self, id: i64, earlier_tries: i64, max_tries: i64) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> = on_writer!(self, pool => {
+            sqlx::query_as(
+                "UPDATE sms_codes SET attempts = attempts + 1 \
+                 WHERE id = $1 AND used_at IS NULL AND attempts + $2 < $3 RETURNING attempts",
+            )
+            .bind(id)
+            .bind(earlier_tries)
+            .bind(max_tries)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(|(attempts,)| attempts))
+    }
+
+    /// Voids code `id` (its tries are spent).
+    pub async fn void_sms_code(&self, id: i64, now: i64) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            sqlx::query("UPDATE sms_codes SET expires_at = $2 WHERE id = $1 AND expires_at > $2")
+                .bind(id)
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Marks a code used and gives back the try the right code took; false
+    /// when another request used it first (so one code cannot register or
+    /// sign in twice).
     pub async fn use_sms_code(&self, id: i64, now: i64) -> Result<bool, StoreError> {
         let updated = on_writer!(self, pool => {
-            sqlx::query("UPDATE sms_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+            sqlx::query("UPDATE sms_codes SET used_at = $2, attempts = attempts - 1 WHERE id = $1 AND used_at IS NULL")
                 .bind(id)
                 .bind(now)
                 .execute(pool)

@@ -86,6 +86,10 @@ pub enum ReviewError {
     TakenByOther,
     #[error("the member is already certified")]
     AlreadyCertified,
+    /// The ID number is on the roster of a unit outside the actor's reach
+    /// (its name given): approving would move that unit's person.
+    #[error("the roster entry belongs to {0}, outside the actor's reach")]
+    EntryOutsideReach(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -259,18 +263,24 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(ReviewError::NotPending)?;
-            let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-                "SELECT r.id, r.member_no, m.id FROM roster_entries r \
-                 LEFT JOIN members m ON m.roster_entry_id = r.id WHERE r.id_index = $1",
-            )
+            // The entry's current unit must be in reach too, not only the
+            // request's: linking would move the person into the member's unit.
+            let existing: Option<(i64, String, Option<i64>, i64, String)> = sqlx::query_as(&format!(
+                "{} SELECT r.id, r.member_no, m.id, CAST(CASE WHEN r.unit_id IN (SELECT id FROM scope) THEN 1 ELSE 0 END AS BIGINT), \
+                 u.name FROM roster_entries r JOIN units u ON u.id = r.unit_id \
+                 LEFT JOIN members m ON m.roster_entry_id = r.id WHERE r.id_index = $2",
+                scope_cte(actor)
+            ))
+            .bind(actor.member_id.0)
             .bind(&request.id_index)
             .fetch_optional(&mut *tx)
             .await?;
             let (entry_id, member_no) = match existing {
-                Some((_, _, Some(holder))) if holder != request.member_id => return Err(ReviewError::TakenByOther),
-                Some((entry_id, no, _)) => (entry_id, no),
+                Some((_, _, Some(holder), _, _)) if holder != request.member_id => return Err(ReviewError::TakenByOther),
+                Some((_, _, _, 0, unit_name)) => return Err(ReviewError::EntryOutsideReach(unit_name)),
+                Some((entry_id, no, _, _, _)) => (entry_id, no),
                 None => {
-                    let id_number = IdNumber::parse(&key.open(&request.id_sealed).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                    let id_number = IdNumber::parse_stored(&key.open(&request.id_sealed).map_err(|e| StoreError::Corrupt(e.to_string()))?)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                     let member_no = if member_no.is_empty() { format!("RG{id:08}") } else { member_no.to_owned() };
                     let (y, m, d) = id_number.birth_date();

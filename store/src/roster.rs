@@ -1,11 +1,12 @@
 //! The member roster, with ID numbers and phones sealed at rest.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use domain::RosterEntry;
 
 use crate::protect::DataKey;
-use crate::{on_reader, on_writer, MemberId, Store, StoreError};
+use crate::officials::scope_cte;
+use crate::{on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// What a roster import changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -23,6 +24,10 @@ pub enum RosterImportError {
     PhoneTaken(Vec<usize>),
     #[error("unit {0} does not exist")]
     UnknownUnit(String),
+    /// People already on the roster of a unit outside the importer's reach
+    /// (file line, that unit's name): an import may not move them.
+    #[error("roster entries outside the importer's reach on lines {0:?}")]
+    OutsideReach(Vec<(usize, String)>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -32,6 +37,27 @@ impl From<sqlx::Error> for RosterImportError {
         Self::Store(e.into())
     }
 }
+
+/// The units an import may write to: an official's reach (unit ids), or
+/// every unit (a super admin, the command line, the demo data).
+#[derive(Clone, Debug)]
+pub enum Reach {
+    Everything,
+    Units(HashSet<i64>),
+}
+
+impl Reach {
+    fn contains(&self, unit_id: i64) -> bool {
+        match self {
+            Reach::Everything => true,
+            Reach::Units(units) => units.contains(&unit_id),
+        }
+    }
+}
+
+/// Blind indexes looked up per statement when checking a file's people
+/// against the roster (well under both engines' bind-parameter limits).
+const LOOKUP_BATCH: usize = 500;
 
 /// How often an import reports its progress, in entries.
 pub const PROGRESS_EVERY: usize = 500;
@@ -50,18 +76,71 @@ impl Store {
         &self,
         entries: &[RosterEntry],
         key: &DataKey,
+        reach: &Reach,
         now: i64,
     ) -> Result<RosterImportSummary, RosterImportError> {
-        self.import_roster_with_progress(entries, key, now, |_| {}).await
+        self.import_roster_with_progress(entries, key, reach, now, |_| {}).await
+    }
+
+    /// What an import by `actor` may write to.
+    pub async fn reach(&self, actor: &Actor) -> Result<Reach, StoreError> {
+        if actor.is_super_admin {
+            return Ok(Reach::Everything);
+        }
+        let sql = format!("{} SELECT id FROM scope", scope_cte(actor));
+        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).fetch_all(pool).await)?;
+        Ok(Reach::Units(ids.into_iter().map(|(id,)| id).collect()))
+    }
+
+    /// Of these people (by ID number), those already on the roster of a unit
+    /// outside the actor's reach: ID number → that unit's name. For the
+    /// preview; the import checks again inside its transaction.
+    pub async fn roster_entries_outside_reach(
+        &self,
+        actor: &Actor,
+        key: &DataKey,
+        id_numbers: &[&domain::IdNumber],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        let mut outside = HashMap::new();
+        if actor.is_super_admin {
+            return Ok(outside);
+        }
+        for batch in id_numbers.chunks(LOOKUP_BATCH) {
+            let indexes: HashMap<String, &str> = batch.iter().map(|id| (key.blind_index(id.expose()), id.expose())).collect();
+            let placeholders: Vec<String> = (0..indexes.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "{} SELECT r.id_index, u.name FROM roster_entries r JOIN units u ON u.id = r.unit_id \
+                 WHERE r.id_index IN ({}) AND r.unit_id NOT IN (SELECT id FROM scope)",
+                scope_cte(actor),
+                placeholders.join(", ")
+            );
+            let rows: Vec<(String, String)> = on_reader!(self, pool => {
+                let mut query = sqlx::query_as(&sql).bind(actor.member_id.0);
+                for index in indexes.keys() {
+                    query = query.bind(index.as_str());
+                }
+                query.fetch_all(pool).await
+            })?;
+            for (index, unit_name) in rows {
+                if let Some(id) = indexes.get(&index) {
+                    outside.insert((*id).to_owned(), unit_name);
+                }
+            }
+        }
+        Ok(outside)
     }
 
     /// `import_roster`, calling `progress` with the number of entries written
     /// so far every `PROGRESS_EVERY` entries (a large roster takes seconds).
+    /// A person already on the roster is updated only while their current
+    /// unit is in `reach` (the new unit was checked by the caller): otherwise
+    /// nothing is imported.
     #[tracing::instrument(skip_all, fields(entries = entries.len()))]
     pub async fn import_roster_with_progress(
         &self,
         entries: &[RosterEntry],
         key: &DataKey,
+        reach: &Reach,
         now: i64,
         progress: impl Fn(usize) + Send + Sync,
     ) -> Result<RosterImportSummary, RosterImportError> {
@@ -73,6 +152,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM roster_entries").fetch_one(&mut *tx).await?;
             let mut taken = Vec::new();
+            let mut outside = Vec::new();
             for (done, entry) in entries.iter().enumerate() {
                 if done % PROGRESS_EVERY == 0 {
                     progress(done);
@@ -82,16 +162,23 @@ impl Store {
                     .ok_or_else(|| RosterImportError::UnknownUnit(entry.unit.to_string()))?;
                 let id_index = key.blind_index(entry.id_number.expose());
                 let phone_index = entry.phone.as_ref().map(|p| key.blind_index(p.as_ref()));
-                if let Some(phone_index) = &phone_index {
-                    let holder: Option<(String,)> =
-                        sqlx::query_as("SELECT id_index FROM roster_entries WHERE phone_index = $1")
-                            .bind(phone_index)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if holder.is_some_and(|(holder,)| holder != id_index) {
-                        taken.push(entry.line);
-                        continue;
-                    }
+                // The person's own entry (its current unit) and whoever holds
+                // the phone, in one lookup.
+                let holders: Vec<(String, Option<String>, i64, String)> = sqlx::query_as(
+                    "SELECT r.id_index, r.phone_index, r.unit_id, u.name FROM roster_entries r JOIN units u ON u.id = r.unit_id \
+                     WHERE r.id_index = $1 OR r.phone_index = $2",
+                )
+                .bind(&id_index)
+                .bind(&phone_index)
+                .fetch_all(&mut *tx)
+                .await?;
+                if let Some((_, _, _, unit_name)) = holders.iter().find(|h| h.0 == id_index && !reach.contains(h.2)) {
+                    outside.push((entry.line, unit_name.clone()));
+                    continue;
+                }
+                if phone_index.is_some() && holders.iter().any(|h| h.1 == phone_index && h.0 != id_index) {
+                    taken.push(entry.line);
+                    continue;
                 }
                 let (y, m, d) = entry.birth_date;
                 sqlx::query(UPSERT)
@@ -107,6 +194,10 @@ impl Store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
+            }
+            if !outside.is_empty() {
+                tx.rollback().await?;
+                return Err(RosterImportError::OutsideReach(outside));
             }
             if !taken.is_empty() {
                 tx.rollback().await?;

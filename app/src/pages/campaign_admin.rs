@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::forms::{use_posted_form, Field, FormBanner, PostedForm};
+use crate::forms::{use_posted_form, Field, FormBanner, PostedForm, TextArea};
 use crate::voting::{load_candidates_admin, CandidateRow};
 
 #[component]
@@ -75,7 +75,7 @@ fn CampaignForm(form: PostedForm, units: Vec<(String, String)>) -> impl IntoView
             <Field label="活动名称" name="title" maxlength=60 value=v("title") error=e("title")/>
             <div class="field" class:has-error=e("description").is_some()>
                 <label for="f-description">"活动说明"</label>
-                <textarea id="f-description" name="description" rows="4" maxlength="500" aria-describedby="f-description-message">{v("description")}</textarea>
+                <TextArea id="f-description" name="description" rows=4 maxlength=500 described_by="f-description-message" value=v("description")/>
                 <p class="field-message" id="f-description-message">{e("description").unwrap_or_default()}</p>
             </div>
             <UnitSelect label="主办单位" units selected=v("unit") error=e("unit")/>
@@ -205,7 +205,7 @@ pub fn StoryField(value: String, error: Option<String>) -> impl IntoView {
     view! {
         <div class="field" class:has-error=invalid>
             <label for="f-story">"事迹简介"</label>
-            <textarea id="f-story" name="story" rows="6" maxlength="5000" aria-describedby="f-story-message">{value}</textarea>
+            <TextArea id="f-story" name="story" rows=6 maxlength=5000 described_by="f-story-message" value/>
             <p class="field-message" id="f-story-message">{error.unwrap_or_else(|| "每行一段；不超过 5000 字".to_owned())}</p>
         </div>
     }

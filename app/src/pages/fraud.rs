@@ -8,12 +8,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::forms::{use_posted_form, FormBanner};
-use crate::voting::{load_campaigns, load_fraud_report, FraudReport};
+use crate::voting::{load_admin_campaigns, load_fraud_report, FraudReport};
 
 /// The campaigns an official can open the anti-fraud view of.
 #[component]
 pub fn CampaignsAdminPage() -> impl IntoView {
-    let campaigns = Resource::new(|| (), |_| load_campaigns());
+    let campaigns = Resource::new(|| (), |_| load_admin_campaigns());
     view! {
         <Title text="投票活动"/>
         <section class="card">

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::forms::{use_posted_form, FormBanner, PostedForm};
+use crate::forms::{use_posted_form, FormBanner, PostedForm, TextArea};
 use crate::review::{load_review_queue, QueueRow};
 
 #[component]
@@ -92,7 +92,7 @@ fn RequestCard(row: QueueRow, form: PostedForm) -> impl IntoView {
                 <input type="hidden" name="id" value=id/>
                 <div class="field" class:has-error=reason_invalid>
                     <label for=reason_id.clone()>"驳回原因"</label>
-                    <textarea id=reason_id name="reason" maxlength="200" rows="2">{reason_value}</textarea>
+                    <TextArea id=reason_id name="reason" maxlength=200 rows=2 value=reason_value/>
                     {reason_error.map(|e| view! { <p class="field-message" role="alert">{e}</p> })}
                 </div>
                 <button type="submit" class="secondary">"驳回"</button>

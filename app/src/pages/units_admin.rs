@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::forms::{use_posted_form, CsvUploadForm, FormBanner};
+use crate::forms::{use_posted_form, CsvUploadForm, FormBanner, TextArea};
 
 #[component]
 pub fn UnitsAdminPage() -> impl IntoView {
@@ -44,7 +44,7 @@ pub fn UnitsAdminPage() -> impl IntoView {
                         {ready.then(|| view! {
                             <form method="post" action="/admin/units" class="form">
                                 <input type="hidden" name="intent" value="confirm"/>
-                                <textarea name="csv" hidden=true aria-hidden="true">{checked_csv.clone()}</textarea>
+                                <TextArea name="csv" hidden=true value=checked_csv.clone()/>
                                 <button type="submit" class="primary">"确认导入"</button>
                             </form>
                         })}

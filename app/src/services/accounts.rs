@@ -15,8 +15,12 @@ use crate::error::AppError;
 
 /// A code is valid for 5 minutes.
 pub const CODE_TTL_SECS: i64 = 5 * 60;
-/// 5 wrong tries kill a code.
+/// 5 wrong tries per phone and purpose within an hour, whatever codes they
+/// were made with: the live code is voided and no new one is sent until the
+/// hour has passed. Counted per phone, not per code, so asking for new codes
+/// buys no extra guesses (a guess is 1 in 10^6).
 pub const MAX_CODE_ATTEMPTS: i64 = 5;
+pub const CODE_TRIES_WINDOW_SECS: i64 = 3600;
 /// A new code for the same phone and purpose only after 60 s.
 pub const RESEND_AFTER_SECS: i64 = 60;
 /// At most 10 codes per phone per day (Asia/Shanghai): SMS cost money and
@@ -25,6 +29,10 @@ pub const MAX_CODES_PER_DAY: i64 = 10;
 /// 5 wrong passwords in a row lock password sign-in for 15 minutes.
 pub const LOCK_AFTER_FAILURES: i64 = 5;
 pub const LOCK_SECS: i64 = 15 * 60;
+
+fn too_many_wrong_codes(field: &str) -> AppError {
+    AppError::rejected(429, field, "验证码输错次数过多，已失效，请 1 小时后重新获取")
+}
 
 /// The registration form's fields, as typed.
 #[derive(Clone, Debug, Default)]
@@ -83,6 +91,14 @@ impl Accounts {
                 format!("今天获取验证码的次数已达上限（{MAX_CODES_PER_DAY} 次），请明天再试"),
             ));
         }
+        let tries = self
+            .store
+            .sms_code_tries_since(&phone, purpose, now - CODE_TRIES_WINDOW_SECS, None)
+            .await
+            .map_err(|e| AppError::from_store("send_code", e))?;
+        if tries >= MAX_CODE_ATTEMPTS {
+            return Err(too_many_wrong_codes("phone"));
+        }
         let code = random_code();
         self.store
             .insert_sms_code(&phone, purpose, &code_hash(&phone, purpose, &code), now, now + CODE_TTL_SECS)
@@ -101,25 +117,35 @@ impl Accounts {
         Ok(phone)
     }
 
-    /// Checks a code and uses it up; wrong tries count towards the limit.
+    /// Checks a code and uses it up; wrong tries count towards the phone's
+    /// limit (see `MAX_CODE_ATTEMPTS`).
     async fn use_code(&self, phone: &Phone, purpose: SmsPurpose, code: &SmsCode) -> Result<(), AppError> {
+        let failed = |e| AppError::from_store("use_code", e);
         let now = now();
         let active = self
             .store
-            .active_sms_code(phone, purpose, now, MAX_CODE_ATTEMPTS)
+            .active_sms_code(phone, purpose, now)
             .await
-            .map_err(|e| AppError::from_store("use_code", e))?
+            .map_err(failed)?
             .ok_or_else(|| AppError::rejected(400, "code", "验证码已失效，请重新获取"))?;
+        let earlier = self
+            .store
+            .sms_code_tries_since(phone, purpose, now - CODE_TRIES_WINDOW_SECS, Some(active.id))
+            .await
+            .map_err(failed)?;
+        let Some(tries) = self.store.take_sms_code_try(active.id, earlier, MAX_CODE_ATTEMPTS).await.map_err(failed)? else {
+            self.store.void_sms_code(active.id, now).await.map_err(failed)?;
+            return Err(too_many_wrong_codes("code"));
+        };
         if active.code_hash != code_hash(phone, purpose, code.as_ref()) {
-            let tries = self.store.sms_code_failed(active.id).await.map_err(|e| AppError::from_store("use_code", e))?;
-            let left = MAX_CODE_ATTEMPTS - tries;
-            return Err(if left <= 0 {
-                AppError::rejected(429, "code", "验证码错误次数过多，已失效，请重新获取")
-            } else {
-                AppError::rejected(400, "code", format!("验证码不正确，还可以再试 {left} 次"))
-            });
+            let left = MAX_CODE_ATTEMPTS - earlier - tries;
+            if left <= 0 {
+                self.store.void_sms_code(active.id, now).await.map_err(failed)?;
+                return Err(too_many_wrong_codes("code"));
+            }
+            return Err(AppError::rejected(400, "code", format!("验证码不正确，还可以再试 {left} 次")));
         }
-        if !self.store.use_sms_code(active.id, now).await.map_err(|e| AppError::from_store("use_code", e))? {
+        if !self.store.use_sms_code(active.id, now).await.map_err(failed)? {
             return Err(AppError::rejected(400, "code", "验证码已使用，请重新获取"));
         }
         Ok(())

@@ -122,6 +122,11 @@ pub async fn nominate(store: &Store, campaign: &Campaign, actor: &Actor, fields:
     if !store.unit_exists(&unit).await.map_err(|e| AppError::from_store("nominate", e))? {
         return Err(bad("unit", "所选单位不存在"));
     }
+    // A campaign's candidates come from its own unit and the units below it
+    // (and so from within the official's reach).
+    if !store.unit_in_campaign_subtree(campaign.id, &unit).await.map_err(|e| AppError::from_store("nominate", e))? {
+        return Err(AppError::rejected(403, "unit", format!("候选人所在单位应为{}及其下级单位", campaign.unit_name)));
+    }
     let title = short_text(fields, "title", "职务或工种", 30)?;
     let story = story_html(field(fields, "story"))?;
     let candidate = NewCandidate { number: 0, name: name.as_ref(), unit_code: unit.as_ref(), title: &title, story_html: &story };

@@ -19,7 +19,7 @@ pub const MAX_FAILED_ATTEMPTS_PER_DAY: i64 = 10;
 /// towards the daily cap.
 pub async fn certify(store: &Store, key: &DataKey, member: MemberId, name: &str, id_number: &str) -> Result<String, AppError> {
     let name = MemberName::parse(name).map_err(|e| AppError::rejected(400, "name", e.to_string()))?;
-    let id_number = IdNumber::parse(id_number).map_err(|e| AppError::rejected(400, "id_number", e.to_string()))?;
+    let id_number = IdNumber::parse(id_number, super::clock::today_in_shanghai()).map_err(|e| AppError::rejected(400, "id_number", e.to_string()))?;
     let now = now();
     let failures = store
         .failed_certifications_since(member, start_of_today_in_shanghai(now))
@@ -96,7 +96,7 @@ pub async fn request_review(
     photo: Option<&[u8]>,
 ) -> Result<(), AppError> {
     let name = MemberName::parse(name).map_err(|e| AppError::rejected(400, "name", e.to_string()))?;
-    let id_number = IdNumber::parse(id_number).map_err(|e| AppError::rejected(400, "id_number", e.to_string()))?;
+    let id_number = IdNumber::parse(id_number, super::clock::today_in_shanghai()).map_err(|e| AppError::rejected(400, "id_number", e.to_string()))?;
     let photo_type = check_photo(photo)?;
     let me = store.member_by_id(member).await.map_err(|e| AppError::from_store("request_review", e))?.ok_or(AppError::Internal)?;
     if me.certified_member_no.is_some() {
@@ -122,6 +122,11 @@ fn review_error(error: ReviewError) -> AppError {
             AppError::rejected(409, "", "该身份证号已被其他账号认证，不能通过。请核实后驳回，并说明原因")
         }
         ReviewError::AlreadyCertified => AppError::rejected(409, "", "该会员已完成实名认证"),
+        ReviewError::EntryOutsideReach(unit) => AppError::rejected(
+            403,
+            "",
+            format!("此身份证号已在{unit}的名册中，不在您的管理范围内，请由该单位或其上级审核"),
+        ),
         ReviewError::Store(e) => AppError::from_store("review", e),
     }
 }

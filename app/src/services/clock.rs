@@ -31,19 +31,14 @@ pub fn wall_clock_in_shanghai(at: i64) -> String {
 
 /// `YYYY-MM-DD HH:MM` in Shanghai, for lists and logs.
 pub fn date_time_in_shanghai(at: i64) -> String {
-    let local = at + SHANGHAI_OFFSET_SECS;
-    let (days, secs) = (local.div_euclid(DAY_SECS), local.rem_euclid(DAY_SECS));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+    let date = domain::CivilDate::in_shanghai(at);
+    let secs = (at + SHANGHAI_OFFSET_SECS).rem_euclid(DAY_SECS);
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", date.year(), date.month(), date.day(), secs / 3600, secs % 3600 / 60)
+}
+
+/// Today's date in Shanghai: the latest birth date an ID number may hold.
+pub fn today_in_shanghai() -> domain::CivilDate {
+    domain::CivilDate::in_shanghai(now())
 }
 
 #[cfg(test)]

@@ -94,9 +94,23 @@ pub async fn vote(
     ip: Option<IpAddr>,
 ) -> Result<VoteReceipt, AppError> {
     let key = IdempotencyKey::parse(key).ok_or_else(|| AppError::rejected(400, "", "投票请求无效，请刷新页面后再投"))?;
-    limiter.check(member, ip)?;
     let voting = campaign_for_voting(store, slug).await?;
     let (campaign, candidates) = (&*voting.0, &voting.1);
+    if let Err(busy) = limiter.check(member, ip) {
+        // Replays are free: a phone resending after a lost answer gets the
+        // stored answer even when its rate is spent. Looked up only here, so
+        // the hot path pays no extra query.
+        let stored = store.vote_by_key(member, key.as_ref()).await.map_err(|e| AppError::from_store("vote", e))?;
+        let replayed = stored.and_then(|(candidate_id, slot)| candidates.iter().find(|c| c.id == candidate_id).map(|c| (c, slot)));
+        return match replayed {
+            Some((candidate, slot)) => Ok(VoteReceipt {
+                candidate: candidate.name.clone(),
+                remaining_today: (campaign.votes_per_day - i64::from(slot)).max(0),
+                replayed: true,
+            }),
+            None => Err(busy),
+        };
+    }
     let now = now();
     match campaign.schedule.phase_at(now) {
         Phase::Voting => {}

@@ -33,8 +33,20 @@ use crate::pages::{CandidatesAdminPage, NewCampaignPage, CampaignsAdminPage, Fra
 /// 5.9:1, above WCAG AA's 4.5:1.
 pub const THEME_COLOR: &str = "#c8102e";
 
-/// The HTML document around the app, rendered only on the server.
+/// The HTML document around the app, rendered only on the server. Sends the
+/// page's Content-Security-Policy with this render's nonce, the one Leptos
+/// puts on its own inline scripts and we put on the hydration script.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(policy), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<services::PagePolicy>(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = http::HeaderValue::from_str(&policy.with_nonce(&nonce.to_string())) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -73,7 +85,7 @@ fn HydrateWhenIdle(options: LeptosOptions) -> impl IntoView {
         "(function(){{const go=()=>import('/{pkg}/{name}.js').then(m=>m.default({{module_or_path:'/{pkg}/{name}_bg.wasm'}}).then(()=>m.hydrate()));\
          if('requestIdleCallback' in window){{window.requestIdleCallback(go,{{timeout:2000}})}}else{{setTimeout(go,0)}}}})()"
     );
-    view! { <script type="module">{script}</script> }
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
 #[component]

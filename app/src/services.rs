@@ -21,6 +21,18 @@ pub use accounts::{Accounts, RegisterInput};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientIp(pub Option<std::net::IpAddr>);
 
+/// The Content-Security-Policy of pages, with `{nonce}` where each render's
+/// nonce goes (server/src/csp.rs builds it from the configuration; the shell
+/// fills it in and sends it with the page).
+#[derive(Clone, Debug)]
+pub struct PagePolicy(pub std::sync::Arc<str>);
+
+impl PagePolicy {
+    pub fn with_nonce(&self, nonce: &str) -> String {
+        self.0.replace("{nonce}", nonce)
+    }
+}
+
 /// The origin browsers see (`GONGHUI_PUBLIC_ORIGIN`), put in context by the
 /// server; `None` means "the Host the request came to".
 #[derive(Clone, Debug, Default)]

@@ -12,6 +12,21 @@ pub enum RunEnv {
     Prod,
 }
 
+/// Origins (`https://host[:port]`) as a CSP source list needs them: no
+/// quotes, semicolons or commas, which would end the directive.
+fn frame_ancestors(raw: Option<String>) -> Result<Vec<String>, ConfigError> {
+    let problem = |o: &str| ConfigError { name: "GONGHUI_FRAME_ANCESTORS", problem: format!("{o:?}: expected origins like https://app.example.org") };
+    raw.unwrap_or_default()
+        .split_whitespace()
+        .map(|origin| {
+            let origin = origin.trim_end_matches('/');
+            let scheme_ok = origin.starts_with("https://") || origin.starts_with("http://");
+            let clean = origin.chars().all(|c| c.is_ascii_alphanumeric() || ".-:/*".contains(c));
+            if scheme_ok && clean { Ok(origin.to_owned()) } else { Err(problem(origin)) }
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `GONGHUI_ADDR`, default `127.0.0.1:3000`; port 0 picks a free port (tests).
@@ -50,6 +65,10 @@ pub struct Config {
     /// `GONGHUI_ACCOUNT_POSTS_PER_MINUTE`, default 30: per client address,
     /// posts to the account routes (register, sign in, codes), burst included.
     pub account_posts_per_minute: u32,
+    /// `GONGHUI_FRAME_ANCESTORS`: origins besides our own that may show our
+    /// pages in a frame (the unions' app webviews that embed H5 pages), space
+    /// separated, e.g. `https://app.example.org`. Default: none (only us).
+    pub frame_ancestors: Vec<String>,
     /// `GONGHUI_TRUST_PROXY`, default `false`: take the client address from
     /// `X-Forwarded-For` (only behind our own reverse proxy).
     pub trust_proxy: bool,
@@ -123,6 +142,7 @@ impl Config {
                 30,
             )?,
             trust_proxy: parse("GONGHUI_TRUST_PROXY", get("GONGHUI_TRUST_PROXY"), false)?,
+            frame_ancestors: frame_ancestors(get("GONGHUI_FRAME_ANCESTORS"))?,
             data_key: get("GONGHUI_DATA_KEY"),
             data_key_file: PathBuf::from(get("GONGHUI_DATA_KEY_FILE").unwrap_or_else(|| "data/data.key".to_owned())),
             upload_limit: parse("GONGHUI_UPLOAD_LIMIT_BYTES", get("GONGHUI_UPLOAD_LIMIT_BYTES"), 32 * 1024 * 1024)?,

@@ -3,6 +3,7 @@
 
 mod card;
 pub mod config;
+mod csp;
 mod data_key;
 pub mod demo;
 mod forms;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub votes: app::services::voting::VoteLimiter,
     /// Writes votes that arrive together in one statement (group commit).
     pub vote_queue: store::VoteQueue,
+    /// Pages' Content-Security-Policy, `{nonce}` filled in per render.
+    pub page_policy: app::services::PagePolicy,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
         provide_context(self.store.clone());
         provide_context(self.accounts.clone());
         provide_context(app::services::PublicOrigin(self.config.public_origin.clone()));
+        provide_context(self.page_policy.clone());
         provide_context(self.data_key.clone());
         provide_context(self.imports.clone());
         provide_context(self.votes.clone());
@@ -150,7 +154,12 @@ fn router(
         imports: Default::default(),
         votes: app::services::voting::VoteLimiter::new(config.votes_per_minute_per_account, config.votes_per_minute_per_address),
         vote_queue: store::VoteQueue::start(store.clone()),
+        page_policy: app::services::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
     };
+    let default_policy = HeaderValue::from_str(&csp::default_policy(&config.frame_ancestors)).expect("checked origins");
+    // X-Frame-Options knows only one origin; where app webviews may frame
+    // us, frame-ancestors says it (browsers then ignore X-Frame-Options).
+    let frame_options = config.frame_ancestors.is_empty().then(|| HeaderValue::from_static("SAMEORIGIN"));
     let idle_votes = state.votes.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -234,10 +243,8 @@ fn router(
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("strict-origin-when-cross-origin"),
                 ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::X_FRAME_OPTIONS,
-                    HeaderValue::from_static("SAMEORIGIN"),
-                )),
+                .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, frame_options))
+                .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, default_policy)),
         )
         .with_state(state)
 }

@@ -163,6 +163,7 @@ on_both_engines!(
     a_unit_that_does_not_exist_is_refused,
     an_unknown_phone_and_a_wrong_password_get_the_same_answer,
     five_wrong_passwords_lock_sign_in_with_a_time_to_retry,
+    an_unknown_phone_locks_after_as_many_wrong_passwords_and_answers_alike,
     signing_out_ends_the_session,
 );
 
@@ -327,6 +328,23 @@ async fn five_wrong_passwords_lock_sign_in_with_a_time_to_retry(browser: Browser
     assert!(fifth.message_for("password").starts_with("密码错误次数过多，已暂时锁定，请在 "), "{}", fifth.message_for("password"));
     let right_while_locked = browser.login(PHONE, PASSWORD).await;
     assert_eq!(right_while_locked.status, 429, "even the right password waits out the lock");
+}
+
+async fn an_unknown_phone_locks_after_as_many_wrong_passwords_and_answers_alike(browser: Browser) {
+    browser.register_member().await;
+    let unknown = "13900000000";
+    let mut answers = Vec::new();
+    for phone in [PHONE, unknown] {
+        let mut statuses = Vec::new();
+        for _ in 0..5 {
+            statuses.push(browser.login(phone, "not-the-password").await.status);
+        }
+        let locked = browser.login(phone, "not-the-password").await;
+        answers.push((statuses, locked.status, locked.message_for("password").split("请在").next().unwrap().to_owned()));
+    }
+    assert_eq!(answers[0], answers[1], "a registered and an unknown phone cannot be told apart");
+    assert_eq!(answers[0].0, vec![401, 401, 401, 401, 429]);
+    assert_eq!(answers[0].1, 429);
 }
 
 async fn signing_out_ends_the_session(browser: Browser) {

@@ -27,8 +27,6 @@ pub struct Member {
 pub struct Credentials {
     pub member: Member,
     pub password_hash: String,
-    pub failed_logins: i64,
-    pub locked_until: Option<i64>,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -86,8 +84,6 @@ struct MemberRecord {
     is_super_admin: bool,
     certified_member_no: Option<String>,
     password_hash: String,
-    failed_logins: i64,
-    locked_until: Option<i64>,
 }
 
 impl MemberRecord {
@@ -105,14 +101,12 @@ impl MemberRecord {
         Ok(Credentials {
             member,
             password_hash: self.password_hash,
-            failed_logins: self.failed_logins,
-            locked_until: self.locked_until,
         })
     }
 }
 
 const SELECT_MEMBER: &str = "SELECT m.id, m.phone, m.name, u.code AS unit_code, u.name AS unit_name, \
-     m.is_super_admin, r.member_no AS certified_member_no, m.password_hash, m.failed_logins, m.locked_until \
+     m.is_super_admin, r.member_no AS certified_member_no, m.password_hash \
      FROM members m JOIN units u ON u.id = m.unit_id LEFT JOIN roster_entries r ON r.id = m.roster_entry_id";
 
 impl Store {
@@ -172,23 +166,37 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// Counts a failed sign-in; from the `lock_after`-th in a row the account
-    /// is locked until `now + lock_secs`. Returns the new lock, if any. The
-    /// increment happens in the database, so failures on several servers add up.
-    pub async fn record_failed_login(
+    /// Wrong passwords typed for the phone with this digest, and until when
+    /// password sign-in is locked for it (any phone, registered or not).
+    pub async fn password_failures(&self, phone_digest: &str) -> Result<(i64, Option<i64>), StoreError> {
+        let row: Option<(i64, Option<i64>)> = on_writer!(self, pool => {
+            sqlx::query_as("SELECT failures, locked_until FROM password_failures WHERE phone_digest = $1")
+                .bind(phone_digest)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.unwrap_or((0, None)))
+    }
+
+    /// Counts a wrong password for the phone; from the `lock_after`-th in a
+    /// row sign-in is locked until `now + lock_secs`. Returns the lock, if
+    /// any. One upsert in the database, so failures on several servers add up.
+    pub async fn record_password_failure(
         &self,
-        id: MemberId,
+        phone_digest: &str,
         now: i64,
         lock_after: i64,
         lock_secs: i64,
     ) -> Result<Option<i64>, StoreError> {
         let (locked_until,): (Option<i64>,) = on_writer!(self, pool => {
             sqlx::query_as(
-                "UPDATE members SET failed_logins = failed_logins + 1, \
-                 locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END \
-                 WHERE id = $1 RETURNING locked_until",
+                "INSERT INTO password_failures (phone_digest, failures, locked_until) \
+                 VALUES ($1, 1, CASE WHEN 1 >= $2 THEN $3 END) \
+                 ON CONFLICT (phone_digest) DO UPDATE SET failures = password_failures.failures + 1, \
+                 locked_until = CASE WHEN password_failures.failures + 1 >= $2 THEN $3 ELSE password_failures.locked_until END \
+                 RETURNING locked_until",
             )
-            .bind(id.0)
+            .bind(phone_digest)
             .bind(lock_after)
             .bind(now + lock_secs)
             .fetch_one(pool)
@@ -197,10 +205,10 @@ impl Store {
         Ok(locked_until.filter(|until| *until > now))
     }
 
-    pub async fn clear_failed_logins(&self, id: MemberId) -> Result<(), StoreError> {
+    pub async fn clear_password_failures(&self, phone_digest: &str) -> Result<(), StoreError> {
         on_writer!(self, pool => {
-            sqlx::query("UPDATE members SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-                .bind(id.0)
+            sqlx::query("DELETE FROM password_failures WHERE phone_digest = $1")
+                .bind(phone_digest)
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected())
@@ -220,7 +228,7 @@ impl Store {
     /// session signed in before (by moving the session epoch on).
     pub async fn set_password_hash(&self, id: MemberId, password_hash: &str) -> Result<(), StoreError> {
         on_writer!(self, pool => {
-            sqlx::query("UPDATE members SET password_hash = $2, failed_logins = 0, locked_until = NULL, \
+            sqlx::query("UPDATE members SET password_hash = $2, \
                          session_epoch = session_epoch + 1 WHERE id = $1")
                 .bind(id.0)
                 .bind(password_hash)

@@ -120,7 +120,7 @@ pub fn CandidatesAdminPage() -> impl IntoView {
                                 <h1>"候选人管理"</h1>
                                 <p>{card.title}</p>
                                 <FormBanner posted/>
-                                <PictureForm action=format!("{action}/cover") label="上传活动封面" id="cover".to_owned()/>
+                                <PictureForm action=format!("/admin/campaigns/{}/cover", card.slug) label="上传活动封面" id="cover".to_owned()/>
                             </section>
                             <section class="card" aria-labelledby="list-heading">
                                 <h2 id="list-heading">"候选人"</h2>

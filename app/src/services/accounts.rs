@@ -186,31 +186,43 @@ impl Accounts {
             return Err(AppError::rejected(400, "password", "请输入密码"));
         }
         let wrong = || AppError::rejected(401, "password", "手机号或密码不正确");
+        let failed = |e| AppError::from_store("login", e);
         let now = now();
-        let Some(credentials) =
-            self.store.credentials_by_phone(&phone).await.map_err(|e| AppError::from_store("login", e))?
-        else {
-            let _ = verify_password(password.to_owned(), None).await;
-            return Err(wrong());
-        };
-        if let Some(until) = credentials.locked_until.filter(|until| *until > now) {
+        // Counted per phone, registered or not: both lock after the same
+        // number of wrong tries and answer alike (docs/ARCHITECTURE.md).
+        let digest = phone_digest(&phone);
+        let (failures, locked_until) = self.store.password_failures(&digest).await.map_err(failed)?;
+        if let Some(until) = locked_until.filter(|until| *until > now) {
             return Err(locked(until));
         }
-        let id = credentials.member.id;
-        if verify_password(password.to_owned(), Some(credentials.password_hash)).await? {
-            if credentials.failed_logins > 0 {
-                self.store.clear_failed_logins(id).await.map_err(|e| AppError::from_store("login", e))?;
+        let credentials = self.store.credentials_by_phone(&phone).await.map_err(failed)?;
+        let right = match credentials {
+            Some(ref c) => verify_password(password.to_owned(), Some(c.password_hash.clone())).await?,
+            None => {
+                let _ = verify_password(password.to_owned(), None).await;
+                false
             }
-            Ok(id)
-        } else {
-            let lock = self
-                .store
-                .record_failed_login(id, now, LOCK_AFTER_FAILURES, LOCK_SECS)
-                .await
-                .map_err(|e| AppError::from_store("login", e))?;
-            Err(lock.map(locked).unwrap_or_else(wrong))
+        };
+        match credentials {
+            Some(c) if right => {
+                if failures > 0 {
+                    self.store.clear_password_failures(&digest).await.map_err(failed)?;
+                }
+                Ok(c.member.id)
+            }
+            _ => {
+                let lock = self.store.record_password_failure(&digest, now, LOCK_AFTER_FAILURES, LOCK_SECS).await.map_err(failed)?;
+                Err(lock.map(locked).unwrap_or_else(wrong))
+            }
         }
     }
+}
+
+/// The key wrong passwords are counted under: a SHA-256 digest of the phone,
+/// so phones that never registered are not stored in the clear.
+fn phone_digest(phone: &Phone) -> String {
+    let digest = Sha256::digest(format!("password-failures|{}", phone.as_ref()).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Accounts {
@@ -227,11 +239,8 @@ impl Accounts {
             .await
             .map_err(|e| AppError::from_store("login_with_code", e))?
             .ok_or_else(|| AppError::rejected(401, "code", "手机号或验证码不正确"))?;
-        let id = credentials.member.id;
-        if credentials.failed_logins > 0 {
-            self.store.clear_failed_logins(id).await.map_err(|e| AppError::from_store("login_with_code", e))?;
-        }
-        Ok(id)
+        self.store.clear_password_failures(&phone_digest(&phone)).await.map_err(|e| AppError::from_store("login_with_code", e))?;
+        Ok(credentials.member.id)
     }
 
     /// Sets a new password after an SMS code to the member's phone.
@@ -252,6 +261,7 @@ impl Accounts {
             .set_password_hash(credentials.member.id, &hash)
             .await
             .map_err(|e| AppError::from_store("reset_password", e))?;
+        self.store.clear_password_failures(&phone_digest(&phone)).await.map_err(|e| AppError::from_store("reset_password", e))?;
         super::session::forget_verified_sessions();
         Ok(credentials.member.id)
     }

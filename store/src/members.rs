@@ -346,7 +346,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let (tries,): (i64,) = on_writer!(self, pool => {
             sqlx::query_as(
-                "SELECT COALESCE(SUM(attempts), 0) FROM sms_codes \
+                "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM sms_codes \
                  WHERE phone = $1 AND purpose = $2 AND created_at >= $3 AND id <> $4",
             )
             .bind(phone.as_ref())

@@ -41,13 +41,11 @@ impl VoteLimiter {
         }
     }
 
-    fn check(&self, member: MemberId, ip: Option<IpAddr>) -> Result<(), AppError> {
-        let busy = || AppError::rejected(429, "", "投票太频繁，请稍后再试");
-        self.accounts.check_key(&member.0).map_err(|_| busy())?;
-        if let Some(ip) = ip {
-            self.addresses.check_key(&ip).map_err(|_| busy())?;
-        }
-        Ok(())
+    /// Whether this request is within the member's and the address's rates.
+    /// (A bool, not an `AppError`: making one sets the response's status,
+    /// and a refused replay still answers 200.)
+    fn allows(&self, member: MemberId, ip: Option<IpAddr>) -> bool {
+        self.accounts.check_key(&member.0).is_ok() && ip.is_none_or(|ip| self.addresses.check_key(&ip).is_ok())
     }
 
     /// Forgets keys idle long enough to be full again (memory bound).
@@ -96,19 +94,22 @@ pub async fn vote(
     let key = IdempotencyKey::parse(key).ok_or_else(|| AppError::rejected(400, "", "投票请求无效，请刷新页面后再投"))?;
     let voting = campaign_for_voting(store, slug).await?;
     let (campaign, candidates) = (&*voting.0, &voting.1);
-    if let Err(busy) = limiter.check(member, ip) {
+    if !limiter.allows(member, ip) {
         // Replays are free: a phone resending after a lost answer gets the
         // stored answer even when its rate is spent. Looked up only here, so
         // the hot path pays no extra query.
         let stored = store.vote_by_key(member, key.as_ref()).await.map_err(|e| AppError::from_store("vote", e))?;
-        let replayed = stored.and_then(|(candidate_id, slot)| candidates.iter().find(|c| c.id == candidate_id).map(|c| (c, slot)));
+        let asked = number.trim().parse::<i32>().ok();
+        let replayed = stored
+            .and_then(|(candidate_id, slot)| candidates.iter().find(|c| c.id == candidate_id).map(|c| (c, slot)))
+            .filter(|(c, _)| Some(c.number) == asked);
         return match replayed {
             Some((candidate, slot)) => Ok(VoteReceipt {
                 candidate: candidate.name.clone(),
                 remaining_today: (campaign.votes_per_day - i64::from(slot)).max(0),
                 replayed: true,
             }),
-            None => Err(busy),
+            None => Err(AppError::rejected(429, "", "投票太频繁，请稍后再试")),
         };
     }
     let now = now();

@@ -118,6 +118,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/campaigns") view=CampaignsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/new") view=NewCampaignPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/candidates") view=CandidatesAdminPage ssr=SsrMode::Async/>
+                    // The picture forms post here and are answered with the
+                    // candidates page at the same address; the routes let the
+                    // browser hydrate that answer.
+                    <Route path=path!("/admin/campaigns/:campaign/cover") view=CandidatesAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/campaigns/:campaign/candidates/:id/photo") view=CandidatesAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/fraud") view=FraudPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/results") view=ResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/v/:campaign/:number") view=CandidatePage ssr=SsrMode::Async/>

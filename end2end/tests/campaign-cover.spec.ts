@@ -25,7 +25,7 @@ for (const js of [true, false]) {
     if (js) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
     const form = page.locator("form", { has: page.getByLabel("上传活动封面") });
     await form.getByLabel("上传活动封面").setInputFiles(COVER);
-    await form.getByRole("button", { name: "上传" }).click();
+    await form.getByRole("button", { name: "上传", exact: true }).click();
     await expect(page.getByRole("status")).toHaveText("已上传活动封面");
     await page.screenshot({ path: `${SHOTS}/campaign-cover-uploaded${js ? "" : "-nojs"}.png` });
 

@@ -219,7 +219,7 @@ fn router(
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(shell_options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .fallback(move |state: State<AppState>, request: axum::extract::Request| static_file_or_not_found(state, request, context.clone()))
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .merge(uploads)
         .layer(session_layer)
@@ -247,6 +247,41 @@ fn router(
                 .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, default_policy)),
         )
         .with_state(state)
+}
+
+/// Files from the site root (`/pkg/*`, icons, manifest), `.br`/`.gz`
+/// siblings made at build time served to browsers that take them; anything
+/// else is the Chinese 404 page, rendered by Leptos.
+///
+/// Not `leptos_axum::file_and_error_handler` for the files themselves: in
+/// leptos_axum 0.8.10 it wraps each file in `Owner::new()`, a child of
+/// whatever reactive owner the worker thread last had current — often
+/// another request's page still being rendered — and then
+/// `extend_response` *takes* that page's response headers (its
+/// Content-Security-Policy among them) onto the file. Under concurrent page
+/// and bundle requests 30 % of pages lost their policy that way.
+async fn static_file_or_not_found(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    if matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD) && request.uri().path() != "/" {
+        let mut probe = axum::extract::Request::new(axum::body::Body::empty());
+        *probe.method_mut() = request.method().clone();
+        *probe.uri_mut() = request.uri().clone();
+        *probe.headers_mut() = request.headers().clone();
+        let files = tower_http::services::ServeDir::new(&state.config.site_root)
+            .precompressed_br()
+            .precompressed_gzip()
+            .append_index_html_on_directories(false);
+        let Ok(served) = files.oneshot(probe).await;
+        if served.status().is_success() || served.status() == StatusCode::NOT_MODIFIED {
+            return served.map(axum::body::Body::new);
+        }
+    }
+    let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell);
+    not_found(request.uri().clone(), State(state), request).await
 }
 
 /// `GET /dev/sms`: the development SMS inbox, newest first — a page for

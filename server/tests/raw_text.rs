@@ -158,3 +158,44 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
     rejection.assert_inert();
     assert_eq!(rejection.textarea("reason"), long_reason.chars().take(100).collect::<String>());
 }
+
+/// leptos_axum's file handler took the response headers of whatever page the
+/// worker thread had rendered last (see `static_file_or_not_found`): under
+/// page views mixed with bundle downloads, a third of the pages went out
+/// without their policy, and their scripts were blocked.
+#[tokio::test]
+async fn every_page_keeps_its_policy_while_the_bundle_downloads_alongside() {
+    let db = TestDb::sqlite().await;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/gonghui_bg.wasm"), vec![7u8; 300_000]).unwrap();
+    let server = RunningServer::start(db.url(), &[("GONGHUI_SITE_ROOT", site.path().to_str().unwrap())]);
+    let http = reqwest::Client::new();
+    let mut pages = Vec::new();
+    let mut files = Vec::new();
+    for i in 0..120 {
+        let (client, base) = (http.clone(), server.base.clone());
+        pages.push(tokio::spawn(async move {
+            let response = client.get(format!("{base}/register?n={i}")).send().await.unwrap();
+            let policy = response.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_owned());
+            response.bytes().await.unwrap();
+            policy.unwrap_or_default()
+        }));
+        let (client, base) = (http.clone(), server.base.clone());
+        files.push(tokio::spawn(async move {
+            let response = client.get(format!("{base}/pkg/gonghui_bg.wasm")).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.bytes().await.unwrap().len()
+        }));
+    }
+    let mut without = 0;
+    for page in pages {
+        if !page.await.unwrap().contains("'nonce-") {
+            without += 1;
+        }
+    }
+    for file in files {
+        assert_eq!(file.await.unwrap(), 300_000);
+    }
+    assert_eq!(without, 0, "pages sent without their nonce policy");
+}

@@ -5,19 +5,19 @@
 //! with JavaScript off — old phones and app webviews — and hydration then
 //! makes navigation and forms feel instant.
 
-pub mod admin;
-pub mod api;
-pub mod auth;
+pub mod accounts;
 pub mod card;
-mod components;
-pub mod error;
-pub mod forms;
-mod pages;
-pub mod review;
-pub mod stats;
-pub mod voting;
+pub mod certification;
 #[cfg(feature = "ssr")]
-pub mod services;
+pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod context;
+pub mod error;
+pub mod home;
+pub mod officials;
+pub mod stats;
+pub mod ui;
+pub mod voting;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -26,8 +26,19 @@ use leptos_router::{path, SsrMode, StaticSegment};
 
 pub use domain;
 
-use crate::components::{SiteHeader, TabBar};
-use crate::pages::{CandidatesAdminPage, NewCampaignPage, CampaignsAdminPage, FraudPage, ResultsPage, CampaignPage, CandidatePage, GongshiPage, StatsPage, ReviewPage, CardCheckPage, CardPage, CertifyPage, RosterAdminPage, UnitsAdminPage, AdminPage, ChangePhonePage, HomePage, LoginPage, ResetPage, SmsLoginPage, MePage, NotFound, RegisterPage, ServicesPage, VotePage};
+use crate::ui::components::{SiteHeader, TabBar};
+use crate::accounts::pages::account::{LoginPage, MePage};
+use crate::accounts::pages::code_flows::{ChangePhonePage, ResetPage, SmsLoginPage};
+use crate::accounts::pages::register::RegisterPage;
+use crate::card::pages::{CardCheckPage, CardPage};
+use crate::certification::pages::{certify::CertifyPage, review::ReviewPage, roster_admin::RosterAdminPage};
+use crate::home::pages::HomePage;
+use crate::officials::pages::{admin::AdminPage, units_admin::UnitsAdminPage};
+use crate::stats::pages::{GongshiPage, StatsPage};
+use crate::ui::placeholder::{NotFound, ServicesPage};
+use crate::voting::pages::campaign_admin::{CandidatesAdminPage, NewCampaignPage};
+use crate::voting::pages::fraud::{CampaignsAdminPage, FraudPage, ResultsPage};
+use crate::voting::pages::public::{CampaignPage, CandidatePage, VotePage};
 
 /// The union's accent colour (union red). White text on it has a contrast of
 /// 5.9:1, above WCAG AA's 4.5:1.
@@ -40,7 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(policy), Some(response)) = (
         leptos::nonce::use_nonce(),
-        use_context::<services::PagePolicy>(),
+        use_context::<context::PagePolicy>(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) {
         if let Ok(value) = http::HeaderValue::from_str(&policy.with_nonce(&nonce.to_string())) {

@@ -14,7 +14,7 @@ pub async fn card_qr(State(state): State<AppState>, request: Request) -> Respons
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let member = match app::services::session::member(&state.store, &session).await {
+    let member = match app::accounts::session::member(&state.store, &session).await {
         Ok(Some(member)) => member,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(error) => return error.status().into_response(),
@@ -24,7 +24,7 @@ pub async fn card_qr(State(state): State<AppState>, request: Request) -> Respons
         Ok(_) => return StatusCode::FORBIDDEN.into_response(),
         Err(error) => return app::error::AppError::from_store("card_qr", error).status().into_response(),
     }
-    let token = app::services::card::card_token(&state.data_key, member, app::services::clock::now());
+    let token = app::card::service::card_token(&state.data_key, member, app::clock::now());
     let origin = match &state.config.public_origin {
         Some(origin) => origin.clone(),
         None => {

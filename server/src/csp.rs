@@ -1,5 +1,5 @@
 //! The Content-Security-Policy. Pages get one with a fresh nonce per render
-//! (the shell fills it in: `app::services::PagePolicy`); everything else
+//! (the shell fills it in: `app::context::PagePolicy`); everything else
 //! (JSON, SVG, the development inbox) gets the same policy with no script
 //! allowed at all.
 //!

@@ -39,14 +39,14 @@ pub async fn load_if_empty(store: &Store, people: Option<&DataKey>) -> anyhow::R
 }
 
 async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
-    let now = app::services::clock::now();
+    let now = app::clock::now();
     let rows = units_csv::read_roster_file(DEMO_ROSTER_CSV)?;
-    let (entries, problems) = domain::check_roster(&rows, app::services::clock::today_in_shanghai());
+    let (entries, problems) = domain::check_roster(&rows, app::clock::today_in_shanghai());
     anyhow::ensure!(problems.is_empty(), "demo roster: {problems:?}");
     store.import_roster(&entries, key, &store::Reach::Everything, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     // One hash for everyone: they share the demo password.
     let password = domain::Password::parse(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = app::services::accounts::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = app::accounts::service::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let members = units_csv::read_rows(DEMO_MEMBERS_CSV, ["phone", "name", "unit_code", "certify_with_id_number", "role"])?;
     let parse = |e: &dyn std::fmt::Display| anyhow::anyhow!("demo/members.csv: {e}");
     for (_, [phone, name, unit, id_number, role]) in members {
@@ -55,7 +55,7 @@ async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
         let unit = domain::UnitCode::parse(&unit).map_err(|e| parse(&e))?;
         let id = store.insert_member(&phone, &name, &unit, &hash, now).await.map_err(|e| parse(&e))?;
         if !id_number.is_empty() {
-            let id_number = domain::IdNumber::parse(&id_number, app::services::clock::today_in_shanghai()).map_err(|e| parse(&e))?;
+            let id_number = domain::IdNumber::parse(&id_number, app::clock::today_in_shanghai()).map_err(|e| parse(&e))?;
             let entry = store.roster_entry_by_id_number(key, &id_number).await?.ok_or_else(|| parse(&"not on the roster"))?;
             store.certify_member(id, entry.entry_id, now).await.map_err(|e| parse(&e))?;
         }
@@ -73,7 +73,7 @@ async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
 async fn load_campaign(store: &Store) -> anyhow::Result<()> {
     use domain::campaign::{Schedule, VoterRule};
     const DAY: i64 = 86_400;
-    let now = app::services::clock::now();
+    let now = app::clock::now();
     let schedule = Schedule::new(now - 20 * DAY, now - 10 * DAY, now - DAY, now + 30 * DAY, now + 40 * DAY)
         .ok_or_else(|| anyhow::anyhow!("demo schedule"))?;
     let id = store
@@ -95,7 +95,7 @@ async fn load_campaign(store: &Store) -> anyhow::Result<()> {
         .await?;
     let rows = units_csv::read_rows(DEMO_CAMPAIGN_CSV, ["number", "name", "unit_code", "title", "story"])?;
     let stories: Vec<String> =
-        rows.iter().map(|(_, r)| app::services::voting::sanitize_story(&format!("<p>{}</p>", r[4]))).collect();
+        rows.iter().map(|(_, r)| app::voting::service::sanitize_story(&format!("<p>{}</p>", r[4]))).collect();
     let mut candidates = Vec::with_capacity(rows.len());
     for ((_, [number, name, unit, title, _]), story) in rows.iter().zip(&stories) {
         candidates.push(store::NewCandidate {

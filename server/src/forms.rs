@@ -10,8 +10,10 @@ use leptos::prelude::provide_context;
 use tower_sessions::Session;
 
 use app::error::AppError;
-use app::forms::PostedForm;
-use app::services::{admin, session, RegisterInput};
+use app::ui::forms::PostedForm;
+use app::accounts::service::RegisterInput;
+use app::accounts::session;
+use app::officials::service as admin;
 use store::SmsPurpose;
 
 use crate::AppState;
@@ -248,7 +250,7 @@ async fn units_import(state: &AppState, actor: &store::Actor, intent: &str, csv:
     match state.store.import_units(&tree).await {
         Ok(summary) => {
             let what = format!("新增 {} 个，更新 {} 个", summary.inserted, summary.updated);
-            let now = app::services::clock::now();
+            let now = app::clock::now();
             if let Err(error) = state.store.audit(Some(actor.member_id), "导入单位", &what, "", None, now).await {
                 return Outcome::Error(AppError::from_store("units_import", error));
             }
@@ -301,7 +303,7 @@ async fn check_roster_file(
     if rows.is_empty() {
         return Err(file_error("文件中没有任何会员".into()));
     }
-    let (entries, row_errors) = domain::check_roster(&rows, app::services::clock::today_in_shanghai());
+    let (entries, row_errors) = domain::check_roster(&rows, app::clock::today_in_shanghai());
     let all_units: std::collections::HashSet<String> = state
         .store
         .units()
@@ -364,7 +366,7 @@ async fn roster_preview(state: &AppState, actor: &store::Actor, bytes: &[u8]) ->
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     };
     let text = String::from_utf8_lossy(bytes);
-    let now = app::services::clock::now();
+    let now = app::clock::now();
     if let Err(error) = state.store.save_pending_import(&token, actor.member_id, "roster", &text, &state.data_key, now).await {
         return (Outcome::Error(AppError::from_store("roster", error)), values);
     }
@@ -423,7 +425,7 @@ async fn import_roster(
     good: &[domain::RosterEntry],
     progress: impl Fn(usize) + Send + Sync,
 ) -> Result<String, AppError> {
-    let now = app::services::clock::now();
+    let now = app::clock::now();
     let reach = state.store.reach(actor).await.map_err(|e| AppError::from_store("roster", e))?;
     match state.store.import_roster_with_progress(good, &state.data_key, &reach, now, progress).await {
         Ok(summary) => {
@@ -463,7 +465,7 @@ pub async fn post_certify(State(state): State<AppState>, request: Request) -> Re
         Err(error) => Outcome::Error(error),
         Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
         Ok(Some(member)) => {
-            let certified = app::services::certification::certify(
+            let certified = app::certification::service::certify(
                 &state.store,
                 &state.data_key,
                 member,
@@ -493,7 +495,7 @@ pub async fn post_certify_request(State(state): State<AppState>, request: Reques
         Err(error) => Outcome::Error(error),
         Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
         Ok(Some(member)) => {
-            let sent = app::services::certification::request_review(
+            let sent = app::certification::service::request_review(
                 &state.store,
                 &state.data_key,
                 member,
@@ -523,7 +525,7 @@ pub async fn post_review(State(state): State<AppState>, request: Request) -> Res
     let outcome = match admin::official(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
         Ok(actor) => {
-            use app::services::certification as c;
+            use app::certification::service as c;
             let id: i64 = field(&fields, "id").parse().unwrap_or(-1);
             let decided = match field(&fields, "intent") {
                 "approve" => c::approve(&state.store, &state.data_key, &actor, id, field(&fields, "member_no")).await,
@@ -555,14 +557,14 @@ pub async fn post_vote(
     axum::extract::Path((campaign, number)): axum::extract::Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let ip = request.extensions().get::<app::services::ClientIp>().and_then(|c| c.0);
+    let ip = request.extensions().get::<app::context::ClientIp>().and_then(|c| c.0);
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
     let page = format!("/v/{}/{}", urlencoding_path(&campaign), urlencoding_path(&number));
     let outcome = match session::member(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
         Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录再投票".into() }),
         Ok(Some(member)) => {
-            match app::services::voting::vote(&state.store, &state.vote_queue, &state.votes, member, &campaign, &number, field(&fields, "key"), ip).await {
+            match app::voting::service::vote(&state.store, &state.vote_queue, &state.votes, member, &campaign, &number, field(&fields, "key"), ip).await {
                 Ok(_) => Outcome::RedirectTo(format!("{page}?voted=1")),
                 Err(error) => Outcome::Error(error),
             }
@@ -583,7 +585,7 @@ pub async fn post_fraud(
     let page = format!("/admin/campaigns/{}/fraud", urlencoding_path(&campaign));
     let outcome = notice_or_error(
         async {
-            use app::services::fraud;
+            use app::voting::fraud;
             let (actor, found) = campaign_official(&state, &session, &campaign).await?;
             if field(&fields, "intent") == "undo" {
                 fraud::undo(&state.store, &found, actor.member_id, field(&fields, "id")).await
@@ -609,7 +611,7 @@ pub async fn post_results(
     let outcome = notice_or_error(
         async {
             let (actor, found) = campaign_official(&state, &session, &campaign).await?;
-            app::services::voting::save_expert_scores(&state.store, &found, actor.member_id, &fields).await
+            app::voting::service::save_expert_scores(&state.store, &found, actor.member_id, &fields).await
         }
         .await,
     );
@@ -622,7 +624,7 @@ pub async fn post_new_campaign(State(state): State<AppState>, request: Request) 
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
     let outcome = match admin::official(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
-        Ok(actor) => match app::services::campaigns::create(&state.store, &actor, &fields).await {
+        Ok(actor) => match app::voting::campaigns::create(&state.store, &actor, &fields).await {
             Ok(slug) => Outcome::RedirectTo(format!("/admin/campaigns/{slug}/candidates")),
             Err(error) => Outcome::Error(error),
         },
@@ -641,7 +643,7 @@ pub async fn post_candidates(
     let page = format!("/admin/campaigns/{}/candidates", urlencoding_path(&campaign));
     let outcome = notice_or_error(
         async {
-            use app::services::campaigns;
+            use app::voting::campaigns;
             let (actor, found) = campaign_official(&state, &session, &campaign).await?;
             match field(&fields, "intent") {
                 "nominate" => campaigns::nominate(&state.store, &found, &actor, &fields).await,
@@ -664,9 +666,9 @@ pub async fn post_signup(
     let outcome = match session::member(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
         Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
-        Ok(Some(member)) => match app::services::voting::campaign(&state.store, &campaign).await {
+        Ok(Some(member)) => match app::voting::service::campaign(&state.store, &campaign).await {
             Err(error) => Outcome::Error(error),
-            Ok(found) => match app::services::campaigns::sign_up(&state.store, &found, member, &fields).await {
+            Ok(found) => match app::voting::campaigns::sign_up(&state.store, &found, member, &fields).await {
                 Ok(notice) => Outcome::Notice(notice),
                 Err(error) => Outcome::Error(error),
             },
@@ -695,7 +697,7 @@ pub async fn post_picture(
     let outcome = notice_or_error(
         async {
             let (actor, found) = campaign_official(&state, &session, &campaign).await?;
-            app::services::campaigns::upload_picture(&state.store, &found, &actor, candidate.as_deref(), photo.as_deref()).await
+            app::voting::campaigns::upload_picture(&state.store, &found, &actor, candidate.as_deref(), photo.as_deref()).await
         }
         .await,
     );
@@ -705,7 +707,7 @@ pub async fn post_picture(
 /// The signed-in official and campaign `slug`, which must be in their reach.
 async fn campaign_official(state: &AppState, session: &Session, slug: &str) -> Result<(store::Actor, store::Campaign), AppError> {
     let actor = admin::official(&state.store, session).await?;
-    let campaign = app::services::voting::campaign_in_reach(&state.store, &actor, slug).await?;
+    let campaign = app::voting::service::campaign_in_reach(&state.store, &actor, slug).await?;
     Ok((actor, campaign))
 }
 

@@ -28,8 +28,8 @@ use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use app::services::sms::DevSms;
-use app::services::Accounts;
+use app::accounts::sms::DevSms;
+use app::accounts::service::Accounts;
 use store::Store;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
@@ -55,13 +55,13 @@ pub struct AppState {
     pub data_key: store::protect::DataKey,
     pub config: Arc<Config>,
     /// Roster imports running in the background, with their progress.
-    pub imports: app::services::imports::ImportJobs,
+    pub imports: app::certification::imports::ImportJobs,
     /// Per-account and per-address limits on votes.
-    pub votes: app::services::voting::VoteLimiter,
+    pub votes: app::voting::service::VoteLimiter,
     /// Writes votes that arrive together in one statement (group commit).
     pub vote_queue: store::VoteQueue,
     /// Pages' Content-Security-Policy, `{nonce}` filled in per render.
-    pub page_policy: app::services::PagePolicy,
+    pub page_policy: app::context::PagePolicy,
 }
 
 impl AppState {
@@ -70,7 +70,7 @@ impl AppState {
     pub(crate) fn provide_contexts(&self) {
         provide_context(self.store.clone());
         provide_context(self.accounts.clone());
-        provide_context(app::services::PublicOrigin(self.config.public_origin.clone()));
+        provide_context(app::context::PublicOrigin(self.config.public_origin.clone()));
         provide_context(self.page_policy.clone());
         provide_context(self.data_key.clone());
         provide_context(self.imports.clone());
@@ -152,9 +152,9 @@ fn router(
         data_key,
         config: config.clone(),
         imports: Default::default(),
-        votes: app::services::voting::VoteLimiter::new(config.votes_per_minute_per_account, config.votes_per_minute_per_address),
+        votes: app::voting::service::VoteLimiter::new(config.votes_per_minute_per_account, config.votes_per_minute_per_address),
         vote_queue: store::VoteQueue::start(store.clone()),
-        page_policy: app::services::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
+        page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
     };
     let default_policy = HeaderValue::from_str(&csp::default_policy(&config.frame_ancestors)).expect("checked origins");
     // X-Frame-Options knows only one origin; where app webviews may frame
@@ -301,7 +301,7 @@ async fn dev_sms_inbox(State(state): State<AppState>, headers: axum::http::Heade
             format!(
                 "<li><b>{}</b> {}<br>{}</li>",
                 escape(&m.phone),
-                app::services::clock::date_time_in_shanghai(m.at),
+                app::clock::date_time_in_shanghai(m.at),
                 escape(&m.text)
             )
         })
@@ -332,7 +332,7 @@ pub use data_key::load as load_data_key;
 /// the tree is in reach. Returns the good entries and the problems.
 pub async fn check_roster_file_for_cli(store: &Store, bytes: &[u8]) -> anyhow::Result<(Vec<domain::RosterEntry>, Vec<String>)> {
     let rows = units_csv::read_roster_file(bytes)?;
-    let (entries, errors) = domain::check_roster(&rows, app::services::clock::today_in_shanghai());
+    let (entries, errors) = domain::check_roster(&rows, app::clock::today_in_shanghai());
     let units: std::collections::HashSet<String> = store.units().await?.into_iter().map(|u| u.code.to_string()).collect();
     let mut problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
     let mut good = Vec::new();

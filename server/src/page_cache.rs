@@ -12,7 +12,7 @@
 //!
 //! An official's change to a campaign (candidates, photos, voids) made in
 //! this process shows at once: the key includes
-//! `app::services::voting::campaign_edits()`.
+//! `app::voting::caches::campaign_edits()`.
 //!
 //! moka does the bounded, expiring storage; what is here is only the rule
 //! of what may be shared.
@@ -71,7 +71,7 @@ pub async fn serve(axum::extract::State(cache): axum::extract::State<PageCache>,
     let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
     // A change an official makes in this process shows at once (other
     // processes: within `FRESH_FOR`).
-    let key = (path, encoding(&request), app::services::voting::campaign_edits());
+    let key = (path, encoding(&request), app::voting::caches::campaign_edits());
     if let Some((headers, body)) = cache.pages.get(&key) {
         let mut response = Response::new(Body::from(body));
         *response.headers_mut() = headers;

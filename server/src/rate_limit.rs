@@ -48,7 +48,7 @@ impl AccountLimiter {
 pub async fn limit_account_posts(State(limits): State<AccountLimiter>, mut request: Request, next: Next) -> Response {
     // Every handler and server function may ask who the client is.
     let client = client_ip(&request, limits.trust_proxy);
-    request.extensions_mut().insert(app::services::ClientIp(client));
+    request.extensions_mut().insert(app::context::ClientIp(client));
     let path = request.uri().path();
     let limited = request.method() == Method::POST && LIMITED.iter().any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)));
     if !limited {

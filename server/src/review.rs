@@ -13,7 +13,7 @@ pub async fn request_photo(State(state): State<AppState>, Path(id): Path<i64>, r
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let actor = match app::services::admin::official(&state.store, &session).await {
+    let actor = match app::officials::service::official(&state.store, &session).await {
         Ok(actor) => actor,
         Err(error) => return error.status().into_response(),
     };

@@ -44,12 +44,12 @@ pub async fn stats_csv(State(state): State<AppState>, Query(query): Query<StatsQ
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let actor = match app::services::admin::official(&state.store, &session).await {
+    let actor = match app::officials::service::official(&state.store, &session).await {
         Ok(actor) => actor,
         Err(error) => return plain(error.status(), error.to_string()),
     };
     let dashboard =
-        match app::services::stats::dashboard(&state.store, &actor, query.unit.as_deref(), SortKey::Name, true).await {
+        match app::stats::service::dashboard(&state.store, &actor, query.unit.as_deref(), SortKey::Name, true).await {
             Ok(dashboard) => dashboard,
             Err(error) => return plain(error.status(), error.to_string()),
         };
@@ -75,15 +75,15 @@ pub async fn results_csv(
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let actor = match app::services::admin::official(&state.store, &session).await {
+    let actor = match app::officials::service::official(&state.store, &session).await {
         Ok(actor) => actor,
         Err(error) => return plain(error.status(), error.to_string()),
     };
-    let found = match app::services::voting::campaign_in_reach(&state.store, &actor, &campaign).await {
+    let found = match app::voting::service::campaign_in_reach(&state.store, &actor, &campaign).await {
         Ok(found) => found,
         Err(error) => return plain(error.status(), error.to_string()),
     };
-    let rows = match app::services::voting::results(&state.store, &found).await {
+    let rows = match app::voting::service::results(&state.store, &found).await {
         Ok(rows) => rows,
         Err(error) => return plain(error.status(), error.to_string()),
     };

@@ -201,7 +201,7 @@ async fn a_certified_member_gets_an_e_card_whose_qr_link_anyone_can_check(db: Te
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM members WHERE phone = '13900000001'").fetch_one(&mut conn).await.unwrap();
     let key = store::protect::DataKey::from_hex(support::TEST_DATA_KEY).unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let token = app::services::card::card_token(&key, store::MemberId(id), now);
+    let token = app::card::service::card_token(&key, store::MemberId(id), now);
     let scanner = Person::new(&server);
 
     let (status, check) = scanner.get(&format!("/card/check/{token}")).await;
@@ -209,7 +209,7 @@ async fn a_certified_member_gets_an_e_card_whose_qr_link_anyone_can_check(db: Te
     assert!(check.contains("有效：已实名认证的工会会员"), "{check}");
     assert!(check.contains("夏**") && !check.contains("夏国子"), "the name is masked for the scanner");
 
-    let stale = app::services::card::card_token(&key, store::MemberId(id), now - 31 * 60);
+    let stale = app::card::service::card_token(&key, store::MemberId(id), now - 31 * 60);
     assert!(scanner.get(&format!("/card/check/{stale}")).await.1.contains("二维码已过期"));
     let forged = format!("{}.{now}.{}", id + 1, token.rsplit('.').next().unwrap());
     let (status, html) = scanner.get(&format!("/card/check/{forged}")).await;

@@ -1,0 +1,3 @@
+pub mod account;
+pub mod code_flows;
+pub mod register;

@@ -1,0 +1,74 @@
+//! 惠员卡: the member's e-card with its verification QR code, and the page
+//! a scan of that code opens.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::card::api::{check_card, load_card};
+
+#[component]
+pub fn CardPage() -> impl IntoView {
+    let card = Resource::new(|| (), |_| load_card());
+    view! {
+        <Title text="惠员卡"/>
+        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match card.await {
+                    Ok(card) => view! {
+                        <section class="card e-card" aria-label="惠员卡">
+                            <p class="e-card-union">{card.union_name}</p>
+                            <h1>"惠员卡"</h1>
+                            <dl class="facts">
+                                <dt>"姓名"</dt><dd>{card.name}</dd>
+                                <dt>"会员编号"</dt><dd>{card.member_no}</dd>
+                                <dt>"所在工会"</dt><dd>{card.unit_name}</dd>
+                            </dl>
+                            <img class="e-card-qr" src="/card/qr.svg" width="200" height="200" alt="惠员卡核验二维码"/>
+                            <p class="muted">"出示二维码供商户或工会扫码核验；二维码 30 分钟内有效，刷新页面可更新。"</p>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(error) => view! {
+                        <section class="card">
+                            <h1>"惠员卡"</h1>
+                            <p class="error" role="alert">{error.to_string()}</p>
+                            <A href="/certify" attr:class="button-link">"去实名认证"</A>
+                        </section>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CardCheckPage() -> impl IntoView {
+    let params = use_params_map();
+    let check = Resource::new(move || params.read().get("token").unwrap_or_default(), check_card);
+    view! {
+        <Title text="惠员卡核验"/>
+        <section class="card">
+            <h1>"惠员卡核验"</h1>
+            <Suspense fallback=|| view! { <p class="muted">"正在核验…"</p> }>
+                {move || Suspend::new(async move {
+                    match check.await {
+                        Ok(c) => view! {
+                            <p class=if c.valid { "banner banner-notice" } else { "banner banner-error" } role="status">{c.verdict}</p>
+                            <dl class="facts">
+                                <dt>"姓名"</dt><dd>{c.name_masked}</dd>
+                                <dt>"会员编号"</dt><dd>{c.member_no}</dd>
+                                <dt>"所在工会"</dt><dd>{c.unit_name}</dd>
+                                <dt>"二维码生成"</dt><dd>{c.issued}</dd>
+                            </dl>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <p class="banner banner-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

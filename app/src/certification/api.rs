@@ -1,0 +1,105 @@
+//! Manual certification (人工审核): the member's request status, and the
+//! officials' review queue with its decisions. The rules live in
+//! `services::certification`.
+
+use leptos::prelude::*;
+use crate::error::AppError;
+
+pub use super::model::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+
+    pub async fn official() -> Result<(store::Store, store::Actor), AppError> {
+        let accounts = crate::context::accounts()?;
+        let store = accounts.store().clone();
+        let actor = crate::officials::service::official(&store, &crate::context::session().await?).await?;
+        Ok((store, actor))
+    }
+
+    pub fn key() -> Result<store::protect::DataKey, AppError> {
+        use_context::<store::protect::DataKey>().ok_or(AppError::Internal)
+    }
+}
+
+/// The signed-in member's latest manual request, if any (`None` signed out).
+#[server(prefix = "/api", endpoint = "me/certify-request", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_my_request() -> Result<Option<RequestView>, AppError> {
+    use store::RequestStatus;
+    let accounts = crate::context::accounts()?;
+    let Some(member) = crate::accounts::session::member(accounts.store(), &crate::context::session().await?).await? else {
+        return Ok(None);
+    };
+    let latest = accounts.store().latest_certify_request(member).await.map_err(|e| AppError::from_store("my_request", e))?;
+    Ok(latest.and_then(|r| match r.status {
+        RequestStatus::Pending | RequestStatus::Rejected => Some(RequestView {
+            pending: r.status == RequestStatus::Pending,
+            rejected_reason: r.reason,
+            submitted: crate::clock::date_time_in_shanghai(r.created_at),
+        }),
+        RequestStatus::Approved | RequestStatus::Withdrawn => None,
+    }))
+}
+
+/// The pending requests in the official's reach, oldest first (at most 50).
+#[server(prefix = "/api", endpoint = "admin/certify-requests", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_review_queue() -> Result<Vec<QueueRow>, AppError> {
+    let (store, actor) = ssr::official().await?;
+    let rows = store.pending_certify_requests(&actor, 50).await.map_err(|e| AppError::from_store("review_queue", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (roster_hint, conflict) = match (&r.roster_name, r.roster_taken) {
+                (Some(_), true) => ("名册中有此身份证号，但已被其他账号认证".to_owned(), true),
+                (Some(n), false) if *n == r.name => ("名册中有此身份证号，姓名一致".to_owned(), false),
+                (Some(n), false) => (format!("名册中有此身份证号，名册姓名为“{n}”"), false),
+                (None, _) => ("名册中没有此身份证号：通过后将加入名册".to_owned(), false),
+            };
+            QueueRow {
+                id: r.id,
+                phone_masked: domain::Phone::parse(&r.phone).map(|p| p.masked()).unwrap_or_default(),
+                name: r.name,
+                id_masked: r.id_masked,
+                unit_name: r.unit_name,
+                submitted: crate::clock::date_time_in_shanghai(r.created_at),
+                roster_hint,
+                conflict,
+            }
+        })
+        .collect())
+}
+
+/// Approves request `id` (`member_no` for a person new to the roster; empty
+/// generates one). Answers the notice.
+#[server(prefix = "/api", endpoint = "admin/certify-requests/approve")]
+pub async fn approve_request(id: i64, member_no: Option<String>) -> Result<String, AppError> {
+    let (store, actor) = ssr::official().await?;
+    crate::certification::service::approve(&store, &ssr::key()?, &actor, id, member_no.as_deref().unwrap_or("")).await
+}
+
+/// Rejects request `id` with a reason the member reads.
+#[server(prefix = "/api", endpoint = "admin/certify-requests/reject")]
+pub async fn reject_request(id: i64, reason: String) -> Result<String, AppError> {
+    let (store, actor) = ssr::official().await?;
+    crate::certification::service::reject(&store, &actor, id, &reason).await
+}
+
+/// The full ID number of pending request `id` (a POST: every display is
+/// written to the audit log).
+#[server(prefix = "/api", endpoint = "admin/certify-requests/reveal-id")]
+pub async fn reveal_request_id(id: i64) -> Result<String, AppError> {
+    let (store, actor) = ssr::official().await?;
+    crate::certification::service::reveal_id_number(&store, &ssr::key()?, &actor, id).await
+}
+
+/// 实名认证 with name and ID number; answers the roster's member number.
+#[server(prefix = "/api", endpoint = "me/certify")]
+pub async fn certify(name: String, id_number: String) -> Result<String, AppError> {
+    let accounts = crate::context::accounts()?;
+    let member = crate::accounts::session::member(accounts.store(), &crate::context::session().await?)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
+    let key = use_context::<store::protect::DataKey>().ok_or(AppError::Internal)?;
+    crate::certification::service::certify(accounts.store(), &key, member, &name, &id_number).await
+}

@@ -1,0 +1,3 @@
+pub mod certify;
+pub mod review;
+pub mod roster_admin;

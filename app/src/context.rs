@@ -1,0 +1,63 @@
+//! What every server function and form handler finds in Leptos context on
+//! the server (feature `ssr`), put there by `server::AppState`: request
+//! facts (client address, public origin, the page policy) and the shared
+//! handles (accounts, session) the features' APIs start from.
+
+use crate::accounts::service::Accounts;
+use crate::error::AppError;
+use leptos::prelude::use_context;
+
+/// The account rules with the store and the SMS gateway.
+pub fn accounts() -> Result<Accounts, AppError> {
+    use_context::<Accounts>().ok_or(AppError::Internal)
+}
+
+/// The database.
+pub fn store() -> Result<store::Store, AppError> {
+    use_context::<store::Store>().ok_or(AppError::Internal)
+}
+
+/// The request's session (tower-sessions).
+pub async fn session() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract::<tower_sessions::Session>().await.map_err(|error| {
+        tracing::error!(%error, "no session layer");
+        AppError::Internal
+    })
+}
+
+/// The client's address as the server determined it (the peer, or the
+/// proxy's X-Forwarded-For entry when trusted); a request extension.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+/// The Content-Security-Policy of pages, with `{nonce}` where each render's
+/// nonce goes (server/src/csp.rs builds it from the configuration; the shell
+/// fills it in and sends it with the page).
+#[derive(Clone, Debug)]
+pub struct PagePolicy(pub std::sync::Arc<str>);
+
+impl PagePolicy {
+    pub fn with_nonce(&self, nonce: &str) -> String {
+        self.0.replace("{nonce}", nonce)
+    }
+}
+
+/// The origin browsers see (`GONGHUI_PUBLIC_ORIGIN`), put in context by the
+/// server; `None` means "the Host the request came to".
+#[derive(Clone, Debug, Default)]
+pub struct PublicOrigin(pub Option<String>);
+
+impl PublicOrigin {
+    /// `https://hui.example.org`, or `http://{Host}` of the current request.
+    pub async fn resolve(&self) -> String {
+        if let Some(origin) = &self.0 {
+            return origin.clone();
+        }
+        let host = leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .ok()
+            .and_then(|h| h.get(http::header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned))
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        format!("http://{host}")
+    }
+}

@@ -1,0 +1,9 @@
+//! Officials: their overview, appointments, the audit log, the units import.
+//!
+//! pages → api → service → store/domain; `model` holds the view types all three share.
+
+pub mod api;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod pages;

@@ -1,0 +1,47 @@
+//! The officials feature's view types: what its server functions answer and its
+//! pages show. Plain data (serde), compiled for the browser and the server alike;
+//! the service builds them, so they sit below both.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub name: String,
+    pub phone_masked: String,
+    pub unit_name: String,
+    pub registered_on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    pub is_super_admin: bool,
+    /// The units the official holds office in (names).
+    pub offices: Vec<String>,
+    pub query: String,
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub members: Vec<MemberRow>,
+    /// Units the official may appoint officials for: (code, name).
+    pub units: Vec<(String, String)>,
+    pub audit: Vec<AuditRow>,
+    /// The site's origin, for absolute invite links.
+    pub origin: String,
+}
+
+/// A background roster import, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    pub total: usize,
+    pub done: usize,
+    /// Set once finished: the notice, or why nothing was imported.
+    pub outcome: Option<Result<String, String>>,
+}

@@ -1,0 +1,230 @@
+//! 评选投票 as pages and the JSON API see it: campaigns, candidates, the
+//! leaderboard and `POST /api/vote`. The rules are in `services::voting`.
+
+use leptos::prelude::*;
+use crate::error::AppError;
+
+pub use super::model::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::clock::{date_time_in_shanghai, now, shanghai_day};
+    use store::{Campaign, Store};
+
+    pub fn card(c: &Campaign) -> CampaignCard {
+        let phase = c.schedule.phase_at(now());
+        CampaignCard {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+            unit_name: c.unit_name.clone(),
+            phase: phase.label().to_owned(),
+            voting: phase == domain::campaign::Phase::Voting,
+            signing_up: phase == domain::campaign::Phase::SignUp,
+            period: format!(
+                "投票时间：{} 至 {}",
+                date_time_in_shanghai(c.schedule.voting_starts),
+                date_time_in_shanghai(c.schedule.publicity_starts)
+            ),
+        }
+    }
+
+    /// The signed-in member's votes left today, or `None` signed out.
+    pub async fn remaining(store: &Store, c: &Campaign) -> Result<Option<i64>, AppError> {
+        let session = crate::context::session().await?;
+        let Some(member) = crate::accounts::session::member(store, &session).await? else { return Ok(None) };
+        let used = store.votes_on_day(c.id, member, shanghai_day(now())).await.map_err(|e| AppError::from_store("remaining", e))?;
+        Ok(Some((c.votes_per_day - used).max(0)))
+    }
+
+    pub async fn origin() -> String {
+        use_context::<crate::context::PublicOrigin>().unwrap_or_default().resolve().await
+    }
+
+    pub fn store() -> Result<Store, AppError> {
+        Ok(crate::context::accounts()?.store().clone())
+    }
+
+    /// Campaign `slug` and the signed-in official, whose reach must include
+    /// the campaign's unit.
+    pub async fn campaign_for_official(store: &Store, slug: &str) -> Result<(Campaign, store::Actor), AppError> {
+        let actor = crate::officials::service::official(store, &crate::context::session().await?).await?;
+        let campaign = crate::voting::service::campaign_in_reach(store, &actor, slug).await?;
+        Ok((campaign, actor))
+    }
+}
+
+/// Campaigns not yet closed.
+#[server(prefix = "/api", endpoint = "campaigns", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_campaigns() -> Result<Vec<CampaignCard>, AppError> {
+    let store = ssr::store()?;
+    let campaigns =
+        store.open_campaigns(crate::clock::now()).await.map_err(|e| AppError::from_store("campaigns", e))?;
+    Ok(campaigns.iter().map(ssr::card).collect())
+}
+
+/// The campaigns an official manages: every campaign of a unit in their
+/// reach, closed ones included. Officials only (401 signed out, 403 members).
+#[server(prefix = "/api", endpoint = "admin/campaigns", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_admin_campaigns() -> Result<Vec<CampaignCard>, AppError> {
+    let store = ssr::store()?;
+    let actor = crate::officials::service::official(&store, &crate::context::session().await?).await?;
+    let campaigns = store.campaigns_in_scope(&actor).await.map_err(|e| AppError::from_store("admin_campaigns", e))?;
+    Ok(campaigns.iter().map(ssr::card).collect())
+}
+
+/// A campaign with its leaderboard (a few seconds stale at most), filtered
+/// by `q` (a number or part of a name) when given.
+#[server(prefix = "/api", endpoint = "campaign", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignView, AppError> {
+    let store = ssr::store()?;
+    let voting = crate::voting::service::campaign_for_voting(&store, &slug).await?;
+    let campaign = &*voting.0;
+    let board = crate::voting::service::leaderboard(&store, campaign).await?;
+    let query = q.map(|q| q.trim().chars().take(20).collect::<String>()).filter(|q| !q.is_empty());
+    let standings = board
+        .iter()
+        .filter(|s| match &query {
+            Some(q) => s.number.to_string() == *q || s.name.contains(q.as_str()),
+            None => true,
+        })
+        .cloned()
+        .collect();
+    let mut rules = vec![
+        campaign.voter_rule.label().to_owned(),
+        format!("每人每天最多投 {} 票，同一位候选人每天最多 {} 票", campaign.votes_per_day, campaign.votes_per_candidate),
+    ];
+    rules.push("票数每隔几秒更新一次".to_owned());
+    let origin = ssr::origin().await;
+    Ok(CampaignView {
+        og_image: campaign.cover_url.as_ref().map(|u| format!("{origin}{u}")),
+        cover_url: campaign.cover_url.clone(),
+        share_url: format!("{origin}/v/{}", campaign.slug),
+        remaining_today: ssr::remaining(&store, campaign).await?,
+        card: ssr::card(campaign),
+        description: campaign.description.clone(),
+        rules,
+        standings,
+        query,
+        voids: crate::voting::fraud::public_voids(&store, campaign).await?.to_vec(),
+    })
+}
+
+/// A candidate's page: standing, story, and a fresh key for voting.
+#[server(prefix = "/api", endpoint = "candidate", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_candidate(slug: String, number: String) -> Result<CandidateView, AppError> {
+    use rand::Rng;
+    let store = ssr::store()?;
+    let voting = crate::voting::service::campaign_for_voting(&store, &slug).await?;
+    let (campaign, candidates) = (&*voting.0, &voting.1);
+    let missing = || AppError::rejected(404, "", "本次评选中没有这位候选人");
+    let number: i32 = number.trim().parse().map_err(|_| missing())?;
+    let board = crate::voting::service::leaderboard(&store, campaign).await?;
+    let standing = board.iter().find(|s| s.number == number).cloned().ok_or_else(missing)?;
+    let stored = candidates.iter().find(|c| c.number == number);
+    let story_html = stored.map(|c| c.story_html.clone()).unwrap_or_default();
+    let photo_url = stored.and_then(|c| c.photo_url.clone());
+    let key: [u8; 16] = rand::rng().random();
+    let origin = ssr::origin().await;
+    Ok(CandidateView {
+        // A link preview shows the candidate, else the campaign's cover.
+        og_image: photo_url.as_ref().or(campaign.cover_url.as_ref()).map(|u| format!("{origin}{u}")),
+        photo_url,
+        share_url: format!("{}/v/{}/{}", ssr::origin().await, campaign.slug, number),
+        remaining_today: ssr::remaining(&store, &campaign).await?,
+        campaign: ssr::card(&campaign),
+        standing,
+        story_html,
+        vote_key: key.iter().map(|b| format!("{b:02x}")).collect(),
+    })
+}
+
+/// One vote for candidate `number` of campaign `campaign`. `key` is the
+/// client's idempotency key: the same key counts once and answers the same.
+#[server(prefix = "/api", endpoint = "vote")]
+pub async fn vote(campaign: String, number: String, key: String) -> Result<VoteReceipt, AppError> {
+    let store = ssr::store()?;
+    let session = crate::context::session().await?;
+    let member = crate::accounts::session::member(&store, &session)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录再投票"))?;
+    let limiter = use_context::<crate::voting::service::VoteLimiter>().ok_or(AppError::Internal)?;
+    let ip = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<crate::context::ClientIp>().and_then(|c| c.0));
+    let queue = use_context::<store::VoteQueue>().ok_or(AppError::Internal)?;
+    crate::voting::service::vote(&store, &queue, &limiter, member, &campaign, &number, &key, ip).await
+}
+
+/// The signals and voids of campaign `slug`, for officials whose reach
+/// includes the campaign's unit (403 otherwise).
+#[server(prefix = "/api", endpoint = "admin/campaigns/fraud", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_fraud_report(slug: String) -> Result<(CampaignCard, FraudReport), AppError> {
+    let store = ssr::store()?;
+    let (campaign, _) = ssr::campaign_for_official(&store, &slug).await?;
+    let report = crate::voting::fraud::report(&store, &campaign).await?;
+    Ok((ssr::card(&campaign), report))
+}
+
+/// Voids votes of campaign `slug`: `how` is `member`, `candidate` or
+/// `range` and `value` a member id, candidate id or `from-to`; `reason` is
+/// published with the results.
+#[server(prefix = "/api", endpoint = "admin/campaigns/void")]
+pub async fn void_votes(slug: String, how: String, value: String, reason: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    crate::voting::fraud::void(&store, &campaign, actor.member_id, &how, &value, &reason).await
+}
+
+/// Undoes void `id` of campaign `slug`.
+#[server(prefix = "/api", endpoint = "admin/campaigns/undo-void")]
+pub async fn undo_void(slug: String, id: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    crate::voting::fraud::undo(&store, &campaign, actor.member_id, &id).await
+}
+
+/// The results of campaign `slug` for its officials: `(card, expert weight %, rows)`.
+#[server(prefix = "/api", endpoint = "admin/campaigns/results", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_results(slug: String) -> Result<(CampaignCard, i64, Vec<ResultRow>), AppError> {
+    let store = ssr::store()?;
+    let (campaign, _) = ssr::campaign_for_official(&store, &slug).await?;
+    let rows = crate::voting::service::results(&store, &campaign).await?;
+    Ok((ssr::card(&campaign), campaign.expert_weight_pct, rows))
+}
+
+/// Campaign `slug`'s candidates (all statuses) and the units an official
+/// may nominate from (code, name).
+#[server(prefix = "/api", endpoint = "admin/campaigns/candidates", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_candidates_admin(slug: String) -> Result<(CampaignCard, Vec<CandidateRow>, Vec<(String, String)>), AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    let rows = store
+        .all_candidates(campaign.id)
+        .await
+        .map_err(|e| AppError::from_store("candidates", e))?
+        .into_iter()
+        .map(|c| CandidateRow {
+            pending: c.status == "pending",
+            status: match c.status.as_str() {
+                "pending" => "待审核",
+                "approved" => "已通过",
+                _ => "已驳回",
+            }
+            .to_owned(),
+            id: c.id,
+            photo_url: c.photo_url,
+            number: c.number,
+            name: c.name,
+            unit_name: c.unit_name,
+            title: c.title,
+            story_html: c.story_html,
+        })
+        .collect();
+    let units = store
+        .units_in_scope(&actor)
+        .await
+        .map_err(|e| AppError::from_store("candidates", e))?
+        .into_iter()
+        .map(|(code, name, _)| (code, name))
+        .collect();
+    Ok((ssr::card(&campaign), rows, units))
+}

@@ -1,0 +1,3 @@
+pub mod campaign_admin;
+pub mod fraud;
+pub mod public;

@@ -1,0 +1,346 @@
+//! 投票: the list of campaigns, a campaign's leaderboard, and a candidate's
+//! share page with its vote button. Everything renders complete on the
+//! server with Open Graph tags (links travel through chat apps) and works
+//! without JavaScript: voting is a plain form post. Once hydrated, the
+//! leaderboard refreshes itself, voting happens in place, and a share button
+//! uses the Web Share API or copies the link.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::ui::forms::{use_posted_form, FormBanner};
+use crate::voting::api::{load_campaign, load_campaigns, load_candidate, CampaignView, CandidateView, Standing};
+
+#[component]
+pub fn VotePage() -> impl IntoView {
+    let campaigns = Resource::new(|| (), |_| load_campaigns());
+    view! {
+        <Title text="投票"/>
+        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match campaigns.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <section class="card"><h1>"投票"</h1><p>"目前没有进行中的评选投票活动。"</p></section>
+                    }
+                    .into_any(),
+                    Ok(list) => view! {
+                        <h1 class="page-title">"评选投票"</h1>
+                        {list.into_iter().map(|c| view! {
+                            <a class="card campaign-card" href=format!("/v/{}", c.slug)>
+                                <span class="badge" class:live=c.voting>{c.phase}</span>
+                                <h2>{c.title}</h2>
+                                <p class="muted">{c.unit_name}</p>
+                                <p class="muted">{c.period}</p>
+                            </a>
+                        }).collect_view()}
+                    }
+                    .into_any(),
+                    Err(error) => view! { <p class="card error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// How often a hydrated leaderboard asks for fresh tallies.
+#[cfg(feature = "hydrate")]
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Refetches `resource` every `REFRESH` while the page is open (browser only).
+fn refresh_while_open<T>(resource: Resource<T>)
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(move || resource.refetch(), REFRESH).ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = resource;
+}
+
+#[component]
+pub fn CampaignPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let args = move || (params.read().get("campaign").unwrap_or_default(), query.read().get("q"));
+    let view_data = Resource::new(args, |(slug, q)| load_campaign(slug, q));
+    refresh_while_open(view_data);
+    let posted = use_posted_form();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                let posted = posted.await;
+                match view_data.await {
+                    Ok(campaign) => view! { <CampaignBody campaign posted/> }.into_any(),
+                    Err(error) => view! {
+                        <Title text="投票"/>
+                        <section class="card"><h1>"投票"</h1><p class="error" role="alert">{error.to_string()}</p></section>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedForm>) -> impl IntoView {
+    let CampaignView { card, description, rules, standings, query, remaining_today, share_url, voids, cover_url, og_image } = campaign;
+    let slug = card.slug.clone();
+    let og_description: String = description.chars().take(80).collect();
+    view! {
+        <Title text=card.title.clone()/>
+        <Meta property="og:title" content=card.title.clone()/>
+        <Meta property="og:description" content=og_description/>
+        <Meta property="og:url" content=share_url.clone()/>
+        <Meta property="og:type" content="website"/>
+        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
+        {cover_url.map(|url| view! { <img class="cover" src=url alt=""/> })}
+        <section class="card">
+            <span class="badge" class:live=card.voting>{card.phase.clone()}</span>
+            <h1>{card.title.clone()}</h1>
+            <p>{description}</p>
+            <p class="muted">{card.period.clone()}</p>
+            <ul class="plain-list rules">{rules.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            {remaining_today.map(|n| view! { <p class="banner banner-notice" role="status">{format!("您今天还可以投 {n} 票")}</p> })}
+            <ShareButton url=share_url title=card.title.clone()/>
+        </section>
+        {(card.signing_up && remaining_today.is_some()).then(|| view! { <SignUpForm slug=slug.clone() posted=posted.clone()/> })}
+        <section class="card" aria-labelledby="board-heading">
+            <h2 id="board-heading">"实时排行"</h2>
+            <Form method="GET" action=format!("/v/{slug}") attr:class="search" attr:role="search">
+                <label for="candidate-q" class="visually-hidden">"搜索候选人"</label>
+                <input id="candidate-q" type="search" name="q" placeholder="输入编号或姓名" maxlength="20"
+                    value=query.clone().unwrap_or_default() enterkeyhint="search"/>
+                <button type="submit">"搜索"</button>
+            </Form>
+            {(standings.is_empty()).then(|| view! { <p class="muted">"没有找到候选人。"</p> })}
+            <ol class="board">
+                {standings.into_iter().map(|s| view! { <BoardRow slug=slug.clone() standing=s/> }).collect_view()}
+            </ol>
+        </section>
+        {(!voids.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="voids-heading">
+                <h2 id="voids-heading">"作废选票公示"</h2>
+                <ul class="plain-list">
+                    {voids.into_iter().map(|v| view! { <li>{format!("{}：{}，共 {} 票。原因：{}", v.at, v.what, v.votes, v.reason)}</li> }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+/// 报名参选: a signed-in member's sign-up, reviewed by officials.
+#[component]
+fn SignUpForm(slug: String, posted: Option<crate::ui::forms::PostedForm>) -> impl IntoView {
+    let banner = posted.clone();
+    let posted = posted.unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="signup-heading">
+            <h2 id="signup-heading">"报名参选"</h2>
+            <p class="muted">"以您的姓名和所在单位报名（需已实名认证），审核通过后获得候选人编号。"</p>
+            <FormBanner posted=banner/>
+            <form method="post" action=format!("/v/{slug}/signup") class="form" novalidate>
+                <crate::ui::forms::Field label="职务或工种" name="title" maxlength=30 value=posted.value("title") error=posted.error_for("title")/>
+                <crate::voting::pages::campaign_admin::StoryField value=posted.value("story") error=posted.error_for("story")/>
+                <button type="submit" class="primary wide">"提交报名"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn BoardRow(slug: String, standing: Standing) -> impl IntoView {
+    let Standing { rank, number, name, unit_name, votes, .. } = standing;
+    view! {
+        <li>
+            <a href=format!("/v/{slug}/{number}") class="board-row">
+                <span class="rank">{rank}</span>
+                <span class="who">
+                    <strong>{format!("{number:02} 号 {name}")}</strong>
+                    <span class="muted">{unit_name}</span>
+                </span>
+                <span class="votes">{format!("{votes} 票")}</span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+pub fn CandidatePage() -> impl IntoView {
+    let params = use_params_map();
+    let args = move || (params.read().get("campaign").unwrap_or_default(), params.read().get("number").unwrap_or_default());
+    let candidate = Resource::new(args, |(slug, number)| load_candidate(slug, number));
+    let posted = use_posted_form();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                let posted = posted.await;
+                match candidate.await {
+                    Ok(candidate) => view! { <CandidateBody candidate posted/> }.into_any(),
+                    Err(error) => view! {
+                        <Title text="投票"/>
+                        <section class="card"><h1>"投票"</h1><p class="error" role="alert">{error.to_string()}</p></section>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::PostedForm>) -> impl IntoView {
+    let CandidateView { campaign, standing, story_html, remaining_today, share_url, vote_key, photo_url, og_image } = candidate;
+    let title = format!("{:02} 号 {} · {}", standing.number, standing.name, campaign.title);
+    let description = format!("{}，{}。为TA投上一票！", standing.unit_name, standing.title);
+    let action = format!("/v/{}/{}", campaign.slug, standing.number);
+    let login = format!("/login?next={action}");
+    let voted = use_query_map().read_untracked().get("voted").is_some();
+    // Updated in place by a hydrated vote; the server's figures to start.
+    let votes = RwSignal::new(standing.votes);
+    let remaining = RwSignal::new(remaining_today);
+    let notice = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let key = RwSignal::new(vote_key);
+    let sent = RwSignal::new(0u32);
+    let vote = ServerAction::<crate::voting::api::Vote>::new();
+    Effect::new(move |_| {
+        if let Some(result) = vote.value().get() {
+            match result {
+                Ok(receipt) => {
+                    if !receipt.replayed {
+                        votes.update(|v| *v += 1);
+                    }
+                    remaining.set(Some(receipt.remaining_today));
+                    notice.set(Some("投票成功！".to_owned()));
+                    error.set(None);
+                }
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    notice.set(None);
+                }
+            }
+            // Every vote needs its own key; the page's key plus a counter.
+            sent.update(|n| *n += 1);
+        }
+    });
+    let slug = campaign.slug.clone();
+    let number = standing.number.to_string();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let key = format!("{}-{}", key.get_untracked(), sent.get_untracked());
+        vote.dispatch(crate::voting::api::Vote { campaign: slug.clone(), number: number.clone(), key });
+    };
+    let signed_in = remaining_today.is_some();
+    view! {
+        <Title text=title.clone()/>
+        <Meta property="og:title" content=title/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:url" content=share_url.clone()/>
+        <Meta property="og:type" content="profile"/>
+        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
+        <p class="below-card crumbs"><a href=format!("/v/{}", campaign.slug)>{format!("‹ {}", campaign.title)}</a></p>
+        <section class="card candidate">
+            {photo_url.map(|url| view! { <img class="candidate-photo" src=url alt=format!("{} 的照片", standing.name)/> })}
+            <p class="candidate-no">{format!("{:02} 号", standing.number)}</p>
+            <h1>{standing.name.clone()}</h1>
+            <p class="muted">{format!("{} · {}", standing.unit_name, standing.title)}</p>
+            <p class="tally">
+                <strong>{move || votes.get()}</strong>" 票"
+                <span class="muted">{format!(" · 第 {} 名", standing.rank)}</span>
+            </p>
+            {voted.then(|| view! { <p class="banner banner-notice" role="status">"投票成功！"</p> })}
+            <FormBanner posted/>
+            {move || notice.get().map(|n| view! { <p class="banner banner-notice" role="status">{n}</p> })}
+            {move || error.get().map(|e| view! { <p class="banner banner-error" role="alert">{e}</p> })}
+            {move || remaining.get().map(|n| view! { <p class="muted remaining">{format!("您今天还可以投 {n} 票")}</p> })}
+            {if !campaign.voting {
+                view! { <p class="muted">{format!("{}：{}", campaign.phase, campaign.period)}</p> }.into_any()
+            } else if signed_in {
+                view! {
+                    <form method="post" action=action class="vote-form" on:submit=on_submit>
+                        <input type="hidden" name="key" value=move || key.get()/>
+                        <button type="submit" class="primary wide" disabled=move || vote.pending().get()>"投票"</button>
+                    </form>
+                }
+                .into_any()
+            } else {
+                view! { <a href=login class="button-link wide">"登录后投票"</a> }.into_any()
+            }}
+        </section>
+        <section class="card story" aria-label="事迹">
+            <h2>"事迹简介"</h2>
+            <div inner_html=story_html></div>
+        </section>
+        <section class="card share">
+            <h2>"邀请好友投票"</h2>
+            <img src=format!("/v/{}/{}/qr.svg", campaign.slug, standing.number) width="180" height="180" alt="候选人投票页二维码"/>
+            <p class="muted">"长按二维码保存或转发，好友扫码即可为TA投票。"</p>
+            <p><a href=format!("/v/{}/{}/poster.svg", campaign.slug, standing.number) target="_blank" rel="noopener">"打开投票海报（可保存后发送）"</a></p>
+            <ShareButton url=share_url title=standing.name.clone()/>
+        </section>
+    }
+}
+
+/// The link to share, visible and selectable everywhere; once hydrated, a
+/// button shares it (Web Share API) or copies it.
+#[component]
+fn ShareButton(url: String, title: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let (share_url, share_title) = (url.clone(), title);
+    let on_click = move |_| {
+        if share_or_copy(&share_url, &share_title) {
+            copied.set(true);
+        }
+    };
+    view! {
+        <p class="share-link"><span class="muted">"链接："</span><span class="link-text">{url}</span></p>
+        {move || hydrated.get().then(|| view! {
+            <button type="button" class="secondary" on:click=on_click.clone()>
+                {move || if copied.get() { "链接已复制" } else { "分享给好友" }}
+            </button>
+        })}
+    }
+}
+
+/// Opens the system share sheet where the browser has one (returns false),
+/// else copies `url` to the clipboard (returns true).
+fn share_or_copy(url: &str, title: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::{JsCast, JsValue};
+        let Some(window) = web_sys::window() else { return false };
+        let navigator: JsValue = window.navigator().into();
+        let get = |target: &JsValue, name: &str| js_sys::Reflect::get(target, &JsValue::from_str(name)).ok();
+        if let Some(share) = get(&navigator, "share").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+            let data = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&data, &"title".into(), &title.into());
+            let _ = js_sys::Reflect::set(&data, &"url".into(), &url.into());
+            let _ = share.call1(&navigator, &data);
+            return false;
+        }
+        if let Some(clipboard) = get(&navigator, "clipboard").filter(|c| !c.is_undefined()) {
+            if let Some(write) = get(&clipboard, "writeText").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+                let _ = write.call1(&clipboard, &url.into());
+                return true;
+            }
+        }
+        false
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (url, title);
+        false
+    }
+}

@@ -5,10 +5,7 @@ const SHANGHAI_OFFSET_SECS: i64 = 8 * 3600;
 const DAY_SECS: i64 = 24 * 3600;
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
 /// The Unix time of the most recent midnight in Shanghai.

@@ -61,7 +61,9 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Network,
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                Self::Rejected { status: 400, field: String::new(), message: "提交的内容不完整，请检查后重试".into() }
+                Self::Rejected {
+                    status: 400, field: String::new(), message: "提交的内容不完整，请检查后重试".into()
+                }
             }
             _ => Self::Internal,
         }

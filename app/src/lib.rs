@@ -26,7 +26,6 @@ use leptos_router::{path, SsrMode, StaticSegment};
 
 pub use domain;
 
-use crate::ui::components::{SiteHeader, TabBar};
 use crate::accounts::pages::account::{LoginPage, MePage};
 use crate::accounts::pages::code_flows::{ChangePhonePage, ResetPage, SmsLoginPage};
 use crate::accounts::pages::register::RegisterPage;
@@ -35,6 +34,7 @@ use crate::certification::pages::{certify::CertifyPage, review::ReviewPage, rost
 use crate::home::pages::HomePage;
 use crate::officials::pages::{admin::AdminPage, units_admin::UnitsAdminPage};
 use crate::stats::pages::{GongshiPage, StatsPage};
+use crate::ui::components::{SiteHeader, TabBar};
 use crate::ui::placeholder::{NotFound, ServicesPage};
 use crate::voting::pages::campaign_admin::{CandidatesAdminPage, NewCampaignPage};
 use crate::voting::pages::fraud::{CampaignsAdminPage, FraudPage, ResultsPage};

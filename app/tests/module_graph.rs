@@ -87,7 +87,12 @@ fn no_module_of_the_app_imports_a_module_that_imports_it_back() {
     let graph = edges(&known);
     assert!(graph.len() > 30, "read the app's modules: {:?}", graph.keys());
     // Depth-first search for a cycle, reporting the loop found.
-    fn visit(node: &str, graph: &BTreeMap<String, BTreeSet<String>>, path: &mut Vec<String>, done: &mut BTreeSet<String>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
         if let Some(at) = path.iter().position(|p| p == node) {
             let mut cycle = path[at..].to_vec();
             cycle.push(node.to_owned());

@@ -138,9 +138,13 @@ pub(crate) async fn sign_up_members(base: &str, count: usize) -> anyhow::Result<
     let url: reqwest::Url = base.parse()?;
     for i in 0..count {
         let jar = Arc::new(reqwest::cookie::Jar::default());
-        let http = reqwest::Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build()?;
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
         let phone = format!("1880000{i:04}");
-        let post = |form: Vec<(&str, String)>| http.post(format!("{base}/register")).header("Origin", base).form(&form).send();
+        let post =
+            |form: Vec<(&str, String)>| http.post(format!("{base}/register")).header("Origin", base).form(&form).send();
         post(vec![("intent", "send_code".into()), ("phone", phone.clone()), ("unit", "37010201".into())]).await?;
         let inbox: serde_json::Value = http.get(format!("{base}/dev/sms")).send().await?.json().await?;
         let text = inbox
@@ -264,7 +268,8 @@ pub(crate) fn wrk(base: &str, connections: usize, duration: u64, script: &str, p
         .context("run wrk (Debian package wrk; `make bench-votes` installs it)")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     let find = |prefix: &str| text.lines().map(str::trim).find(|l| l.starts_with(prefix)).map(str::to_owned);
-    let requests_per_sec = find("Requests/sec:").and_then(|l| l["Requests/sec:".len()..].trim().parse().ok()).unwrap_or(f64::NAN);
+    let requests_per_sec =
+        find("Requests/sec:").and_then(|l| l["Requests/sec:".len()..].trim().parse().ok()).unwrap_or(f64::NAN);
     let p50_ms = find("50%").map(|l| parse_ms(&l[3..])).unwrap_or(f64::NAN);
     let p99_ms = find("99%").map(|l| parse_ms(&l[3..])).unwrap_or(f64::NAN);
     let counts = find("ACKED").context(format!("wrk's output:\n{text}"))?;
@@ -292,9 +297,15 @@ pub(crate) async fn bench_campaign(db: &TestDb, votes_per_day: i64, votes_per_ca
 
 /// `bench_campaign` under another slug: each vote phase gets a campaign of
 /// its own, so one phase never spends the allowance the next one measures.
-pub(crate) async fn bench_campaign_named(db: &TestDb, slug: &str, votes_per_day: i64, votes_per_candidate: i64) -> anyhow::Result<i64> {
+pub(crate) async fn bench_campaign_named(
+    db: &TestDb,
+    slug: &str,
+    votes_per_day: i64,
+    votes_per_candidate: i64,
+) -> anyhow::Result<i64> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
-    let schedule = domain::campaign::Schedule::new(now - 300, now - 200, now - 100, now + 86_400, now + 2 * 86_400).context("schedule")?;
+    let schedule = domain::campaign::Schedule::new(now - 300, now - 200, now - 100, now + 86_400, now + 2 * 86_400)
+        .context("schedule")?;
     let id = db
         .store()
         .insert_campaign(
@@ -317,7 +328,13 @@ pub(crate) async fn bench_campaign_named(db: &TestDb, slug: &str, votes_per_day:
     let candidates: Vec<store::NewCandidate> = names
         .iter()
         .enumerate()
-        .map(|(i, name)| store::NewCandidate { number: i as i32 + 1, name, unit_code: "37010201", title: "工人", story_html: "<p>压测</p>" })
+        .map(|(i, name)| store::NewCandidate {
+            number: i as i32 + 1,
+            name,
+            unit_code: "37010201",
+            title: "工人",
+            story_html: "<p>压测</p>",
+        })
         .collect();
     db.store().insert_candidates(id, &candidates, now).await?;
     Ok(id)
@@ -366,9 +383,21 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
         let run = format!("r{connections}");
         let slug = format!("bench-{run}");
         campaigns.push(bench_campaign_named(&db, &slug, VOTES_PER_MEMBER_PER_PHASE, VOTES_PER_MEMBER_PER_PHASE).await?);
-        let reference = wrk(bare, connections, args.duration, &wrk_script(&cookies, &origin, &format!("bare{run}"), &slug, false), "/api/vote")?;
-        let ours = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &run, &slug, false), "/api/vote")?
-            .votes_only(&format!("{engine}, {connections} connections"))?;
+        let reference = wrk(
+            bare,
+            connections,
+            args.duration,
+            &wrk_script(&cookies, &origin, &format!("bare{run}"), &slug, false),
+            "/api/vote",
+        )?;
+        let ours = wrk(
+            &server.base,
+            connections,
+            args.duration,
+            &wrk_script(&cookies, &origin, &run, &slug, false),
+            "/api/vote",
+        )?
+        .votes_only(&format!("{engine}, {connections} connections"))?;
         acked_total += ours.acked;
         // Requests still in flight when wrk stops may be stored without wrk
         // reading their answer: at most one per connection.
@@ -377,15 +406,31 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
             // The same vote through the plain form handler: what the
             // server-function layer costs.
             let slug = format!("bench-f{run}");
-            campaigns.push(bench_campaign_named(&db, &slug, VOTES_PER_MEMBER_PER_PHASE, VOTES_PER_MEMBER_PER_PHASE).await?);
-            let form = wrk(&server.base, connections, args.duration, &wrk_script(&cookies, &origin, &format!("f{run}"), &slug, true), "/")?
-                .votes_only(&format!("{engine} form, {connections} connections"))?;
+            campaigns
+                .push(bench_campaign_named(&db, &slug, VOTES_PER_MEMBER_PER_PHASE, VOTES_PER_MEMBER_PER_PHASE).await?);
+            let form = wrk(
+                &server.base,
+                connections,
+                args.duration,
+                &wrk_script(&cookies, &origin, &format!("f{run}"), &slug, true),
+                "/",
+            )?
+            .votes_only(&format!("{engine} form, {connections} connections"))?;
             acked_total += form.acked;
             cut_off += connections as u64;
-            lines.push(format!("| {engine} (form `POST /v/…/n`, 303) | {connections} | {} | | | {} |", form.columns(), form.against(&reference, true)));
+            lines.push(format!(
+                "| {engine} (form `POST /v/…/n`, 303) | {connections} | {} | | | {} |",
+                form.columns(),
+                form.against(&reference, true)
+            ));
             eprintln!("{}", lines.last().expect("a line"));
         }
-        lines.push(format!("| {engine} | {connections} | {} | {} | {} |", ours.columns(), reference.columns(), ours.against(&reference, true)));
+        lines.push(format!(
+            "| {engine} | {connections} | {} | {} | {} |",
+            ours.columns(),
+            reference.columns(),
+            ours.against(&reference, true)
+        ));
         eprintln!("{}", lines.last().expect("a line"));
     }
     let mut stored = 0u64;

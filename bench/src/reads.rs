@@ -5,7 +5,6 @@
 
 use std::sync::LazyLock;
 
-
 use crate::{bench_campaign, start_bare, start_server, test_db, wrk, BENCH_SLUG};
 
 #[derive(clap::Args)]
@@ -27,7 +26,9 @@ pub struct ReadArgs {
 /// About the size of a candidate page's HTML (so the reference does the
 /// same amount of socket work).
 pub static BARE_PAGE: LazyLock<String> = LazyLock::new(|| {
-    let mut page = String::from("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>参考</title></head><body>");
+    let mut page = String::from(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>参考</title></head><body>",
+    );
     while page.len() < 12_000 {
         page.push_str("<p>齐鲁工匠候选人事迹：扎根一线二十年，带出徒弟三十余人。</p>");
     }
@@ -67,11 +68,18 @@ pub async fn run(args: ReadArgs) -> anyhow::Result<()> {
         bench_campaign(&db, 10, 2).await?;
         let size = reqwest::get(format!("{}/v/{BENCH_SLUG}/1", server.base)).await?.text().await?.len();
         eprintln!("{engine}: candidate page is {size} bytes of HTML; the reference page {} bytes", BARE_PAGE.len());
-        for path in [format!("/v/{BENCH_SLUG}/1"), format!("/v/{BENCH_SLUG}"), format!("/api/campaign?slug={BENCH_SLUG}")] {
+        for path in
+            [format!("/v/{BENCH_SLUG}/1"), format!("/v/{BENCH_SLUG}"), format!("/api/campaign?slug={BENCH_SLUG}")]
+        {
             // wrk requests the URL it is given; the script only counts.
             let reference = wrk_get(&format!("{bare}/page"), args.connections, args.duration)?;
             let ours = wrk_get(&format!("{}{path}", server.base), args.connections, args.duration)?;
-            table.push(format!("| {engine} | `{path}` | {} | {} | {} |", ours.columns(), reference.columns(), ours.against(&reference, false)));
+            table.push(format!(
+                "| {engine} | `{path}` | {} | {} | {} |",
+                ours.columns(),
+                reference.columns(),
+                ours.against(&reference, false)
+            ));
             eprintln!("{}", table.last().expect("a line"));
         }
     }
@@ -80,6 +88,7 @@ pub async fn run(args: ReadArgs) -> anyhow::Result<()> {
 }
 
 fn wrk_get(url: &str, connections: usize, duration: u64) -> anyhow::Result<crate::Run> {
-    let (base, path) = url.split_at(url.find("://").map(|i| i + 3).and_then(|i| url[i..].find('/').map(|j| i + j)).unwrap_or(url.len()));
+    let (base, path) = url
+        .split_at(url.find("://").map(|i| i + 3).and_then(|i| url[i..].find('/').map(|j| i + j)).unwrap_or(url.len()));
     wrk(base, connections, duration, GET_SCRIPT, path)
 }

@@ -62,10 +62,13 @@ fn candidate_of(m: usize, j: usize) -> usize {
     static CUMULATIVE: std::sync::LazyLock<Vec<f64>> = std::sync::LazyLock::new(|| {
         let weights: Vec<f64> = (0..CANDIDATES).map(|k| 1.0 / (k as f64 + 2.0)).collect();
         let total: f64 = weights.iter().sum();
-        weights.iter().scan(0.0, |acc, w| {
-            *acc += w / total;
-            Some(*acc)
-        }).collect()
+        weights
+            .iter()
+            .scan(0.0, |acc, w| {
+                *acc += w / total;
+                Some(*acc)
+            })
+            .collect()
     });
     let u = (z >> 11) as f64 / (1u64 << 53) as f64;
     CUMULATIVE.iter().position(|&c| u < c).unwrap_or(CANDIDATES - 1)
@@ -83,7 +86,12 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
     let seeding = Instant::now();
     let people = seed_members(db.store(), &roster, members).await?;
     let cookies = seed_sessions(db.store(), &people).await?;
-    eprintln!("{}: {} members and sessions written in {:.1} s", args.engine, cookies.len(), seeding.elapsed().as_secs_f64());
+    eprintln!(
+        "{}: {} members and sessions written in {:.1} s",
+        args.engine,
+        cookies.len(),
+        seeding.elapsed().as_secs_f64()
+    );
 
     // Member m casts base (+1 for the first `extra`) votes.
     let members = cookies.len();
@@ -102,7 +110,11 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
             loop {
                 every.tick().await;
                 let n: u64 = acked.iter().map(|a| a.load(Ordering::Relaxed)).sum();
-                eprintln!("  {n} votes in {:.0} s ({:.0}/s)", started.elapsed().as_secs_f64(), n as f64 / started.elapsed().as_secs_f64());
+                eprintln!(
+                    "  {n} votes in {:.0} s ({:.0}/s)",
+                    started.elapsed().as_secs_f64(),
+                    n as f64 / started.elapsed().as_secs_f64()
+                );
             }
         })
     };
@@ -261,14 +273,19 @@ fn roster(generator: &Path, members: usize) -> anyhow::Result<Vec<(String, Strin
 }
 
 /// Inserts the roster's people as registered members; returns (id, epoch).
-async fn seed_members(store: &Store, roster: &[(String, String, String)], members: usize) -> anyhow::Result<Vec<(i64, i64)>> {
+async fn seed_members(
+    store: &Store,
+    roster: &[(String, String, String)],
+    members: usize,
+) -> anyhow::Result<Vec<(i64, i64)>> {
     // Never used to sign in: a valid argon2id string keeps the row honest.
     const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Zm9yLWJlbmNobWFya3Mtb25seS1uZXZlci11c2Vk";
     let units: Vec<(i64, String)> = match store {
         Store::Sqlite { read, .. } => sqlx::query_as("SELECT id, code FROM units").fetch_all(read).await?,
         Store::Postgres { pool } => sqlx::query_as("SELECT id, code FROM units").fetch_all(pool).await?,
     };
-    let unit_of = |code: &str| units.iter().find(|(_, c)| c == code).or(units.last()).map(|(id, _)| *id).expect("units loaded");
+    let unit_of =
+        |code: &str| units.iter().find(|(_, c)| c == code).or(units.last()).map(|(id, _)| *id).expect("units loaded");
     let mut phones = std::collections::HashSet::new();
     let mut rows = Vec::with_capacity(members);
     for (i, (name, phone, unit)) in roster.iter().take(members).enumerate() {
@@ -300,8 +317,12 @@ async fn seed_members(store: &Store, roster: &[(String, String, String)], member
         }
     }
     let people: Vec<(i64, i64)> = match store {
-        Store::Sqlite { read, .. } => sqlx::query_as("SELECT id, session_epoch FROM members ORDER BY id").fetch_all(read).await?,
-        Store::Postgres { pool } => sqlx::query_as("SELECT id, session_epoch FROM members ORDER BY id").fetch_all(pool).await?,
+        Store::Sqlite { read, .. } => {
+            sqlx::query_as("SELECT id, session_epoch FROM members ORDER BY id").fetch_all(read).await?
+        }
+        Store::Postgres { pool } => {
+            sqlx::query_as("SELECT id, session_epoch FROM members ORDER BY id").fetch_all(pool).await?
+        }
     };
     Ok(people)
 }

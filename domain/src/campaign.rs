@@ -70,9 +70,18 @@ pub struct Schedule {
 
 impl Schedule {
     /// Checks that the phases follow each other.
-    pub fn new(signup_starts: i64, review_starts: i64, voting_starts: i64, publicity_starts: i64, closes: i64) -> Option<Self> {
+    pub fn new(
+        signup_starts: i64,
+        review_starts: i64,
+        voting_starts: i64,
+        publicity_starts: i64,
+        closes: i64,
+    ) -> Option<Self> {
         let s = Self { signup_starts, review_starts, voting_starts, publicity_starts, closes };
-        (signup_starts <= review_starts && review_starts <= voting_starts && voting_starts < publicity_starts && publicity_starts <= closes)
+        (signup_starts <= review_starts
+            && review_starts <= voting_starts
+            && voting_starts < publicity_starts
+            && publicity_starts <= closes)
             .then_some(s)
     }
 
@@ -115,7 +124,8 @@ pub struct IdempotencyKey(String);
 impl IdempotencyKey {
     pub fn parse(raw: &str) -> Option<Self> {
         let raw = raw.trim();
-        (8..=64).contains(&raw.len())
+        (8..=64)
+            .contains(&raw.len())
             .then_some(())
             .filter(|()| raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .map(|()| Self(raw.to_owned()))

@@ -57,8 +57,11 @@ impl IdNumber {
     /// `today` (the caller's today in Shanghai: the parser keeps no clock, so
     /// it runs the same in the browser and on the server).
     pub fn parse(raw: &str, today: CivilDate) -> Result<Self, IdNumberError> {
-        let id: String =
-            crate::member::half_width(raw).chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let id: String = crate::member::half_width(raw)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         if id.is_empty() {
             return Err(IdNumberError::Empty);
         }
@@ -104,7 +107,11 @@ impl IdNumber {
     }
 
     pub fn gender(&self) -> Gender {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
+        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
     }
 
     /// The number itself, for encryption and keyed hashing only.

@@ -46,7 +46,10 @@ pub mod units;
 
 pub use calendar::CivilDate;
 pub use id_number::{Gender, IdNumber, IdNumberError};
-pub use roster::{check_roster, RosterEntry, RosterRow, RosterRowError};
 pub use member::{MemberFieldError, MemberName, Password, Phone, SmsCode};
+pub use roster::{check_roster, RosterEntry, RosterRow, RosterRowError};
 
-pub use units::{search_units, Unit, UnitCode, UnitFieldError, UnitLevel, UnitMatch, UnitName, UnitNode, UnitRow, UnitTree, UnitTreeError, MAX_QUERY_CHARS};
+pub use units::{
+    search_units, Unit, UnitCode, UnitFieldError, UnitLevel, UnitMatch, UnitName, UnitNode, UnitRow, UnitTree,
+    UnitTreeError, MAX_QUERY_CHARS,
+};

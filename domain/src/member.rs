@@ -54,7 +54,10 @@ impl Phone {
         if digits.is_empty() {
             return Err(MemberFieldError::EmptyPhone);
         }
-        let digits = digits.strip_prefix("+86").or_else(|| digits.strip_prefix("86").filter(|d| d.len() == 11)).unwrap_or(&digits);
+        let digits = digits
+            .strip_prefix("+86")
+            .or_else(|| digits.strip_prefix("86").filter(|d| d.len() == 11))
+            .unwrap_or(&digits);
         let bytes = digits.as_bytes();
         let valid = bytes.len() == 11
             && bytes.iter().all(u8::is_ascii_digit)
@@ -104,10 +107,37 @@ pub const MAX_PASSWORD_CHARS: usize = 64;
 /// Passwords from the top of leaked-password lists (Chinese sites' included),
 /// refused outright; compared case-insensitively.
 const COMMON_PASSWORDS: &[&str] = &[
-    "12345678", "123456789", "1234567890", "87654321", "11111111", "88888888", "66666666", "00000000",
-    "password", "password1", "passw0rd", "iloveyou", "qwertyui", "qwertyuiop", "asdfghjk", "zxcvbnm1",
-    "1q2w3e4r", "1qaz2wsx", "a1234567", "a12345678", "abc12345", "abcd1234", "aa123456", "woaini1314",
-    "5201314520", "147258369", "123123123", "11223344", "12344321", "qq123456", "admin123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "11111111",
+    "88888888",
+    "66666666",
+    "00000000",
+    "password",
+    "password1",
+    "passw0rd",
+    "iloveyou",
+    "qwertyui",
+    "qwertyuiop",
+    "asdfghjk",
+    "zxcvbnm1",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "a1234567",
+    "a12345678",
+    "abc12345",
+    "abcd1234",
+    "aa123456",
+    "woaini1314",
+    "5201314520",
+    "147258369",
+    "123123123",
+    "11223344",
+    "12344321",
+    "qq123456",
+    "admin123",
 ];
 
 /// A password a member chose: 8–64 characters, not all one character, not

@@ -55,7 +55,8 @@ impl RosterEntry {
         let mut note = |p: String| problems.push(p);
         let unit = UnitCode::parse(&row.unit_code).map_err(|e| note(format!("单位代码：{e}"))).ok();
         let member_no = row.member_no.trim().to_owned();
-        if member_no.is_empty() || member_no.chars().count() > MAX_MEMBER_NO || member_no.chars().any(char::is_control) {
+        if member_no.is_empty() || member_no.chars().count() > MAX_MEMBER_NO || member_no.chars().any(char::is_control)
+        {
             note("会员编号应为 1–32 个字符".to_owned());
         }
         let name = MemberName::parse(&row.name).map_err(|e| note(format!("姓名：{e}"))).ok();
@@ -120,13 +121,19 @@ pub fn check_roster(rows: &[RosterRow], today: CivilDate) -> (Vec<RosterEntry>, 
                 // Every later copy points at the first line, which stays.
                 let first_id = *id_lines.entry(entry.id_number.expose().to_owned()).or_insert(entry.line);
                 if first_id != entry.line {
-                    errors.push(RosterRowError { line: entry.line, problem: format!("身份证号与第 {first_id} 行重复") });
+                    errors
+                        .push(RosterRowError {
+                            line: entry.line, problem: format!("身份证号与第 {first_id} 行重复")
+                        });
                     duplicate = true;
                 }
                 if let Some(phone) = &entry.phone {
                     let first_phone = *phone_lines.entry(phone.as_ref().to_owned()).or_insert(entry.line);
                     if first_phone != entry.line {
-                        errors.push(RosterRowError { line: entry.line, problem: format!("手机号与第 {first_phone} 行重复") });
+                        errors.push(RosterRowError {
+                            line: entry.line,
+                            problem: format!("手机号与第 {first_phone} 行重复"),
+                        });
                         duplicate = true;
                     }
                 }
@@ -222,6 +229,9 @@ mod tests {
         let (entries, errors) = check_roster(&rows, today());
         assert_eq!(entries.len(), 1);
         let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(problems, ["第 3 行：身份证号与第 2 行重复", "第 4 行：手机号与第 2 行重复", "第 5 行：身份证号与第 2 行重复"]);
+        assert_eq!(
+            problems,
+            ["第 3 行：身份证号与第 2 行重复", "第 4 行：手机号与第 2 行重复", "第 5 行：身份证号与第 2 行重复"]
+        );
     }
 }

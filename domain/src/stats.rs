@@ -179,7 +179,12 @@ mod tests {
 
     #[test]
     fn sorting_by_rate_puts_units_without_a_roster_last_either_way() {
-        let row = |code: &str, c: Counts| UnitStats { code: code.into(), name: code.into(), level: "county".into(), counts: c };
+        let row = |code: &str, c: Counts| UnitStats {
+            code: code.into(),
+            name: code.into(),
+            level: "county".into(),
+            counts: c,
+        };
         let mut rows = vec![row("a", counts(0, 1, 0)), row("b", counts(10, 5, 5)), row("c", counts(10, 9, 9))];
         sort_stats(&mut rows, SortKey::Rate, false);
         assert_eq!(rows.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(), ["c", "b", "a"]);

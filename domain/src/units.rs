@@ -32,7 +32,6 @@ impl UnitCode {
     }
 }
 
-
 /// A unit's display name: trimmed, 1–60 characters, no control characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -53,7 +52,6 @@ impl UnitName {
         Ok(Self(trimmed.to_owned()))
     }
 }
-
 
 /// Where a unit sits in the union hierarchy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -251,7 +249,10 @@ impl UnitTree {
             }
         }
         for (line, unit) in &unique {
-            if !reached.contains(&unit.code) && unit.parent.as_ref() != Some(&unit.code) && leads_into_cycle(unit, &by_code) {
+            if !reached.contains(&unit.code)
+                && unit.parent.as_ref() != Some(&unit.code)
+                && leads_into_cycle(unit, &by_code)
+            {
                 errors.push(UnitTreeError::Cycle { line: *line, code: unit.code.clone() });
             }
         }
@@ -564,7 +565,13 @@ mod search_tests {
         ]
         .iter()
         .enumerate()
-        .map(|(i, (c, p, n, l))| UnitRow { line: i + 2, code: (*c).into(), parent_code: (*p).into(), name: (*n).into(), level: (*l).into() })
+        .map(|(i, (c, p, n, l))| UnitRow {
+            line: i + 2,
+            code: (*c).into(),
+            parent_code: (*p).into(),
+            name: (*n).into(),
+            level: (*l).into(),
+        })
         .collect();
         UnitTree::from_rows(&rows).unwrap().units().to_vec()
     }
@@ -576,8 +583,14 @@ mod search_tests {
         assert_eq!(
             paths,
             [
-                ("历下区机械厂工会".to_string(), vec!["山东省总工会".to_string(), "济南市总工会".into(), "历下区总工会".into()]),
-                ("市中区机械厂工会".to_string(), vec!["山东省总工会".to_string(), "济南市总工会".into(), "市中区总工会".into()]),
+                (
+                    "历下区机械厂工会".to_string(),
+                    vec!["山东省总工会".to_string(), "济南市总工会".into(), "历下区总工会".into()]
+                ),
+                (
+                    "市中区机械厂工会".to_string(),
+                    vec!["山东省总工会".to_string(), "济南市总工会".into(), "市中区总工会".into()]
+                ),
             ]
         );
     }

@@ -15,14 +15,21 @@ pub enum RunEnv {
 /// Origins (`https://host[:port]`) as a CSP source list needs them: no
 /// quotes, semicolons or commas, which would end the directive.
 fn frame_ancestors(raw: Option<String>) -> Result<Vec<String>, ConfigError> {
-    let problem = |o: &str| ConfigError { name: "GONGHUI_FRAME_ANCESTORS", problem: format!("{o:?}: expected origins like https://app.example.org") };
+    let problem = |o: &str| ConfigError {
+        name: "GONGHUI_FRAME_ANCESTORS",
+        problem: format!("{o:?}: expected origins like https://app.example.org"),
+    };
     raw.unwrap_or_default()
         .split_whitespace()
         .map(|origin| {
             let origin = origin.trim_end_matches('/');
             let scheme_ok = origin.starts_with("https://") || origin.starts_with("http://");
             let clean = origin.chars().all(|c| c.is_ascii_alphanumeric() || ".-:/*".contains(c));
-            if scheme_ok && clean { Ok(origin.to_owned()) } else { Err(problem(origin)) }
+            if scheme_ok && clean {
+                Ok(origin.to_owned())
+            } else {
+                Err(problem(origin))
+            }
         })
         .collect()
 }
@@ -124,8 +131,16 @@ impl Config {
             site_root: PathBuf::from(get("GONGHUI_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned())),
             env,
             demo_data: parse("GONGHUI_DEMO_DATA", get("GONGHUI_DEMO_DATA"), true)?,
-            votes_per_minute_per_account: parse("GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT", get("GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT"), 30)?,
-            votes_per_minute_per_address: parse("GONGHUI_VOTES_PER_MINUTE_PER_ADDRESS", get("GONGHUI_VOTES_PER_MINUTE_PER_ADDRESS"), 600)?,
+            votes_per_minute_per_account: parse(
+                "GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT",
+                get("GONGHUI_VOTES_PER_MINUTE_PER_ACCOUNT"),
+                30,
+            )?,
+            votes_per_minute_per_address: parse(
+                "GONGHUI_VOTES_PER_MINUTE_PER_ADDRESS",
+                get("GONGHUI_VOTES_PER_MINUTE_PER_ADDRESS"),
+                600,
+            )?,
             demo_people: parse("GONGHUI_DEMO_PEOPLE", get("GONGHUI_DEMO_PEOPLE"), false)?,
             request_timeout: Duration::from_secs(parse(
                 "GONGHUI_REQUEST_TIMEOUT_SECS",

@@ -16,10 +16,7 @@
 
 /// The page policy, with `{nonce}` to fill in per render.
 pub fn page_policy(frame_ancestors: &[String]) -> String {
-    format!(
-        "script-src 'self' 'nonce-{{nonce}}' 'strict-dynamic' 'wasm-unsafe-eval'; {}",
-        common(frame_ancestors)
-    )
+    format!("script-src 'self' 'nonce-{{nonce}}' 'strict-dynamic' 'wasm-unsafe-eval'; {}", common(frame_ancestors))
 }
 
 /// The policy of every response that is not a rendered page.

@@ -27,9 +27,8 @@ pub fn load(config: &Config) -> anyhow::Result<DataKey> {
             tracing::warn!(path = %path.display(), "created a new development data key; keep it with the database");
             Ok(DataKey::from_hex(&hex)?)
         }
-        Err(error) => Err(error).with_context(|| {
-            format!("set GONGHUI_DATA_KEY or put the key in {} (64 hex characters)", path.display())
-        }),
+        Err(error) => Err(error)
+            .with_context(|| format!("set GONGHUI_DATA_KEY or put the key in {} (64 hex characters)", path.display())),
     }
 }
 

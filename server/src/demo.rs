@@ -47,7 +47,8 @@ async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
     // One hash for everyone: they share the demo password.
     let password = domain::Password::parse(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = app::accounts::service::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let members = units_csv::read_rows(DEMO_MEMBERS_CSV, ["phone", "name", "unit_code", "certify_with_id_number", "role"])?;
+    let members =
+        units_csv::read_rows(DEMO_MEMBERS_CSV, ["phone", "name", "unit_code", "certify_with_id_number", "role"])?;
     let parse = |e: &dyn std::fmt::Display| anyhow::anyhow!("demo/members.csv: {e}");
     for (_, [phone, name, unit, id_number, role]) in members {
         let phone = domain::Phone::parse(&phone).map_err(|e| parse(&e))?;
@@ -55,8 +56,10 @@ async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
         let unit = domain::UnitCode::parse(&unit).map_err(|e| parse(&e))?;
         let id = store.insert_member(&phone, &name, &unit, &hash, now).await.map_err(|e| parse(&e))?;
         if !id_number.is_empty() {
-            let id_number = domain::IdNumber::parse(&id_number, app::clock::today_in_shanghai()).map_err(|e| parse(&e))?;
-            let entry = store.roster_entry_by_id_number(key, &id_number).await?.ok_or_else(|| parse(&"not on the roster"))?;
+            let id_number =
+                domain::IdNumber::parse(&id_number, app::clock::today_in_shanghai()).map_err(|e| parse(&e))?;
+            let entry =
+                store.roster_entry_by_id_number(key, &id_number).await?.ok_or_else(|| parse(&"not on the roster"))?;
             store.certify_member(id, entry.entry_id, now).await.map_err(|e| parse(&e))?;
         }
         if role == "super_admin" {

@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 use tower_sessions::Session;
 
-use app::error::AppError;
-use app::ui::forms::PostedForm;
 use app::accounts::service::RegisterInput;
 use app::accounts::session;
+use app::error::AppError;
 use app::officials::service as admin;
+use app::ui::forms::PostedForm;
 use store::SmsPurpose;
 
 use crate::AppState;
@@ -81,8 +81,15 @@ pub async fn post_login(State(state): State<AppState>, request: Request) -> Resp
 /// (never another host: `//evil.example` and `/\\evil` are refused; only
 /// printable ASCII, as a Location header needs), else 我的.
 fn next_page(next: &str) -> String {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && next.chars().all(|c| c.is_ascii_graphic());
-    if local { next.chars().take(200).collect() } else { "/me".to_owned() }
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.chars().all(|c| c.is_ascii_graphic());
+    if local {
+        next.chars().take(200).collect()
+    } else {
+        "/me".to_owned()
+    }
 }
 
 /// `POST /logout`.
@@ -111,10 +118,12 @@ pub async fn post_sms_login(State(state): State<AppState>, request: Request) -> 
         }
     } else {
         match state.accounts.login_with_code(field(&fields, "phone"), field(&fields, "code")).await {
-            Ok(id) => match session::sign_in(&state.store, &session, id, !field(&fields, "remember").is_empty()).await {
-                Ok(()) => Outcome::Redirect("/me"),
-                Err(error) => Outcome::Error(error),
-            },
+            Ok(id) => {
+                match session::sign_in(&state.store, &session, id, !field(&fields, "remember").is_empty()).await {
+                    Ok(()) => Outcome::Redirect("/me"),
+                    Err(error) => Outcome::Error(error),
+                }
+            }
             Err(error) => Outcome::Error(error),
         }
     };
@@ -147,21 +156,25 @@ pub async fn post_change_phone(State(state): State<AppState>, request: Request) 
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
     let outcome = match session::member(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
-        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
+        Ok(None) => {
+            Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() })
+        }
         Ok(Some(_)) if field(&fields, "intent") == "send_code" => {
             match state.accounts.send_code(field(&fields, "phone"), SmsPurpose::ChangePhone).await {
                 Ok(phone) => Outcome::Notice(format!("验证码已发送至新手机号 {}，5 分钟内有效", phone.masked())),
                 Err(error) => Outcome::Error(error),
             }
         }
-        Ok(Some(member)) => match state.accounts.change_phone(member, field(&fields, "phone"), field(&fields, "code")).await {
-            // This session stays; the member's other sessions end.
-            Ok(_) => match session::refresh_epoch(&state.store, &session, member).await {
-                Ok(()) => Outcome::Redirect("/me"),
+        Ok(Some(member)) => {
+            match state.accounts.change_phone(member, field(&fields, "phone"), field(&fields, "code")).await {
+                // This session stays; the member's other sessions end.
+                Ok(_) => match session::refresh_epoch(&state.store, &session, member).await {
+                    Ok(()) => Outcome::Redirect("/me"),
+                    Err(error) => Outcome::Error(error),
+                },
                 Err(error) => Outcome::Error(error),
-            },
-            Err(error) => Outcome::Error(error),
-        },
+            }
+        }
     };
     respond(&state, parts, fields, outcome, "/me/phone").await
 }
@@ -184,7 +197,11 @@ pub async fn post_units_import(State(state): State<AppState>, request: Request) 
     };
     let outcome = match admin::official(&state.store, &session).await {
         Ok(actor) if actor.is_super_admin => units_import(&state, &actor, intent, &csv).await,
-        Ok(_) => Outcome::Error(AppError::Rejected { status: 403, field: String::new(), message: "只有超级管理员可以导入单位".into() }),
+        Ok(_) => Outcome::Error(AppError::Rejected {
+            status: 403,
+            field: String::new(),
+            message: "只有超级管理员可以导入单位".into(),
+        }),
         Err(error) => Outcome::Error(error),
     };
     // The checked text goes back to the page for the confirmation step.
@@ -219,7 +236,8 @@ async fn read_multipart(body: Body, boundary: String, file_field: &str) -> Optio
 }
 
 async fn units_import(state: &AppState, actor: &store::Actor, intent: &str, csv: &[u8]) -> Outcome {
-    let file_error = |message: String| Outcome::Error(AppError::Rejected { status: 400, field: "file".into(), message });
+    let file_error =
+        |message: String| Outcome::Error(AppError::Rejected { status: 400, field: "file".into(), message });
     let tree = match crate::units_csv::read_units_file(csv) {
         Ok(tree) => tree,
         Err(error) => return file_error(error.to_string()),
@@ -357,7 +375,11 @@ async fn roster_preview(state: &AppState, actor: &store::Actor, bytes: &[u8]) ->
     }
     let mut values = vec![("problems".to_owned(), shown.join("\n"))];
     if good.is_empty() {
-        let error = AppError::Rejected { status: 400, field: "file".into(), message: "没有可以导入的会员，请修改后重新上传".into() };
+        let error = AppError::Rejected {
+            status: 400,
+            field: "file".into(),
+            message: "没有可以导入的会员，请修改后重新上传".into(),
+        };
         return (Outcome::Error(error), values);
     }
     let token: String = {
@@ -367,14 +389,20 @@ async fn roster_preview(state: &AppState, actor: &store::Actor, bytes: &[u8]) ->
     };
     let text = String::from_utf8_lossy(bytes);
     let now = app::clock::now();
-    if let Err(error) = state.store.save_pending_import(&token, actor.member_id, "roster", &text, &state.data_key, now).await {
+    if let Err(error) =
+        state.store.save_pending_import(&token, actor.member_id, "roster", &text, &state.data_key, now).await
+    {
         return (Outcome::Error(AppError::from_store("roster", error)), values);
     }
     values.push(("token".to_owned(), token));
     let notice = format!(
         "检查完成：可导入 {} 人{}。请确认导入。",
         good.len(),
-        if problems.is_empty() { String::new() } else { format!("，{} 处问题所在的行不会导入", problems.len()) }
+        if problems.is_empty() {
+            String::new()
+        } else {
+            format!("，{} 处问题所在的行不会导入", problems.len())
+        }
     );
     (Outcome::Notice(notice), values)
 }
@@ -430,7 +458,11 @@ async fn import_roster(
     match state.store.import_roster_with_progress(good, &state.data_key, &reach, now, progress).await {
         Ok(summary) => {
             let what = format!("新增 {} 人，更新 {} 人", summary.inserted, summary.updated);
-            state.store.audit(Some(actor.member_id), "导入名册", &what, "", None, now).await.map_err(|e| AppError::from_store("roster", e))?;
+            state
+                .store
+                .audit(Some(actor.member_id), "导入名册", &what, "", None, now)
+                .await
+                .map_err(|e| AppError::from_store("roster", e))?;
             Ok(format!("名册导入完成：{what}。"))
         }
         Err(store::RosterImportError::PhoneTaken(lines)) => Err(AppError::Rejected {
@@ -463,7 +495,9 @@ pub async fn post_certify(State(state): State<AppState>, request: Request) -> Re
     let Some((parts, fields, session)) = read_form(request).await else { return bad_form() };
     let outcome = match session::member(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
-        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
+        Ok(None) => {
+            Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() })
+        }
         Ok(Some(member)) => {
             let certified = app::certification::service::certify(
                 &state.store,
@@ -493,7 +527,9 @@ pub async fn post_certify_request(State(state): State<AppState>, request: Reques
     let Some((mut fields, photo)) = read_multipart(body, boundary, "photo").await else { return bad_form() };
     let outcome = match session::member(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
-        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
+        Ok(None) => {
+            Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() })
+        }
         Ok(Some(member)) => {
             let sent = app::certification::service::request_review(
                 &state.store,
@@ -537,7 +573,9 @@ pub async fn post_review(State(state): State<AppState>, request: Request) -> Res
                     }
                     Err(error) => Err(error),
                 },
-                _ => Err(AppError::Rejected { status: 400, field: String::new(), message: "无法识别的操作".into() }),
+                _ => Err(AppError::Rejected {
+                    status: 400, field: String::new(), message: "无法识别的操作".into()
+                }),
             };
             match decided {
                 Ok(notice) => Outcome::Notice(notice),
@@ -562,9 +600,24 @@ pub async fn post_vote(
     let page = format!("/v/{}/{}", urlencoding_path(&campaign), urlencoding_path(&number));
     let outcome = match session::member(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
-        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录再投票".into() }),
+        Ok(None) => {
+            Outcome::Error(AppError::Rejected {
+                status: 401, field: String::new(), message: "请先登录再投票".into()
+            })
+        }
         Ok(Some(member)) => {
-            match app::voting::service::vote(&state.store, &state.vote_queue, &state.votes, member, &campaign, &number, field(&fields, "key"), ip).await {
+            match app::voting::service::vote(
+                &state.store,
+                &state.vote_queue,
+                &state.votes,
+                member,
+                &campaign,
+                &number,
+                field(&fields, "key"),
+                ip,
+            )
+            .await
+            {
                 Ok(_) => Outcome::RedirectTo(format!("{page}?voted=1")),
                 Err(error) => Outcome::Error(error),
             }
@@ -647,7 +700,9 @@ pub async fn post_candidates(
             let (actor, found) = campaign_official(&state, &session, &campaign).await?;
             match field(&fields, "intent") {
                 "nominate" => campaigns::nominate(&state.store, &found, &actor, &fields).await,
-                intent => campaigns::review(&state.store, &found, &actor, field(&fields, "id"), intent == "approve").await,
+                intent => {
+                    campaigns::review(&state.store, &found, &actor, field(&fields, "id"), intent == "approve").await
+                }
             }
         }
         .await,
@@ -665,7 +720,9 @@ pub async fn post_signup(
     let page = format!("/v/{}", urlencoding_path(&campaign));
     let outcome = match session::member(&state.store, &session).await {
         Err(error) => Outcome::Error(error),
-        Ok(None) => Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() }),
+        Ok(None) => {
+            Outcome::Error(AppError::Rejected { status: 401, field: String::new(), message: "请先登录".into() })
+        }
         Ok(Some(member)) => match app::voting::service::campaign(&state.store, &campaign).await {
             Err(error) => Outcome::Error(error),
             Ok(found) => match app::voting::campaigns::sign_up(&state.store, &found, member, &fields).await {
@@ -697,7 +754,8 @@ pub async fn post_picture(
     let outcome = notice_or_error(
         async {
             let (actor, found) = campaign_official(&state, &session, &campaign).await?;
-            app::voting::campaigns::upload_picture(&state.store, &found, &actor, candidate.as_deref(), photo.as_deref()).await
+            app::voting::campaigns::upload_picture(&state.store, &found, &actor, candidate.as_deref(), photo.as_deref())
+                .await
         }
         .await,
     );
@@ -705,7 +763,11 @@ pub async fn post_picture(
 }
 
 /// The signed-in official and campaign `slug`, which must be in their reach.
-async fn campaign_official(state: &AppState, session: &Session, slug: &str) -> Result<(store::Actor, store::Campaign), AppError> {
+async fn campaign_official(
+    state: &AppState,
+    session: &Session,
+    slug: &str,
+) -> Result<(store::Actor, store::Campaign), AppError> {
     let actor = admin::official(&state.store, session).await?;
     let campaign = app::voting::service::campaign_in_reach(&state.store, &actor, slug).await?;
     Ok((actor, campaign))
@@ -766,7 +828,9 @@ async fn respond(
         // 303: the browser follows with a GET, so a reload never re-posts.
         Outcome::Redirect(to) => return Redirect::to(to).into_response(),
         Outcome::RedirectTo(to) => return Redirect::to(&to).into_response(),
-        Outcome::Notice(notice) => (StatusCode::OK, PostedForm { values: Vec::new(), error: None, notice: Some(notice) }),
+        Outcome::Notice(notice) => {
+            (StatusCode::OK, PostedForm { values: Vec::new(), error: None, notice: Some(notice) })
+        }
         Outcome::Error(error) => (error.status(), PostedForm { values: Vec::new(), error: Some(error), notice: None }),
     };
     let posted = PostedForm {

@@ -25,11 +25,7 @@ pub async fn invite_qr(State(state): State<AppState>, Path(code): Path<String>, 
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let image = qr.render::<svg::Color>().min_dimensions(240, 240).quiet_zone(true).build();
-    (
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
-        image,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], image).into_response()
 }
 
 /// The absolute invite link: the configured public origin, or the origin

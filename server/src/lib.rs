@@ -9,17 +9,19 @@ pub mod demo;
 mod forms;
 pub mod invite;
 pub mod origin;
+pub mod page_cache;
 pub mod rate_limit;
 mod review;
-mod stats;
-mod voting;
-pub mod page_cache;
 pub mod sessions;
+mod stats;
 pub mod units_csv;
+mod voting;
 
 use std::future::Future;
 use std::sync::Arc;
 
+use app::accounts::service::Accounts;
+use app::accounts::sms::DevSms;
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
@@ -28,18 +30,16 @@ use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use app::accounts::sms::DevSms;
-use app::accounts::service::Accounts;
 use store::Store;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::session_store::ExpiredDeletion;
-use tower_sessions::{Expiry, SessionManagerLayer};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use config::{Config, RunEnv};
 
@@ -152,7 +152,10 @@ fn router(
         data_key,
         config: config.clone(),
         imports: Default::default(),
-        votes: app::voting::service::VoteLimiter::new(config.votes_per_minute_per_account, config.votes_per_minute_per_address),
+        votes: app::voting::service::VoteLimiter::new(
+            config.votes_per_minute_per_account,
+            config.votes_per_minute_per_address,
+        ),
         vote_queue: store::VoteQueue::start(store.clone()),
         page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
     };
@@ -219,7 +222,9 @@ fn router(
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(shell_options.clone()))
-        .fallback(move |state: State<AppState>, request: axum::extract::Request| static_file_or_not_found(state, request, context.clone()))
+        .fallback(move |state: State<AppState>, request: axum::extract::Request| {
+            static_file_or_not_found(state, request, context.clone())
+        })
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .merge(uploads)
         .layer(session_layer)
@@ -330,10 +335,14 @@ pub use data_key::load as load_data_key;
 
 /// Checks a roster file for the `import-roster` subcommand: every unit in
 /// the tree is in reach. Returns the good entries and the problems.
-pub async fn check_roster_file_for_cli(store: &Store, bytes: &[u8]) -> anyhow::Result<(Vec<domain::RosterEntry>, Vec<String>)> {
+pub async fn check_roster_file_for_cli(
+    store: &Store,
+    bytes: &[u8],
+) -> anyhow::Result<(Vec<domain::RosterEntry>, Vec<String>)> {
     let rows = units_csv::read_roster_file(bytes)?;
     let (entries, errors) = domain::check_roster(&rows, app::clock::today_in_shanghai());
-    let units: std::collections::HashSet<String> = store.units().await?.into_iter().map(|u| u.code.to_string()).collect();
+    let units: std::collections::HashSet<String> =
+        store.units().await?.into_iter().map(|u| u.code.to_string()).collect();
     let mut problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
     let mut good = Vec::new();
     for entry in entries {

@@ -76,7 +76,10 @@ async fn main() -> anyhow::Result<()> {
                 eprintln!("{problem}");
             }
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
-            let summary = store.import_roster(&entries, &key, &store::Reach::Everything, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let summary = store
+                .import_roster(&entries, &key, &store::Reach::Everything, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let what = format!("新增 {} 人，更新 {} 人", summary.inserted, summary.updated);
             store.audit(None, "导入名册", &what, "gonghui import-roster", None, now).await?;
             println!("名册导入完成：{what}；{} 处问题所在的行未导入。", problems.len());

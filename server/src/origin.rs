@@ -11,7 +11,11 @@ use axum::response::{IntoResponse, Response};
 /// The message shown when the check fails (403).
 pub const REFUSED: &str = "请求来源校验失败：请在本站页面内提交，或刷新页面后重试。";
 
-pub async fn require_same_origin(State(public_origin): State<Option<String>>, request: Request, next: Next) -> Response {
+pub async fn require_same_origin(
+    State(public_origin): State<Option<String>>,
+    request: Request,
+    next: Next,
+) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
@@ -28,7 +32,12 @@ pub async fn require_same_origin(State(public_origin): State<Option<String>>, re
 /// True when the request's `Origin` (or, from old browsers that omit it on
 /// same-origin posts, the origin of its `Referer`) is this site: the
 /// configured public origin, or else the `Host` the request was sent to.
-pub fn is_same_origin(origin: Option<&str>, referer: Option<&str>, host: Option<&str>, public_origin: Option<&str>) -> bool {
+pub fn is_same_origin(
+    origin: Option<&str>,
+    referer: Option<&str>,
+    host: Option<&str>,
+    public_origin: Option<&str>,
+) -> bool {
     let claimed = match origin {
         Some(origin) => origin.to_owned(),
         None => match referer.and_then(origin_of_url) {

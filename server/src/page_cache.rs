@@ -64,7 +64,11 @@ fn encoding(request: &Request) -> &'static str {
     }
 }
 
-pub async fn serve(axum::extract::State(cache): axum::extract::State<PageCache>, request: Request, next: Next) -> Response {
+pub async fn serve(
+    axum::extract::State(cache): axum::extract::State<PageCache>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !shareable(&request, crate::SESSION_COOKIE) {
         return next.run(request).await;
     }

@@ -50,7 +50,8 @@ pub async fn limit_account_posts(State(limits): State<AccountLimiter>, mut reque
     let client = client_ip(&request, limits.trust_proxy);
     request.extensions_mut().insert(app::context::ClientIp(client));
     let path = request.uri().path();
-    let limited = request.method() == Method::POST && LIMITED.iter().any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)));
+    let limited = request.method() == Method::POST
+        && LIMITED.iter().any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)));
     if !limited {
         return next.run(request).await;
     }
@@ -80,7 +81,9 @@ fn client_ip(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
     if trust_proxy {
         // The rightmost entry is the one our proxy added: the address it saw.
         let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(ip) = forwarded.and_then(|v| v.rsplit(',').map(str::trim).find(|s| !s.is_empty())).and_then(|s| s.parse().ok()) {
+        if let Some(ip) =
+            forwarded.and_then(|v| v.rsplit(',').map(str::trim).find(|s| !s.is_empty())).and_then(|s| s.parse().ok())
+        {
             return Some(ip);
         }
     }

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use moka::sync::Cache;
-use tower_sessions::cookie::time::OffsetDateTime;
 use store::Store;
+use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};

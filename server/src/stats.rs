@@ -55,7 +55,14 @@ pub async fn stats_csv(State(state): State<AppState>, Query(query): Query<StatsQ
         };
     let row = |s: &UnitStats| {
         let c = s.counts;
-        vec![s.code.clone(), s.name.clone(), c.roster.to_string(), c.registered.to_string(), c.certified.to_string(), c.rate_text()]
+        vec![
+            s.code.clone(),
+            s.name.clone(),
+            c.roster.to_string(),
+            c.registered.to_string(),
+            c.certified.to_string(),
+            c.rate_text(),
+        ]
     };
     let rows = std::iter::once(&dashboard.focus).chain(&dashboard.children).map(row);
     csv_download(

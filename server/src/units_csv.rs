@@ -129,7 +129,8 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_and_reordered_extra_columns_are_accepted() {
-        let file = "\u{feff}name,level,code,parent_code,备注\n山东省总工会,province,37,,\n济南市总工会,city,370100,37,省会\n";
+        let file =
+            "\u{feff}name,level,code,parent_code,备注\n山东省总工会,province,37,,\n济南市总工会,city,370100,37,省会\n";
         let tree = read_units_file(file.as_bytes()).unwrap();
         assert_eq!(tree.units()[1].name.as_ref(), "济南市总工会");
     }

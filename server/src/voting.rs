@@ -73,9 +73,18 @@ pub async fn candidate_poster(
 
 /// Campaign `slug` and its approved candidate `number`, or the response
 /// to send instead (404, or the store's trouble).
-async fn campaign_candidate(state: &AppState, slug: &str, number: &str) -> Result<(store::Campaign, store::Candidate), Response> {
+async fn campaign_candidate(
+    state: &AppState,
+    slug: &str,
+    number: &str,
+) -> Result<(store::Campaign, store::Candidate), Response> {
     let trouble = |error| app::error::AppError::from_store("candidate", error).status().into_response();
-    let found = state.store.campaign_by_slug(slug).await.map_err(trouble)?.ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    let found = state
+        .store
+        .campaign_by_slug(slug)
+        .await
+        .map_err(trouble)?
+        .ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
     let number: i32 = number.parse().map_err(|_| StatusCode::NOT_FOUND.into_response())?;
     let candidate = state
         .store
@@ -93,7 +102,9 @@ async fn campaign_candidate(state: &AppState, slug: &str, number: &str) -> Resul
 fn origin_of(state: &AppState, headers: &HeaderMap) -> String {
     match &state.config.public_origin {
         Some(origin) => origin.clone(),
-        None => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000")),
+        None => {
+            format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000"))
+        }
     }
 }
 
@@ -106,7 +117,9 @@ fn place_svg(svg: &str, placement: &str) -> String {
     let (open, rest) = svg.split_at(end);
     let attributes: Vec<&str> = open["<svg".len()..]
         .split_whitespace()
-        .filter(|a| !a.starts_with("width=") && !a.starts_with("height=") && !a.starts_with("x=") && !a.starts_with("y="))
+        .filter(|a| {
+            !a.starts_with("width=") && !a.starts_with("height=") && !a.starts_with("x=") && !a.starts_with("y=")
+        })
         .collect();
     format!("<svg {placement} {}{rest}", attributes.join(" "))
 }

@@ -62,7 +62,8 @@ impl Browser {
     }
 
     async fn sms_count(&self) -> usize {
-        let inbox: serde_json::Value = self.http.get(self.server.url("/dev/sms")).send().await.unwrap().json().await.unwrap();
+        let inbox: serde_json::Value =
+            self.http.get(self.server.url("/dev/sms")).send().await.unwrap().json().await.unwrap();
         inbox.as_array().unwrap().len()
     }
 
@@ -73,7 +74,14 @@ impl Browser {
     async fn register(&self, phone: &str, code: &str, name: &str, password: &str, unit: &str) -> Page {
         self.post(
             "/register",
-            &[("intent", "register"), ("phone", phone), ("code", code), ("name", name), ("password", password), ("unit", unit)],
+            &[
+                ("intent", "register"),
+                ("phone", phone),
+                ("code", code),
+                ("name", name),
+                ("password", password),
+                ("unit", unit),
+            ],
         )
         .await
     }
@@ -92,7 +100,10 @@ impl Browser {
     async fn age_codes(&self, secs: i64) {
         sqlx::any::install_default_drivers();
         let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(self._db.url()).await.unwrap();
-        sqlx::query(&format!("UPDATE sms_codes SET created_at = created_at - {secs}")).execute(&mut conn).await.unwrap();
+        sqlx::query(&format!("UPDATE sms_codes SET created_at = created_at - {secs}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
 
     async fn login(&self, phone: &str, password: &str) -> Page {
@@ -187,7 +198,8 @@ async fn a_member_registers_with_an_sms_code_and_sees_their_profile(browser: Bro
 }
 
 async fn a_malformed_phone_is_refused_next_to_the_field_and_no_sms_is_sent(browser: Browser) {
-    for (phone, message) in [("1380013800", "手机号应为 11 位数字，以 1 开头"), ("", "请输入手机号")] {
+    for (phone, message) in [("1380013800", "手机号应为 11 位数字，以 1 开头"), ("", "请输入手机号")]
+    {
         let page = browser.send_code(phone).await;
         assert_eq!(page.status, 400);
         assert_eq!(page.message_for("phone"), message);
@@ -283,10 +295,9 @@ async fn a_phone_typed_in_full_width_digits_registers_and_signs_in(browser: Brow
 async fn a_weak_password_is_refused_without_using_up_the_code(browser: Browser) {
     browser.send_code(PHONE).await;
     let code = browser.latest_code(PHONE).await.unwrap();
-    for (password, message) in [
-        ("abc123", "密码至少 8 位"),
-        ("12345678", "密码太简单，容易被猜到，请换一个（可以混合字母、数字和符号）"),
-    ] {
+    for (password, message) in
+        [("abc123", "密码至少 8 位"), ("12345678", "密码太简单，容易被猜到，请换一个（可以混合字母、数字和符号）")]
+    {
         let page = browser.register(PHONE, &code, "张三", password, UNIT).await;
         assert_eq!(page.status, 400);
         assert_eq!(page.message_for("password"), message);
@@ -325,7 +336,11 @@ async fn five_wrong_passwords_lock_sign_in_with_a_time_to_retry(browser: Browser
     }
     let fifth = browser.login(PHONE, "not-the-password").await;
     assert_eq!(fifth.status, 429);
-    assert!(fifth.message_for("password").starts_with("密码错误次数过多，已暂时锁定，请在 "), "{}", fifth.message_for("password"));
+    assert!(
+        fifth.message_for("password").starts_with("密码错误次数过多，已暂时锁定，请在 "),
+        "{}",
+        fifth.message_for("password")
+    );
     let right_while_locked = browser.login(PHONE, PASSWORD).await;
     assert_eq!(right_while_locked.status, 429, "even the right password waits out the lock");
 }
@@ -340,7 +355,11 @@ async fn an_unknown_phone_locks_after_as_many_wrong_passwords_and_answers_alike(
             statuses.push(browser.login(phone, "not-the-password").await.status);
         }
         let locked = browser.login(phone, "not-the-password").await;
-        answers.push((statuses, locked.status, locked.message_for("password").split("请在").next().unwrap().to_owned()));
+        answers.push((
+            statuses,
+            locked.status,
+            locked.message_for("password").split("请在").next().unwrap().to_owned(),
+        ));
     }
     assert_eq!(answers[0], answers[1], "a registered and an unknown phone cannot be told apart");
     assert_eq!(answers[0].0, vec![401, 401, 401, 401, 429]);
@@ -390,17 +409,32 @@ async fn the_json_api_signs_in_and_answers_errors_as_json() {
     browser.register_member().await;
     let api = |path: &str| browser.server.url(path);
 
-    let wrong = browser.http.post(api("/api/auth/login")).header("Origin", browser.server.base.clone())
-        .form(&[("phone", PHONE), ("password", "nope-nope")]).send().await.unwrap();
+    let wrong = browser
+        .http
+        .post(api("/api/auth/login"))
+        .header("Origin", browser.server.base.clone())
+        .form(&[("phone", PHONE), ("password", "nope-nope")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status().as_u16(), 401);
     let body: serde_json::Value = wrong.json().await.unwrap();
     assert_eq!(body["Rejected"]["message"], "手机号或密码不正确");
 
-    let right = browser.http.post(api("/api/auth/login")).header("Origin", browser.server.base.clone())
-        .form(&[("phone", PHONE), ("password", PASSWORD)]).send().await.unwrap();
+    let right = browser
+        .http
+        .post(api("/api/auth/login"))
+        .header("Origin", browser.server.base.clone())
+        .form(&[("phone", PHONE), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(right.status().as_u16(), 200);
     let me: serde_json::Value = browser.http.get(api("/api/me")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(me, serde_json::json!({"name": "张三", "phone_masked": "138****8000", "unit_name": "历下区机械厂工会", "certified": false, "member_no": null, "is_official": false}));
+    assert_eq!(
+        me,
+        serde_json::json!({"name": "张三", "phone_masked": "138****8000", "unit_name": "历下区机械厂工会", "certified": false, "member_no": null, "is_official": false})
+    );
 }
 
 async fn code_for(browser: &Browser, path: &str, phone: &str) -> String {
@@ -451,7 +485,8 @@ async fn a_forgotten_password_is_reset_with_a_code(browser: Browser) {
     browser.post("/logout", &[]).await;
     let code = code_for(&browser, "/reset", PHONE).await;
 
-    let weak = browser.post("/reset", &[("intent", "reset"), ("phone", PHONE), ("code", &code), ("password", "1234")]).await;
+    let weak =
+        browser.post("/reset", &[("intent", "reset"), ("phone", PHONE), ("code", &code), ("password", "1234")]).await;
     assert_eq!(weak.status, 400);
     assert_eq!(weak.message_for("password"), "密码至少 8 位");
     let done = browser
@@ -567,7 +602,10 @@ async fn a_password_reset_or_phone_change_signs_the_member_out_everywhere_else(b
     assert_eq!(status, 303);
     let code = code_for(&browser, "/reset", "13700137000").await;
     browser
-        .post("/reset", &[("intent", "reset"), ("phone", "13700137000"), ("code", &code), ("password", "a-new-pass-2026")])
+        .post(
+            "/reset",
+            &[("intent", "reset"), ("phone", "13700137000"), ("code", &code), ("password", "a-new-pass-2026")],
+        )
         .await;
     assert!(phone_browser.get("/me").await.1.contains("登录后可查看会员信息"));
     assert!(browser.get("/me").await.html.contains("登录后可查看会员信息"));

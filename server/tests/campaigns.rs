@@ -94,7 +94,10 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     // A nomination: numbered 01, its story kept without the script.
     let story = "<p>二十年坚守<b>一线</b></p><script>alert('刷票')</script>";
     let (status, html) = official
-        .post(page, &[("intent", "nominate"), ("name", "赵师傅"), ("unit", "37010203"), ("title", "电工"), ("story", story)])
+        .post(
+            page,
+            &[("intent", "nominate"), ("name", "赵师傅"), ("unit", "37010203"), ("title", "电工"), ("story", story)],
+        )
         .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("已提名 01 号候选人 赵师傅"));
@@ -110,7 +113,8 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
         .expect("a photo form");
     let photo_form = format!("{page}/{candidate_id}/photo");
     let send = |bytes: Vec<u8>| {
-        let form = reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(bytes).file_name("a.png"));
+        let form =
+            reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(bytes).file_name("a.png"));
         official.http.post(server.url(&photo_form)).header("Origin", server.base.clone()).multipart(form).send()
     };
     let refused = send(b"<html>not a picture</html>".to_vec()).await.unwrap();
@@ -121,7 +125,9 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     assert_eq!(done.status().as_u16(), 200);
     assert!(done.text().await.unwrap().contains("已上传赵师傅 的照片"));
     let (_, public) = Person::new(&server).get("/v/lixia-2026/1").await;
-    let src_at = public.find(r#"<img src="/media/candidate/"#).unwrap_or_else(|| panic!("the photo on the page: {public}")) + r#"<img src=""#.len();
+    let src_at =
+        public.find(r#"<img src="/media/candidate/"#).unwrap_or_else(|| panic!("the photo on the page: {public}"))
+            + r#"<img src=""#.len();
     let src: String = public[src_at..].chars().take_while(|c| *c != '"').collect();
     assert!(public.contains(&format!(r#"property="og:image" content="{}{src}""#, server.base)), "{public}");
     let served = Person::new(&server).http.get(server.url(&src.replace("&amp;", "&"))).send().await.unwrap();
@@ -142,7 +148,8 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     let (status, html) = member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "")]).await;
     assert_eq!(status, 400);
     assert!(html.contains("请填写事迹简介"));
-    let (status, html) = member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "三十年如一日\n带出徒弟四十人")]).await;
+    let (status, html) =
+        member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "三十年如一日\n带出徒弟四十人")]).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("报名已提交"));
     assert_eq!(member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "再报一次")]).await.0, 409);

@@ -114,18 +114,23 @@ impl OwnPostgres {
     /// `None` (with a notice) only where PostgreSQL's server programs are
     /// not installed and CI is not set; CI must not pass by skipping.
     fn init() -> Option<Self> {
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()
-            .and_then(|versions| versions.filter_map(Result::ok).map(|v| v.path().join("bin")).filter(|b| b.join("initdb").exists()).max());
+        let bin = std::fs::read_dir("/usr/lib/postgresql").ok().and_then(|versions| {
+            versions.filter_map(Result::ok).map(|v| v.path().join("bin")).filter(|b| b.join("initdb").exists()).max()
+        });
         let Some(bin) = bin else {
             assert!(std::env::var("CI").is_err(), "PostgreSQL's initdb is required in CI (/usr/lib/postgresql/*/bin)");
             eprintln!("SKIPPED: no /usr/lib/postgresql/*/bin/initdb");
             return None;
         };
         let folder = tempfile::Builder::new().prefix("gonghui-pg-").tempdir().expect("temporary folder");
-        let run_as_postgres = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+        let run_as_postgres =
+            std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
         if run_as_postgres {
-            let status = std::process::Command::new("chown").args(["postgres:postgres"]).arg(folder.path()).status().expect("chown");
+            let status = std::process::Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(folder.path())
+                .status()
+                .expect("chown");
             assert!(status.success(), "chown the folder to postgres");
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -157,7 +162,8 @@ impl OwnPostgres {
     }
 
     fn start(&self) {
-        let options = format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", self.port, self.folder.path().display());
+        let options =
+            format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", self.port, self.folder.path().display());
         let log = self.folder.path().join("log").display().to_string();
         self.run("pg_ctl", &["-D", &self.data(), "-o", &options, "-l", &log, "-w", "start"]);
     }

@@ -33,7 +33,8 @@ async fn scripted_votes(db: &TestDb) {
         night -= 86_400;
     }
     let mut conn = connect(db).await;
-    let (campaign,): (i64,) = sqlx::query_as("SELECT id FROM campaigns WHERE slug = $1").bind(CAMPAIGN).fetch_one(&mut conn).await.unwrap();
+    let (campaign,): (i64,) =
+        sqlx::query_as("SELECT id FROM campaigns WHERE slug = $1").bind(CAMPAIGN).fetch_one(&mut conn).await.unwrap();
     let (candidate,): (i64,) = sqlx::query_as("SELECT id FROM candidates WHERE campaign_id = $1 AND number = 3")
         .bind(campaign)
         .fetch_one(&mut conn)
@@ -75,8 +76,15 @@ async fn scripted_votes(db: &TestDb) {
 }
 
 async fn votes_of_candidate_3(person: &Person) -> i64 {
-    let board: serde_json::Value =
-        person.http.get(format!("{}/api/campaign?slug={CAMPAIGN}&q=3", person.base)).send().await.unwrap().json().await.unwrap();
+    let board: serde_json::Value = person
+        .http
+        .get(format!("{}/api/campaign?slug={CAMPAIGN}&q=3", person.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     board["standings"][0]["votes"].as_i64().unwrap()
 }
 
@@ -105,20 +113,24 @@ async fn a_scripted_burst_is_flagged_voided_with_a_public_reason_and_the_void_ca
     assert!(html.contains(&format!("{} 票中 {BOTS} 票投于 0–6 点", BOTS + 5)), "night");
 
     // A void needs a public reason; without one nothing changes.
-    let candidate_3: (i64,) = sqlx::query_as("SELECT c.id FROM candidates c JOIN campaigns p ON p.id = c.campaign_id WHERE p.slug = $1 AND c.number = 3")
-        .bind(CAMPAIGN)
-        .fetch_one(&mut connect(&db).await)
-        .await
-        .unwrap();
+    let candidate_3: (i64,) = sqlx::query_as(
+        "SELECT c.id FROM candidates c JOIN campaigns p ON p.id = c.campaign_id WHERE p.slug = $1 AND c.number = 3",
+    )
+    .bind(CAMPAIGN)
+    .fetch_one(&mut connect(&db).await)
+    .await
+    .unwrap();
     let id = candidate_3.0.to_string();
-    let (status, html) = admin.post(&fraud_page, &[("intent", "void"), ("how", "candidate"), ("value", &id), ("reason", "")]).await;
+    let (status, html) =
+        admin.post(&fraud_page, &[("intent", "void"), ("how", "candidate"), ("value", &id), ("reason", "")]).await;
     assert_eq!(status, 400);
     assert!(html.contains("请填写作废原因"));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM vote_voids").await, 0);
     assert_eq!(votes_of_candidate_3(&admin).await, BOTS + 5);
 
     let reason = "经核查，凌晨同一网络地址集中刷票";
-    let (status, html) = admin.post(&fraud_page, &[("intent", "void"), ("how", "candidate"), ("value", &id), ("reason", reason)]).await;
+    let (status, html) =
+        admin.post(&fraud_page, &[("intent", "void"), ("how", "candidate"), ("value", &id), ("reason", reason)]).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains(&format!("已作废 {} 票", BOTS + 5)), "{html}");
     // The leaderboard this process serves reflects it at once; the public page says why.
@@ -128,7 +140,8 @@ async fn a_scripted_burst_is_flagged_voided_with_a_public_reason_and_the_void_ca
     assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log WHERE action = '作废选票'").await, 1);
 
     // Undone: the votes count again; a second undo finds nothing to undo.
-    let (void_id,): (i64,) = sqlx::query_as("SELECT id FROM vote_voids").fetch_one(&mut connect(&db).await).await.unwrap();
+    let (void_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM vote_voids").fetch_one(&mut connect(&db).await).await.unwrap();
     let void_id = void_id.to_string();
     let (status, html) = admin.post(&fraud_page, &[("intent", "undo"), ("id", &void_id)]).await;
     assert_eq!(status, 200);
@@ -141,7 +154,8 @@ async fn a_scripted_burst_is_flagged_voided_with_a_public_reason_and_the_void_ca
     let start = html.find(r#"name="value" value=""#).expect("a void form") + r#"name="value" value=""#.len();
     let minute: String = html[start..].chars().take_while(|c| *c != '"').collect();
     assert!(minute.contains('-'), "a range: {minute}");
-    let (status, html) = admin.post(&fraud_page, &[("intent", "void"), ("how", "range"), ("value", &minute), ("reason", reason)]).await;
+    let (status, html) =
+        admin.post(&fraud_page, &[("intent", "void"), ("how", "range"), ("value", &minute), ("reason", reason)]).await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!("已作废 {BOTS} 票")), "{html}");
     assert_eq!(votes_of_candidate_3(&admin).await, 5);

@@ -105,7 +105,8 @@ async fn the_units_api_answers_json_at_its_documented_endpoint(server: TestServe
     assert_eq!(body["query"], "370112");
     assert_eq!(body["matches"].as_array().unwrap().len(), 6, "历城区 and its five grassroots unions");
 
-    let union: serde_json::Value = server.client.get(server.url("/api/union")).send().await.unwrap().json().await.unwrap();
+    let union: serde_json::Value =
+        server.client.get(server.url("/api/union")).send().await.unwrap().json().await.unwrap();
     assert_eq!(union, serde_json::json!({ "name": "山东省总工会" }));
 }
 
@@ -196,7 +197,8 @@ async fn the_dev_sms_inbox_is_a_page_in_dev_and_absent_in_prod() {
         .send()
         .await
         .unwrap();
-    let page = client.get(dev.url("/dev/sms")).header("Accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let page =
+        client.get(dev.url("/dev/sms")).header("Accept", "text/html").send().await.unwrap().text().await.unwrap();
     assert!(page.contains("开发短信收件箱") && page.contains("13800138000") && page.contains("您的验证码是"));
 
     let other = TestDb::sqlite().await;

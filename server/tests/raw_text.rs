@@ -33,7 +33,14 @@ struct Page {
 
 impl Person {
     async fn page_post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let response = self.http.post(format!("{}{path}", self.base)).header("Origin", self.base.clone()).form(form).send().await.unwrap();
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("Origin", self.base.clone())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
         read(response).await
     }
 
@@ -72,14 +79,25 @@ impl Page {
             .and_then(|rest| rest.split('\'').next())
             .unwrap_or_else(|| panic!("no nonce in {policy}"));
         assert!(nonce.len() >= 16, "a nonce of at least 128 bits: {nonce}");
-        for directive in ["object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'self'", "'wasm-unsafe-eval'"] {
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+            "'wasm-unsafe-eval'",
+        ] {
             assert!(policy.contains(directive), "{directive} in {policy}");
         }
         let everything = Selector::parse("*").unwrap();
         for element in self.document.select(&everything) {
             let value = element.value();
             for (name, _) in value.attrs() {
-                assert!(!name.starts_with("on"), "an event handler attribute {name} on <{}>: {}", value.name(), self.html);
+                assert!(
+                    !name.starts_with("on"),
+                    "an event handler attribute {name} on <{}>: {}",
+                    value.name(),
+                    self.html
+                );
             }
             if value.name() == "script" {
                 assert_eq!(value.attr("nonce"), Some(nonce), "a script without this render's nonce: {}", self.html);
@@ -91,7 +109,8 @@ impl Page {
     /// The text of the textarea named `name`, as the browser shows it.
     fn textarea(&self, name: &str) -> String {
         let selector = Selector::parse(&format!(r#"textarea[name="{name}"]"#)).unwrap();
-        let found = self.document.select(&selector).next().unwrap_or_else(|| panic!("no textarea {name}: {}", self.html));
+        let found =
+            self.document.select(&selector).next().unwrap_or_else(|| panic!("no textarea {name}: {}", self.html));
         found.text().collect()
     }
 }
@@ -111,7 +130,9 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
 
     // The units import preview: the checked file goes back in a hidden textarea.
     let mut file = std::fs::read("../demo/units.csv").unwrap();
-    file.extend_from_slice(format!("370199,370100,济南市新区总工会,county\n37019901,370199,{HOSTILE_NAME},grassroots\n").as_bytes());
+    file.extend_from_slice(
+        format!("370199,370100,济南市新区总工会,county\n37019901,370199,{HOSTILE_NAME},grassroots\n").as_bytes(),
+    );
     let preview = admin.page_upload("/admin/units", file.clone()).await;
     assert_eq!(preview.status, 200, "{}", preview.html);
     preview.assert_inert();
@@ -120,7 +141,8 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
     assert_eq!(preview.textarea("csv"), typed, "the hidden field carries the file exactly");
 
     // A new campaign with a mistake elsewhere: the description comes back.
-    let new_campaign = admin.page_post("/admin/campaigns/new", &[("title", ""), ("description", HOSTILE), ("unit", "37")]).await;
+    let new_campaign =
+        admin.page_post("/admin/campaigns/new", &[("title", ""), ("description", HOSTILE), ("unit", "37")]).await;
     assert_eq!(new_campaign.status, 400);
     new_campaign.assert_inert();
     assert_eq!(new_campaign.textarea("description"), HOSTILE);
@@ -147,13 +169,21 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
         .text("name", "陈新会")
         .text("id_number", "370102199001011231")
         .part("photo", reqwest::multipart::Part::bytes(png).file_name("card.png").mime_str("image/png").unwrap());
-    let sent = member.http.post(server.url("/certify/request")).header("Origin", server.base.clone()).multipart(form).send().await.unwrap();
+    let sent = member
+        .http
+        .post(server.url("/certify/request"))
+        .header("Origin", server.base.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(sent.status().as_u16(), 303);
     let queue = admin.page_get("/admin/certify").await;
     let start = queue.html.find(r#"id="request-"#).expect("a request") + r#"id="request-"#.len();
     let id: String = queue.html[start..].chars().take_while(char::is_ascii_digit).collect();
     let long_reason = format!("{HOSTILE}{}", "看".repeat(150));
-    let rejection = admin.page_post("/admin/certify", &[("intent", "reject"), ("id", &id), ("reason", &long_reason)]).await;
+    let rejection =
+        admin.page_post("/admin/certify", &[("intent", "reject"), ("id", &id), ("reason", &long_reason)]).await;
     assert_eq!(rejection.status, 400, "{}", rejection.html);
     rejection.assert_inert();
     assert_eq!(rejection.textarea("reason"), long_reason.chars().take(100).collect::<String>());

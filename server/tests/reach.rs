@@ -53,13 +53,21 @@ fn png() -> Vec<u8> {
 
 impl Person {
     async fn multipart(&self, path: &str, form: reqwest::multipart::Form) -> (u16, String) {
-        let response = self.http.post(format!("{}{path}", self.base)).header("Origin", self.base.clone()).multipart(form).send().await.unwrap();
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("Origin", self.base.clone())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
 }
 
 fn photo_form() -> reqwest::multipart::Form {
-    reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(png()).file_name("p.png").mime_str("image/png").unwrap())
+    reqwest::multipart::Form::new()
+        .part("photo", reqwest::multipart::Part::bytes(png()).file_name("p.png").mime_str("image/png").unwrap())
 }
 
 /// `YYYY-MM-DD` in Shanghai, `days` from today (what a date input sends).
@@ -78,7 +86,8 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
     make_admin(db.url(), "13800000001");
     let (_, preview) = admin.upload("/admin/roster", ROSTER.as_bytes().to_vec()).await;
     let start = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
-    let (status, _) = admin.post("/admin/roster", &[("intent", "confirm"), ("token", &preview[start..start + 32])]).await;
+    let (status, _) =
+        admin.post("/admin/roster", &[("intent", "confirm"), ("token", &preview[start..start + 32])]).await;
     assert_eq!(status, 200);
     let lixia = Person::new(&server);
     lixia.register("13800000002", "李区长", "37010202").await;
@@ -90,9 +99,19 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
     // 历下区's own campaign, to nominate into.
     let (d0, d7, d14, d21, d28) = (date(0), date(7), date(14), date(21), date(28));
     let campaign = [
-        ("title", "历下区最美职工"), ("description", "评选身边的最美职工。"), ("unit", "370102"), ("slug", "lixia-2026"),
-        ("signup_starts", &d0), ("review_starts", &d7), ("voting_starts", &d14), ("publicity_starts", &d21), ("closes", &d28),
-        ("voter_rule", "registered"), ("votes_per_day", "5"), ("votes_per_candidate", "1"), ("expert_weight_pct", "0"),
+        ("title", "历下区最美职工"),
+        ("description", "评选身边的最美职工。"),
+        ("unit", "370102"),
+        ("slug", "lixia-2026"),
+        ("signup_starts", &d0),
+        ("review_starts", &d7),
+        ("voting_starts", &d14),
+        ("publicity_starts", &d21),
+        ("closes", &d28),
+        ("voter_rule", "registered"),
+        ("votes_per_day", "5"),
+        ("votes_per_candidate", "1"),
+        ("expert_weight_pct", "0"),
     ];
     let (status, html) = lixia.post("/admin/campaigns/new", &campaign).await;
     assert_eq!(status, 303, "{html}");
@@ -137,7 +156,13 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
             lixia
                 .post(
                     "/admin/campaigns/lixia-2026/candidates",
-                    &[("intent", "nominate"), ("name", "赵工"), ("unit", "37010301"), ("title", "钳工"), ("story", "事迹")],
+                    &[
+                        ("intent", "nominate"),
+                        ("name", "赵工"),
+                        ("unit", "37010301"),
+                        ("title", "钳工"),
+                        ("story", "事迹"),
+                    ],
                 )
                 .await,
             403,
@@ -148,7 +173,13 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
             lixia
                 .post(
                     &format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/candidates"),
-                    &[("intent", "nominate"), ("name", "李工"), ("unit", "37010201"), ("title", "钳工"), ("story", "事迹")],
+                    &[
+                        ("intent", "nominate"),
+                        ("name", "李工"),
+                        ("unit", "37010201"),
+                        ("title", "钳工"),
+                        ("story", "事迹"),
+                    ],
                 )
                 .await,
             403,
@@ -156,7 +187,12 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
         ),
         (
             "candidates: approving a sign-up of the province's campaign",
-            lixia.post(&format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/candidates"), &[("intent", "approve"), ("id", "1")]).await,
+            lixia
+                .post(
+                    &format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/candidates"),
+                    &[("intent", "approve"), ("id", "1")],
+                )
+                .await,
             403,
             "只能管理本单位及下级单位的投票活动",
         ),
@@ -205,10 +241,18 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
     }
     assert!(wrong.is_empty(), "allowed or mis-answered:\n{}", wrong.join("\n"));
     assert_eq!(snapshot(&db).await, before, "nothing changed");
-    assert_eq!(one(&db, "SELECT u.code FROM roster_entries r JOIN units u ON u.id = r.unit_id WHERE r.member_no = 'GH00000001'").await, "37010304");
+    assert_eq!(
+        one(
+            &db,
+            "SELECT u.code FROM roster_entries r JOIN units u ON u.id = r.unit_id WHERE r.member_no = 'GH00000001'"
+        )
+        .await,
+        "37010304"
+    );
 
     // Whoever reaches both counties may: the super admin approves the request.
-    let (status, html) = admin.post("/admin/certify", &[("intent", "approve"), ("id", &request), ("member_no", "")]).await;
+    let (status, html) =
+        admin.post("/admin/certify", &[("intent", "approve"), ("id", &request), ("member_no", "")]).await;
     assert_eq!(status, 200, "{html}");
 
     // The campaigns list is an official's page: refused signed out and to

@@ -23,7 +23,8 @@ impl Person {
     async fn request_review(&self, name: &str, id: &str, photo: Option<(Vec<u8>, &str)>) -> (u16, String) {
         let mut form = reqwest::multipart::Form::new().text("name", name.to_owned()).text("id_number", id.to_owned());
         if let Some((bytes, mime)) = photo {
-            form = form.part("photo", reqwest::multipart::Part::bytes(bytes).file_name("card.jpg").mime_str(mime).unwrap());
+            form = form
+                .part("photo", reqwest::multipart::Part::bytes(bytes).file_name("card.jpg").mime_str(mime).unwrap());
         }
         let response = self
             .http
@@ -108,7 +109,8 @@ async fn a_rejected_request_can_be_sent_again_and_an_approval_certifies_the_memb
     assert!(queue.contains("3701**********1231") && !queue.contains(NEW_ID), "masked only: {queue}");
     assert!(queue.contains("名册中没有此身份证号"));
     assert_eq!(stranger.get(&format!("/admin/certify/{id}/photo")).await.0, 404);
-    let (status, html) = stranger.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "")]).await;
+    let (status, html) =
+        stranger.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "")]).await;
     assert_eq!(status, 404, "{html}");
 
     // The photo comes back as sent, for the official only, never cached.
@@ -130,8 +132,9 @@ async fn a_rejected_request_can_be_sent_again_and_an_approval_certifies_the_memb
     let (status, html) = official.post("/admin/certify", &[("intent", "reject"), ("id", &id), ("reason", " ")]).await;
     assert_eq!(status, 400);
     assert!(html.contains("请填写驳回原因"), "{html}");
-    let (status, _) =
-        official.post("/admin/certify", &[("intent", "reject"), ("id", &id), ("reason", "照片看不清，请重新拍摄")]).await;
+    let (status, _) = official
+        .post("/admin/certify", &[("intent", "reject"), ("id", &id), ("reason", "照片看不清，请重新拍摄")])
+        .await;
     assert_eq!(status, 200);
     let (_, page) = member.get("/certify").await;
     assert!(page.contains("您的人工审核申请未通过：照片看不清，请重新拍摄"), "{page}");
@@ -147,7 +150,8 @@ async fn a_rejected_request_can_be_sent_again_and_an_approval_certifies_the_memb
         official.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "bad no!")]).await;
     assert_eq!(status, 400);
     assert!(html.contains("会员编号只能由字母"), "{html}");
-    let (status, html) = official.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "GH-0815")]).await;
+    let (status, html) =
+        official.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "GH-0815")]).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("已通过认证申请，会员编号 GH-0815"));
     let (_, me) = member.get("/me").await;
@@ -159,13 +163,15 @@ async fn a_rejected_request_can_be_sent_again_and_an_approval_certifies_the_memb
     // Neither the ID number nor the photo is stored in the clear.
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT name || id_masked, id_sealed || id_index, target || detail FROM certify_requests, audit_log")
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT name || id_masked, id_sealed || id_index, target || detail FROM certify_requests, audit_log",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
     assert!(rows.iter().all(|(a, b, c)| !a.contains(NEW_ID) && !b.contains(NEW_ID) && !c.contains(NEW_ID)));
-    let photos: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT photo_sealed FROM certify_requests").fetch_all(&mut conn).await.unwrap();
+    let photos: Vec<(Vec<u8>,)> =
+        sqlx::query_as("SELECT photo_sealed FROM certify_requests").fetch_all(&mut conn).await.unwrap();
     assert_eq!(photos.len(), 2);
     assert!(photos.iter().all(|(p,)| !p.windows(4).any(|w| w == b"IHDR")));
 }
@@ -175,7 +181,8 @@ async fn a_photo_that_is_missing_not_an_image_or_too_large_is_refused_and_nothin
     let (status, html) = member.request_review("陈新会", NEW_ID, None).await;
     assert_eq!((status, message(&html, "f-photo").as_str()), (400, "请选择工会会员证（或工作证）的照片"));
     // A text file claiming to be a JPEG is judged by its content.
-    let (status, html) = member.request_review("陈新会", NEW_ID, Some((b"not a photo at all".to_vec(), "image/jpeg"))).await;
+    let (status, html) =
+        member.request_review("陈新会", NEW_ID, Some((b"not a photo at all".to_vec(), "image/jpeg"))).await;
     assert_eq!((status, message(&html, "f-photo").as_str()), (415, "请上传 JPG、PNG 或 WebP 格式的照片"));
     let mut huge = png();
     huge.resize(8 * 1024 * 1024 + 1, 0);

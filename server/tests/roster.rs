@@ -176,7 +176,10 @@ async fn a_member_certifies_with_name_and_id_number_and_each_mistake_is_explaine
     let (status, html) = other.post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
     assert_eq!(status, 409);
     assert!(message(&html, "id_number").starts_with("该身份证号已被其他账号认证"));
-    assert_eq!(Person::new(&server).post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await.0, 401);
+    assert_eq!(
+        Person::new(&server).post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await.0,
+        401
+    );
 }
 
 async fn a_certified_member_gets_an_e_card_whose_qr_link_anyone_can_check(db: TestDb) {
@@ -198,7 +201,8 @@ async fn a_certified_member_gets_an_e_card_whose_qr_link_anyone_can_check(db: Te
     // What the QR code links to, signed with the server's key.
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM members WHERE phone = '13900000001'").fetch_one(&mut conn).await.unwrap();
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT id FROM members WHERE phone = '13900000001'").fetch_one(&mut conn).await.unwrap();
     let key = store::protect::DataKey::from_hex(support::TEST_DATA_KEY).unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let token = app::card::service::card_token(&key, store::MemberId(id), now);

@@ -74,7 +74,8 @@ impl Expected {
     }
 
     fn children(&self, code: &str) -> Vec<String> {
-        let mut children: Vec<String> = self.parent.iter().filter(|(_, p)| *p == code).map(|(c, _)| c.clone()).collect();
+        let mut children: Vec<String> =
+            self.parent.iter().filter(|(_, p)| *p == code).map(|(c, _)| c.clone()).collect();
         children.sort();
         children
     }
@@ -142,7 +143,11 @@ async fn the_dashboard_csv_and_public_ranking_show_the_demo_unions_counts(db: Te
     let mut counties: Vec<&String> = expected.level.iter().filter(|(_, l)| *l == "county").map(|(c, _)| c).collect();
     let key = |code: &str| {
         let (roster, _, certified) = expected.counts[code];
-        if roster == 0 { -1 } else { certified * 1000 / roster }
+        if roster == 0 {
+            -1
+        } else {
+            certified * 1000 / roster
+        }
     };
     counties.sort_by(|a, b| key(b).cmp(&key(a)).then(a.cmp(b)));
     let mut last = 0;

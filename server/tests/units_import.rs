@@ -87,7 +87,11 @@ async fn every_bad_file_is_refused_with_its_problems_and_changes_nothing(db: Tes
         ),
         ("GBK", gbk, "文件不是 UTF-8 编码"),
         ("missing columns", "code,name\n37,山东省总工会\n".as_bytes().to_vec(), "文件缺少这些列：parent_code、level"),
-        ("another root", format!("{HEADER}38,,河北省总工会,province\n").into_bytes(), "与现有的最上级单位 37（山东省总工会）不同"),
+        (
+            "another root",
+            format!("{HEADER}38,,河北省总工会,province\n").into_bytes(),
+            "与现有的最上级单位 37（山东省总工会）不同",
+        ),
     ];
     for (what, file, message) in cases {
         let (status, html) = upload(&admin, file).await;

@@ -30,11 +30,12 @@ impl Person {
 async fn stored_votes(db: &TestDb, member_phone: &str) -> i64 {
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM votes v JOIN members m ON m.id = v.member_id WHERE m.phone = $1")
-        .bind(member_phone)
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM votes v JOIN members m ON m.id = v.member_id WHERE m.phone = $1")
+            .bind(member_phone)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
     n
 }
 
@@ -66,7 +67,10 @@ async fn a_replay_gets_the_stored_answer_even_when_the_members_vote_rate_is_spen
     // through the API and through the plain form, and nothing more is counted.
     let (status, again) = member.vote_api(CAMPAIGN, "8", "rate-key-000002").await;
     assert_eq!(status, 200, "{again}");
-    assert_eq!((again["remaining_today"].clone(), again["replayed"].clone()), (answers[1]["remaining_today"].clone(), true.into()));
+    assert_eq!(
+        (again["remaining_today"].clone(), again["replayed"].clone()),
+        (answers[1]["remaining_today"].clone(), true.into())
+    );
     let (status, _) = member.post(&format!("/v/{CAMPAIGN}/9"), &[("key", "rate-key-000003")]).await;
     assert_eq!(status, 303, "the form's replay lands back on the page as a success");
     // A key stored for another candidate is no way round the limit.
@@ -91,7 +95,10 @@ async fn a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_an
     let qr_tag = &poster[poster.find(r#"<svg x="#).expect("the QR code placed")..];
     let qr_tag = &qr_tag[..qr_tag.find('>').unwrap()];
     assert_eq!(qr_tag.matches("width=").count(), 1, "no attribute twice, or the SVG does not parse: {qr_tag}");
-    assert_eq!(visitor.http.get(server.url(&format!("/v/{CAMPAIGN}/99/poster.svg"))).send().await.unwrap().status(), 404);
+    assert_eq!(
+        visitor.http.get(server.url(&format!("/v/{CAMPAIGN}/99/poster.svg"))).send().await.unwrap().status(),
+        404
+    );
     let (status, _) = visitor.post(&format!("/v/{CAMPAIGN}/7"), &[("key", "0123456789abcdef")]).await;
     assert_eq!(status, 401);
 
@@ -110,7 +117,10 @@ async fn a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_an
     // A replayed key: the same answer, counted once.
     let (status, again) = member.vote_api(CAMPAIGN, "7", "api-key-000002").await;
     assert_eq!(status, 200);
-    assert_eq!((again["remaining_today"].clone(), again["replayed"].clone()), (body["remaining_today"].clone(), true.into()));
+    assert_eq!(
+        (again["remaining_today"].clone(), again["replayed"].clone()),
+        (body["remaining_today"].clone(), true.into())
+    );
     assert_eq!(stored_votes(&db, "13900000001").await, 2);
 
     // Two a day for one candidate.
@@ -126,7 +136,11 @@ async fn a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_an
     assert_eq!(status, 404);
     // No Origin, or another site's: refused before anything runs.
     for origin in [None, Some("https://evil.example")] {
-        let mut request = member.http.post(server.url("/api/vote")).form(&[("campaign", CAMPAIGN), ("number", "8"), ("key", "api-key-000006")]);
+        let mut request = member.http.post(server.url("/api/vote")).form(&[
+            ("campaign", CAMPAIGN),
+            ("number", "8"),
+            ("key", "api-key-000006"),
+        ]);
         if let Some(origin) = origin {
             request = request.header("Origin", origin);
         }
@@ -157,7 +171,10 @@ async fn a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_an
         .await
         .unwrap();
     let first = &board["standings"][0];
-    assert_eq!((first["number"].as_i64(), first["votes"].as_i64(), first["rank"].as_i64()), (Some(7), Some(2), Some(1)));
+    assert_eq!(
+        (first["number"].as_i64(), first["votes"].as_i64(), first["rank"].as_i64()),
+        (Some(7), Some(2), Some(1))
+    );
     assert_eq!(board["standings"].as_array().unwrap().len(), 30);
     let (_, page) = visitor.get(&format!("/v/{CAMPAIGN}?q=7")).await;
     assert!(page.replace("<!>", "").contains("07 号 "), "search by number");
@@ -182,7 +199,8 @@ async fn the_voting_window_and_the_voter_rule_are_enforced(db: TestDb) {
     let open = Schedule::new(now - 3 * day, now - 2 * day, now - day, now + day, now + 2 * day).unwrap();
     let ended = Schedule::new(now - 5 * day, now - 4 * day, now - 3 * day, now - day, now + day).unwrap();
     let story = "<p>事迹</p>";
-    let candidate = [store::NewCandidate { number: 1, name: "甲", unit_code: "37010201", title: "钳工", story_html: story }];
+    let candidate =
+        [store::NewCandidate { number: 1, name: "甲", unit_code: "37010201", title: "钳工", story_html: story }];
     for (slug, schedule, rule) in [
         ("ended", ended, VoterRule::Registered),
         ("certified-only", open, VoterRule::Certified),

@@ -192,7 +192,12 @@ impl Store {
     }
 
     /// Adds approved candidates (officials' nominations, the demo loader).
-    pub async fn insert_candidates(&self, campaign_id: i64, candidates: &[NewCandidate<'_>], now: i64) -> Result<(), StoreError> {
+    pub async fn insert_candidates(
+        &self,
+        campaign_id: i64,
+        candidates: &[NewCandidate<'_>],
+        now: i64,
+    ) -> Result<(), StoreError> {
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             for c in candidates {
@@ -217,14 +222,16 @@ impl Store {
 
     pub async fn campaign_by_slug(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
         let sql = format!("{SELECT_CAMPAIGN} WHERE c.slug = $1");
-        let record: Option<CampaignRecord> = on_reader!(self, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
+        let record: Option<CampaignRecord> =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
         record.map(Campaign::try_from).transpose()
     }
 
     /// Every campaign not yet closed, newest voting first.
     pub async fn open_campaigns(&self, now: i64) -> Result<Vec<Campaign>, StoreError> {
         let sql = format!("{SELECT_CAMPAIGN} WHERE c.closes > $1 ORDER BY c.voting_starts DESC, c.id DESC");
-        let records: Vec<CampaignRecord> = on_reader!(self, pool => sqlx::query_as(&sql).bind(now).fetch_all(pool).await)?;
+        let records: Vec<CampaignRecord> =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(now).fetch_all(pool).await)?;
         records.into_iter().map(Campaign::try_from).collect()
     }
 
@@ -235,7 +242,8 @@ impl Store {
             "{} {SELECT_CAMPAIGN} WHERE c.unit_id IN (SELECT id FROM scope) ORDER BY c.voting_starts DESC, c.id DESC",
             crate::officials::scope_cte(actor)
         );
-        let records: Vec<CampaignRecord> = on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).fetch_all(pool).await)?;
+        let records: Vec<CampaignRecord> =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).fetch_all(pool).await)?;
         records.into_iter().map(Campaign::try_from).collect()
     }
 
@@ -286,7 +294,14 @@ impl Store {
 
     /// A member's own sign-up (报名), pending review. False when the member
     /// already signed up for this campaign.
-    pub async fn sign_up_candidate(&self, campaign_id: i64, member: MemberId, title: &str, story_html: &str, now: i64) -> Result<bool, StoreError> {
+    pub async fn sign_up_candidate(
+        &self,
+        campaign_id: i64,
+        member: MemberId,
+        title: &str,
+        story_html: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let inserted: Result<u64, sqlx::Error> = on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO candidates (campaign_id, name, unit_id, title, story_html, status, member_id, created_at) \
@@ -325,7 +340,14 @@ impl Store {
 
     /// Approves (numbering it) or rejects a pending sign-up; audited. False
     /// when there is no such pending sign-up.
-    pub async fn review_candidate(&self, campaign_id: i64, id: i64, approve: bool, actor: MemberId, now: i64) -> Result<bool, StoreError> {
+    pub async fn review_candidate(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        approve: bool,
+        actor: MemberId,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let changed = if approve {
@@ -421,7 +443,11 @@ impl Store {
     }
 
     /// Whether `unit` is the campaign's unit or below it.
-    pub async fn unit_in_campaign_subtree(&self, campaign_id: i64, unit: &domain::UnitCode) -> Result<bool, StoreError> {
+    pub async fn unit_in_campaign_subtree(
+        &self,
+        campaign_id: i64,
+        unit: &domain::UnitCode,
+    ) -> Result<bool, StoreError> {
         let (n,): (i64,) = on_reader!(self, pool => {
             sqlx::query_as(
                 "WITH RECURSIVE sub(id) AS (SELECT unit_id FROM campaigns WHERE id = $1 \
@@ -440,7 +466,8 @@ impl Store {
     /// slot). Lets a replay be answered when the request itself would be refused
     /// for its rate (a phone resending after a lost answer).
     pub async fn vote_by_key(&self, member: MemberId, key: &str) -> Result<Option<(i64, i32)>, StoreError> {
-        let row = on_reader!(self, pool => sqlx::query_as(VOTE_BY_KEY).bind(member.0).bind(key).fetch_optional(pool).await)?;
+        let row =
+            on_reader!(self, pool => sqlx::query_as(VOTE_BY_KEY).bind(member.0).bind(key).fetch_optional(pool).await)?;
         Ok(row)
     }
 
@@ -500,15 +527,20 @@ macro_rules! bind_vote {
 /// thread. The key is looked up only when the insert did not count (a
 /// replay hits the key's unique index, or the limits leave nothing to insert).
 async fn cast_vote_sqlite(pool: &sqlx::SqlitePool, vote: &NewVote<'_>) -> Result<CastVote, VoteError> {
-    let inserted: Result<Option<(i32,)>, sqlx::Error> = bind_vote!(sqlx::query_as(INSERT_VOTE), vote).fetch_optional(pool).await;
+    let inserted: Result<Option<(i32,)>, sqlx::Error> =
+        bind_vote!(sqlx::query_as(INSERT_VOTE), vote).fetch_optional(pool).await;
     let unique_violation = match inserted {
         Ok(Some((slot,))) => return Ok(CastVote { day_slot: slot.into(), replayed: false }),
         Ok(None) => false,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => true,
         Err(e) => return Err(StoreError::from(e).into()),
     };
-    let earlier: Option<(i64, i32)> =
-        sqlx::query_as(VOTE_BY_KEY).bind(vote.member.0).bind(vote.idempotency_key).fetch_optional(pool).await.map_err(StoreError::from)?;
+    let earlier: Option<(i64, i32)> = sqlx::query_as(VOTE_BY_KEY)
+        .bind(vote.member.0)
+        .bind(vote.idempotency_key)
+        .fetch_optional(pool)
+        .await
+        .map_err(StoreError::from)?;
     if let Some(earlier) = earlier {
         return earlier_answer(vote, earlier);
     }
@@ -536,15 +568,22 @@ async fn cast_vote_postgres(pool: &sqlx::PgPool, vote: &NewVote<'_>) -> Result<C
         let attempt: Result<Result<CastVote, VoteError>, sqlx::Error> = async {
             let mut tx = pool.begin().await?;
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(vote.member.0).execute(&mut *tx).await?;
-            let earlier: Option<(i64, i32)> =
-                sqlx::query_as(VOTE_BY_KEY).bind(vote.member.0).bind(vote.idempotency_key).fetch_optional(&mut *tx).await?;
+            let earlier: Option<(i64, i32)> = sqlx::query_as(VOTE_BY_KEY)
+                .bind(vote.member.0)
+                .bind(vote.idempotency_key)
+                .fetch_optional(&mut *tx)
+                .await?;
             if let Some(earlier) = earlier {
                 return Ok(earlier_answer(vote, earlier));
             }
             let slot: Option<(i32,)> = bind_vote!(sqlx::query_as(INSERT_VOTE), vote).fetch_optional(&mut *tx).await?;
             let Some((slot,)) = slot else {
-                let (today,): (i64,) =
-                    sqlx::query_as(VOTES_TODAY).bind(vote.campaign.id).bind(vote.member.0).bind(vote.day).fetch_one(&mut *tx).await?;
+                let (today,): (i64,) = sqlx::query_as(VOTES_TODAY)
+                    .bind(vote.campaign.id)
+                    .bind(vote.member.0)
+                    .bind(vote.day)
+                    .fetch_one(&mut *tx)
+                    .await?;
                 return Ok(Err(limit_error(vote, today)));
             };
             tx.commit().await?;

@@ -15,11 +15,11 @@ pub mod protect;
 mod requests;
 mod roster;
 mod stats;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod units;
 mod voids;
 mod vote_queue;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -30,13 +30,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use error::StoreError;
 pub use media::MediaKind;
-pub use voids::{VoidRecord, VoidSelection};
-pub use vote_queue::{QueuedVote, VoteQueue};
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use officials::{Actor, AuditEntry, MemberListing};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
 pub use roster::{CertifyError, Reach, RosterImportError, RosterImportSummary, RosterMatch};
 pub use units::UnitImportSummary;
+pub use voids::{VoidRecord, VoidSelection};
+pub use vote_queue::{QueuedVote, VoteQueue};
 
 /// How long a request waits for a free connection before the store reports
 /// itself unavailable. Short, so `/healthz` and pages answer 503 quickly when

@@ -30,7 +30,14 @@ impl MediaKind {
 impl Store {
     /// Stores (or replaces) the image of `owner` and points its row's URL at
     /// it, with the time as a cache-buster. Returns the URL.
-    pub async fn put_media(&self, kind: MediaKind, owner: i64, content_type: &str, bytes: &[u8], now: i64) -> Result<String, StoreError> {
+    pub async fn put_media(
+        &self,
+        kind: MediaKind,
+        owner: i64,
+        content_type: &str,
+        bytes: &[u8],
+        now: i64,
+    ) -> Result<String, StoreError> {
         let url = format!("/media/{}/{owner}?v={now}", kind.as_key());
         let update = match kind {
             MediaKind::Campaign => "UPDATE campaigns SET cover_url = $2 WHERE id = $1",

@@ -98,10 +98,7 @@ impl MemberRecord {
             is_super_admin: self.is_super_admin,
             certified_member_no: self.certified_member_no,
         };
-        Ok(Credentials {
-            member,
-            password_hash: self.password_hash,
-        })
+        Ok(Credentials { member, password_hash: self.password_hash })
     }
 }
 
@@ -263,7 +260,12 @@ impl Store {
     /// When the last code for `phone` and `purpose` was created (for the
     /// resend wait), and how many codes for `phone`, any purpose, were created
     /// since `since` (for the daily cap).
-    pub async fn sms_history(&self, phone: &Phone, purpose: SmsPurpose, since: i64) -> Result<(Option<i64>, i64), StoreError> {
+    pub async fn sms_history(
+        &self,
+        phone: &Phone,
+        purpose: SmsPurpose,
+        since: i64,
+    ) -> Result<(Option<i64>, i64), StoreError> {
         let (last, count): (Option<i64>, i64) = on_reader!(self, pool => {
             sqlx::query_as(
                 "SELECT MAX(CASE WHEN purpose = $3 THEN created_at END), \
@@ -319,7 +321,12 @@ impl Store {
     /// The live code for `phone` and `purpose`: unused and unexpired (there
     /// is at most one; the newest wins should two processes race). Read on
     /// the writer so a code just sent is always seen.
-    pub async fn active_sms_code(&self, phone: &Phone, purpose: SmsPurpose, now: i64) -> Result<Option<ActiveSmsCode>, StoreError> {
+    pub async fn active_sms_code(
+        &self,
+        phone: &Phone,
+        purpose: SmsPurpose,
+        now: i64,
+    ) -> Result<Option<ActiveSmsCode>, StoreError> {
         let row: Option<(i64, String, i64)> = on_writer!(self, pool => {
             sqlx::query_as(
                 "SELECT id, code_hash, attempts FROM sms_codes \
@@ -364,7 +371,12 @@ impl Store {
     /// under `max_tries`; returns this code's tries, or `None` when the limit
     /// is reached. Taking the try first, in one conditional UPDATE on the
     /// code's row, means parallel guesses cannot all slip under the limit.
-    pub async fn take_sms_code_try(&self, id: i64, earlier_tries: i64, max_tries: i64) -> Result<Option<i64>, StoreError> {
+    pub async fn take_sms_code_try(
+        &self,
+        id: i64,
+        earlier_tries: i64,
+        max_tries: i64,
+    ) -> Result<Option<i64>, StoreError> {
         let row: Option<(i64,)> = on_writer!(self, pool => {
             sqlx::query_as(
                 "UPDATE sms_codes SET attempts = attempts + 1 \

@@ -85,7 +85,8 @@ impl Store {
 
     /// Whether `unit` is within the actor's reach.
     pub async fn unit_in_scope(&self, actor: &Actor, unit: &UnitCode) -> Result<bool, StoreError> {
-        let sql = format!("{} SELECT COUNT(*) FROM units WHERE code = $2 AND id IN (SELECT id FROM scope)", scope_cte(actor));
+        let sql =
+            format!("{} SELECT COUNT(*) FROM units WHERE code = $2 AND id IN (SELECT id FROM scope)", scope_cte(actor));
         let (count,): (i64,) = on_reader!(self, pool => {
             sqlx::query_as(&sql).bind(actor.member_id.0).bind(unit.as_ref()).fetch_one(pool).await
         })?;
@@ -94,7 +95,10 @@ impl Store {
 
     /// The units in the actor's reach (code, name, level), by code.
     pub async fn units_in_scope(&self, actor: &Actor) -> Result<Vec<(String, String, String)>, StoreError> {
-        let sql = format!("{} SELECT code, name, level FROM units WHERE id IN (SELECT id FROM scope) ORDER BY code", scope_cte(actor));
+        let sql = format!(
+            "{} SELECT code, name, level FROM units WHERE id IN (SELECT id FROM scope) ORDER BY code",
+            scope_cte(actor)
+        );
         let rows = on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).fetch_all(pool).await)?;
         Ok(rows)
     }
@@ -157,7 +161,8 @@ impl Store {
              LEFT JOIN members m ON m.id = a.actor_id WHERE {} ORDER BY a.id DESC LIMIT $2",
             if actor.is_super_admin { "$1 >= 0" } else { "a.actor_id = $1" }
         );
-        let rows = on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).bind(limit).fetch_all(pool).await)?;
+        let rows =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).bind(limit).fetch_all(pool).await)?;
         Ok(rows)
     }
 }

@@ -133,7 +133,12 @@ struct DecisionRecord {
 impl Store {
     /// Files a request in the member's current unit. The partial unique index
     /// keeps one pending request per member, across server processes.
-    pub async fn submit_certify_request(&self, request: NewRequest<'_>, key: &DataKey, now: i64) -> Result<i64, SubmitError> {
+    pub async fn submit_certify_request(
+        &self,
+        request: NewRequest<'_>,
+        key: &DataKey,
+        now: i64,
+    ) -> Result<i64, SubmitError> {
         let inserted: Result<(i64,), sqlx::Error> = on_writer!(self, pool => {
             sqlx::query_as(
                 "INSERT INTO certify_requests \
@@ -192,7 +197,8 @@ impl Store {
              WHERE q.status = 'pending' AND q.unit_id IN (SELECT id FROM scope) ORDER BY q.id LIMIT $2",
             scope_cte(actor)
         );
-        let rows = on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).bind(limit).fetch_all(pool).await)?;
+        let rows =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).bind(limit).fetch_all(pool).await)?;
         Ok(rows)
     }
 
@@ -328,7 +334,13 @@ impl Store {
     }
 
     /// Rejects a pending request with the reason the member will read.
-    pub async fn reject_certify_request(&self, actor: &Actor, id: i64, reason: &str, now: i64) -> Result<(), ReviewError> {
+    pub async fn reject_certify_request(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+        now: i64,
+    ) -> Result<(), ReviewError> {
         let sql = pending_in_reach(actor);
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -367,4 +379,3 @@ impl Store {
         Ok(())
     }
 }
-

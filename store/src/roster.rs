@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use domain::RosterEntry;
 
-use crate::protect::DataKey;
 use crate::officials::scope_cte;
+use crate::protect::DataKey;
 use crate::{on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// What a roster import changed.
@@ -88,7 +88,8 @@ impl Store {
             return Ok(Reach::Everything);
         }
         let sql = format!("{} SELECT id FROM scope", scope_cte(actor));
-        let ids: Vec<(i64,)> = on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).fetch_all(pool).await)?;
+        let ids: Vec<(i64,)> =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(actor.member_id.0).fetch_all(pool).await)?;
         Ok(Reach::Units(ids.into_iter().map(|(id,)| id).collect()))
     }
 
@@ -106,7 +107,8 @@ impl Store {
             return Ok(outside);
         }
         for batch in id_numbers.chunks(LOOKUP_BATCH) {
-            let indexes: HashMap<String, &str> = batch.iter().map(|id| (key.blind_index(id.expose()), id.expose())).collect();
+            let indexes: HashMap<String, &str> =
+                batch.iter().map(|id| (key.blind_index(id.expose()), id.expose())).collect();
             let placeholders: Vec<String> = (0..indexes.len()).map(|i| format!("${}", i + 2)).collect();
             let sql = format!(
                 "{} SELECT r.id_index, u.name FROM roster_entries r JOIN units u ON u.id = r.unit_id \

@@ -47,8 +47,7 @@ impl Store {
     /// Every unit, ordered by code (so siblings list in code order).
     #[tracing::instrument(skip(self))]
     pub async fn units(&self) -> Result<Vec<Unit>, StoreError> {
-        let records: Vec<UnitRecord> =
-            on_reader!(self, pool => sqlx::query_as(SELECT_UNITS).fetch_all(pool).await)?;
+        let records: Vec<UnitRecord> = on_reader!(self, pool => sqlx::query_as(SELECT_UNITS).fetch_all(pool).await)?;
         records.into_iter().map(Unit::try_from).collect()
     }
 

@@ -81,7 +81,13 @@ impl Store {
     }
 
     /// Undoes an active void of the campaign; false when there is none.
-    pub async fn undo_void(&self, campaign_id: i64, void_id: i64, actor: MemberId, now: i64) -> Result<bool, StoreError> {
+    pub async fn undo_void(
+        &self,
+        campaign_id: i64,
+        void_id: i64,
+        actor: MemberId,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let undone = sqlx::query(
@@ -127,7 +133,12 @@ impl Store {
 
     /// Client addresses from which at least `min_accounts` accounts voted
     /// since `since` (live votes): (address, accounts, votes), most first.
-    pub async fn shared_addresses(&self, campaign_id: i64, since: i64, min_accounts: i64) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    pub async fn shared_addresses(
+        &self,
+        campaign_id: i64,
+        since: i64,
+        min_accounts: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
         let sql = format!(
             "SELECT v.ip, COUNT(DISTINCT v.member_id) AS accounts, COUNT(*) AS votes FROM votes v \
              WHERE v.campaign_id = $1 AND v.created_at >= $2 AND v.ip IS NOT NULL AND {LIVE_VOTE} \
@@ -140,7 +151,12 @@ impl Store {
     }
 
     /// The accounts that voted from `ip` since `since`: (member id, phone, votes).
-    pub async fn accounts_at_address(&self, campaign_id: i64, ip: &str, since: i64) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    pub async fn accounts_at_address(
+        &self,
+        campaign_id: i64,
+        ip: &str,
+        since: i64,
+    ) -> Result<Vec<(i64, String, i64)>, StoreError> {
         let rows = on_reader!(self, pool => {
             sqlx::query_as(
                 "SELECT m.id, m.phone, COUNT(*) FROM votes v JOIN members m ON m.id = v.member_id \

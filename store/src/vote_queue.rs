@@ -226,7 +226,10 @@ impl Store {
     /// Inserts the votes (one per member) that fit their limits and whose
     /// keys and slots are free, in one autocommitted statement; returns
     /// (member, day slot) of each vote inserted. The others are untouched.
-    pub async fn insert_votes<'a>(&self, votes: impl Iterator<Item = &'a QueuedVote>) -> Result<Vec<(i64, i64)>, StoreError> {
+    pub async fn insert_votes<'a>(
+        &self,
+        votes: impl Iterator<Item = &'a QueuedVote>,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
         let json = votes_json(votes);
         let rows: Vec<(i64, i64)> = match self {
             Store::Sqlite { write, .. } => sqlx::query_as(INSERT_VOTES_SQLITE).bind(json).fetch_all(write).await?,

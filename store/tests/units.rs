@@ -61,14 +61,10 @@ async fn an_imported_tree_reads_back_with_every_parent(store: &Store) {
     assert_eq!(summary, UnitImportSummary { inserted: 5, updated: 0 });
 
     let units = store.units().await.unwrap();
-    let read: Vec<(String, Option<String>)> = units
-        .iter()
-        .map(|u| (u.code.to_string(), u.parent.as_ref().map(|p| p.to_string())))
-        .collect();
-    let mut expected: Vec<(String, Option<String>)> = JINAN
-        .iter()
-        .map(|(c, p, _, _)| (c.to_string(), (!p.is_empty()).then(|| p.to_string())))
-        .collect();
+    let read: Vec<(String, Option<String>)> =
+        units.iter().map(|u| (u.code.to_string(), u.parent.as_ref().map(|p| p.to_string()))).collect();
+    let mut expected: Vec<(String, Option<String>)> =
+        JINAN.iter().map(|(c, p, _, _)| (c.to_string(), (!p.is_empty()).then(|| p.to_string()))).collect();
     expected.sort();
     assert_eq!(read, expected, "units come back ordered by code with their parents");
 }

@@ -75,7 +75,8 @@ async fn seed(store: &Store) -> (Arc<store::Campaign>, Vec<i64>, Vec<MemberId>) 
         )
         .await
         .expect("campaign");
-    let candidates = [1, 2].map(|n| NewCandidate { number: n, name: "候选人", unit_code: "37010201", title: "", story_html: "" });
+    let candidates =
+        [1, 2].map(|n| NewCandidate { number: n, name: "候选人", unit_code: "37010201", title: "", story_html: "" });
     store.insert_candidates(id, &candidates, NOW).await.expect("candidates");
     let campaign = Arc::new(store.campaign_by_slug("burst").await.expect("read").expect("campaign"));
     let ids = store.candidates(id).await.expect("candidates").iter().map(|c| c.id).collect();
@@ -83,7 +84,15 @@ async fn seed(store: &Store) -> (Arc<store::Campaign>, Vec<i64>, Vec<MemberId>) 
 }
 
 fn vote(campaign: &Arc<store::Campaign>, candidate: i64, member: MemberId, key: String) -> QueuedVote {
-    QueuedVote { campaign: campaign.clone(), candidate_id: candidate, member, day: DAY, idempotency_key: key, ip: None, now: NOW }
+    QueuedVote {
+        campaign: campaign.clone(),
+        candidate_id: candidate,
+        member,
+        day: DAY,
+        idempotency_key: key,
+        ip: None,
+        now: NOW,
+    }
 }
 
 async fn a_burst_from_many_members_stores_each_within_their_limits_and_answers_truthfully(store: Store) {

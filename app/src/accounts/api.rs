@@ -2,8 +2,8 @@
 //! in, and the server functions for codes, registration, sign-in and out.
 //! The rules live in `services::accounts` (server only).
 
-use leptos::prelude::*;
 use crate::error::AppError;
+use leptos::prelude::*;
 
 pub use super::model::*;
 
@@ -11,8 +11,8 @@ pub use super::model::*;
 pub mod ssr {
     //! Helpers shared by the server functions and the HTML form handlers.
     use super::*;
-    use crate::accounts::session;
     use crate::accounts::service::Accounts;
+    use crate::accounts::session;
 
     pub async fn member_view(accounts: &Accounts, id: store::MemberId) -> Result<Option<MemberView>, AppError> {
         let store = accounts.store();
@@ -30,7 +30,10 @@ pub mod ssr {
         }))
     }
 
-    pub async fn current_member(accounts: &Accounts, session: &tower_sessions::Session) -> Result<Option<MemberView>, AppError> {
+    pub async fn current_member(
+        accounts: &Accounts,
+        session: &tower_sessions::Session,
+    ) -> Result<Option<MemberView>, AppError> {
         match session::member(accounts.store(), session).await? {
             Some(id) => member_view(accounts, id).await,
             None => Ok(None),
@@ -56,7 +59,13 @@ pub async fn send_register_code(phone: String) -> Result<CodeSent, AppError> {
 
 /// Registers and signs in.
 #[server(prefix = "/api", endpoint = "auth/register")]
-pub async fn register(phone: String, code: String, name: String, password: String, unit: String) -> Result<MemberView, AppError> {
+pub async fn register(
+    phone: String,
+    code: String,
+    name: String,
+    password: String,
+    unit: String,
+) -> Result<MemberView, AppError> {
     let accounts = crate::context::accounts()?;
     let input = crate::accounts::service::RegisterInput { phone, code, name, password, unit };
     let id = accounts.register(&input).await?;
@@ -69,7 +78,8 @@ pub async fn register(phone: String, code: String, name: String, password: Strin
 pub async fn login(phone: String, password: String, remember: Option<String>) -> Result<MemberView, AppError> {
     let accounts = crate::context::accounts()?;
     let id = accounts.login_with_password(&phone, &password).await?;
-    crate::accounts::session::sign_in(accounts.store(), &crate::context::session().await?, id, remember.is_some()).await?;
+    crate::accounts::session::sign_in(accounts.store(), &crate::context::session().await?, id, remember.is_some())
+        .await?;
     ssr::member_view(&accounts, id).await?.ok_or(AppError::Internal)
 }
 

@@ -9,8 +9,8 @@ use domain::{MemberName, Password, Phone, SmsCode, UnitCode};
 use sha2::{Digest, Sha256};
 use store::{InsertMemberError, MemberId, SmsPurpose, Store};
 
-use crate::clock::{now, start_of_today_in_shanghai, wall_clock_in_shanghai};
 use crate::accounts::sms::SmsSender;
+use crate::clock::{now, start_of_today_in_shanghai, wall_clock_in_shanghai};
 use crate::error::AppError;
 
 /// A code is valid for 5 minutes.
@@ -67,7 +67,8 @@ impl Accounts {
     #[tracing::instrument(skip(self))]
     pub async fn send_code(&self, phone: &str, purpose: SmsPurpose) -> Result<Phone, AppError> {
         let phone = Phone::parse(phone).map_err(|e| AppError::rejected(400, "phone", e.to_string()))?;
-        let registered = self.store.phone_is_registered(&phone).await.map_err(|e| AppError::from_store("send_code", e))?;
+        let registered =
+            self.store.phone_is_registered(&phone).await.map_err(|e| AppError::from_store("send_code", e))?;
         if purpose == SmsPurpose::Register && registered {
             return Err(AppError::rejected(409, "phone", "该手机号已注册，请直接登录"));
         }
@@ -133,7 +134,8 @@ impl Accounts {
             .sms_code_tries_since(phone, purpose, now - CODE_TRIES_WINDOW_SECS, Some(active.id))
             .await
             .map_err(failed)?;
-        let Some(tries) = self.store.take_sms_code_try(active.id, earlier, MAX_CODE_ATTEMPTS).await.map_err(failed)? else {
+        let Some(tries) = self.store.take_sms_code_try(active.id, earlier, MAX_CODE_ATTEMPTS).await.map_err(failed)?
+        else {
             self.store.void_sms_code(active.id, now).await.map_err(failed)?;
             return Err(too_many_wrong_codes("code"));
         };
@@ -211,7 +213,11 @@ impl Accounts {
                 Ok(c.member.id)
             }
             _ => {
-                let lock = self.store.record_password_failure(&digest, now, LOCK_AFTER_FAILURES, LOCK_SECS).await.map_err(failed)?;
+                let lock = self
+                    .store
+                    .record_password_failure(&digest, now, LOCK_AFTER_FAILURES, LOCK_SECS)
+                    .await
+                    .map_err(failed)?;
                 Err(lock.map(locked).unwrap_or_else(wrong))
             }
         }
@@ -239,7 +245,10 @@ impl Accounts {
             .await
             .map_err(|e| AppError::from_store("login_with_code", e))?
             .ok_or_else(|| AppError::rejected(401, "code", "手机号或验证码不正确"))?;
-        self.store.clear_password_failures(&phone_digest(&phone)).await.map_err(|e| AppError::from_store("login_with_code", e))?;
+        self.store
+            .clear_password_failures(&phone_digest(&phone))
+            .await
+            .map_err(|e| AppError::from_store("login_with_code", e))?;
         Ok(credentials.member.id)
     }
 
@@ -261,7 +270,10 @@ impl Accounts {
             .set_password_hash(credentials.member.id, &hash)
             .await
             .map_err(|e| AppError::from_store("reset_password", e))?;
-        self.store.clear_password_failures(&phone_digest(&phone)).await.map_err(|e| AppError::from_store("reset_password", e))?;
+        self.store
+            .clear_password_failures(&phone_digest(&phone))
+            .await
+            .map_err(|e| AppError::from_store("reset_password", e))?;
         crate::accounts::session::forget_verified_sessions();
         Ok(credentials.member.id)
     }

@@ -25,7 +25,8 @@ const VERIFIED_FOR: std::time::Duration = std::time::Duration::from_secs(10);
 /// Session id → (member, epoch) found current. Keyed by the random session
 /// id, so entries of different databases in one process never mix.
 fn verified() -> &'static moka::sync::Cache<tower_sessions::session::Id, (i64, i64)> {
-    static CACHE: std::sync::OnceLock<moka::sync::Cache<tower_sessions::session::Id, (i64, i64)>> = std::sync::OnceLock::new();
+    static CACHE: std::sync::OnceLock<moka::sync::Cache<tower_sessions::session::Id, (i64, i64)>> =
+        std::sync::OnceLock::new();
     CACHE.get_or_init(|| moka::sync::Cache::builder().max_capacity(200_000).time_to_live(VERIFIED_FOR).build())
 }
 

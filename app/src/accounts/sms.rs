@@ -53,7 +53,11 @@ impl SmsSender for DevSms {
                 if inbox.len() == DEV_INBOX_SIZE {
                     inbox.pop_front();
                 }
-                inbox.push_back(DevMessage { phone: phone.as_ref().to_owned(), text: text.to_owned(), at: crate::clock::now() });
+                inbox.push_back(DevMessage {
+                    phone: phone.as_ref().to_owned(),
+                    text: text.to_owned(),
+                    at: crate::clock::now(),
+                });
             }
             Ok(())
         })

@@ -1,7 +1,7 @@
 //! 惠员卡 pages' data: the member's own card, and a scanned card's check.
 
-use leptos::prelude::*;
 use crate::error::AppError;
+use leptos::prelude::*;
 
 pub use super::model::*;
 
@@ -11,9 +11,13 @@ pub async fn load_card() -> Result<CardView, AppError> {
     let accounts = crate::context::accounts()?;
     let session = crate::context::session().await?;
     let store = accounts.store();
-    let member = crate::accounts::session::member(store, &session).await?.ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
-    let found = store.member_by_id(member).await.map_err(|e| AppError::from_store("card", e))?.ok_or(AppError::Internal)?;
-    let member_no = found.certified_member_no.ok_or_else(|| AppError::rejected(403, "", "完成实名认证后即可领取惠员卡"))?;
+    let member = crate::accounts::session::member(store, &session)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
+    let found =
+        store.member_by_id(member).await.map_err(|e| AppError::from_store("card", e))?.ok_or(AppError::Internal)?;
+    let member_no =
+        found.certified_member_no.ok_or_else(|| AppError::rejected(403, "", "完成实名认证后即可领取惠员卡"))?;
     let union_name = store.root_unit_name().await.map_err(|e| AppError::from_store("card", e))?.unwrap_or_default();
     Ok(CardView { name: found.name.to_string(), member_no, unit_name: found.unit_name, union_name })
 }

@@ -2,8 +2,8 @@
 //! officials' review queue with its decisions. The rules live in
 //! `services::certification`.
 
-use leptos::prelude::*;
 use crate::error::AppError;
+use leptos::prelude::*;
 
 pub use super::model::*;
 
@@ -28,10 +28,12 @@ mod ssr {
 pub async fn load_my_request() -> Result<Option<RequestView>, AppError> {
     use store::RequestStatus;
     let accounts = crate::context::accounts()?;
-    let Some(member) = crate::accounts::session::member(accounts.store(), &crate::context::session().await?).await? else {
+    let Some(member) = crate::accounts::session::member(accounts.store(), &crate::context::session().await?).await?
+    else {
         return Ok(None);
     };
-    let latest = accounts.store().latest_certify_request(member).await.map_err(|e| AppError::from_store("my_request", e))?;
+    let latest =
+        accounts.store().latest_certify_request(member).await.map_err(|e| AppError::from_store("my_request", e))?;
     Ok(latest.and_then(|r| match r.status {
         RequestStatus::Pending | RequestStatus::Rejected => Some(RequestView {
             pending: r.status == RequestStatus::Pending,

@@ -59,6 +59,10 @@ impl ImportJobs {
         if job.outcome.is_some() {
             jobs.remove(id);
         }
-        Some(JobProgress { total: job.total, done: job.done.load(Ordering::Relaxed).min(job.total), outcome: job.outcome })
+        Some(JobProgress {
+            total: job.total,
+            done: job.done.load(Ordering::Relaxed).min(job.total),
+            outcome: job.outcome,
+        })
     }
 }

@@ -3,9 +3,9 @@
 //! pages → api → service → store/domain; `model` holds the view types all three share.
 
 pub mod api;
-pub mod model;
-#[cfg(feature = "ssr")]
-pub mod service;
 #[cfg(feature = "ssr")]
 pub mod imports;
+pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

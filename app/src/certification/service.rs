@@ -17,9 +17,16 @@ pub const MAX_FAILED_ATTEMPTS_PER_DAY: i64 = 10;
 /// other account holds. Returns the roster's member number. Malformed input
 /// is refused first and costs nothing; a mismatch against the roster counts
 /// towards the daily cap.
-pub async fn certify(store: &Store, key: &DataKey, member: MemberId, name: &str, id_number: &str) -> Result<String, AppError> {
+pub async fn certify(
+    store: &Store,
+    key: &DataKey,
+    member: MemberId,
+    name: &str,
+    id_number: &str,
+) -> Result<String, AppError> {
     let name = MemberName::parse(name).map_err(|e| AppError::rejected(400, "name", e.to_string()))?;
-    let id_number = IdNumber::parse(id_number, crate::clock::today_in_shanghai()).map_err(|e| AppError::rejected(400, "id_number", e.to_string()))?;
+    let id_number = IdNumber::parse(id_number, crate::clock::today_in_shanghai())
+        .map_err(|e| AppError::rejected(400, "id_number", e.to_string()))?;
     let now = now();
     let failures = store
         .failed_certifications_since(member, start_of_today_in_shanghai(now))
@@ -32,9 +39,14 @@ pub async fn certify(store: &Store, key: &DataKey, member: MemberId, name: &str,
             format!("今天的认证尝试已达 {MAX_FAILED_ATTEMPTS_PER_DAY} 次，请明天再试，或联系所在工会核实名册"),
         ));
     }
-    let found = store.roster_entry_by_id_number(key, &id_number).await.map_err(|e| AppError::from_store("certify", e))?;
+    let found =
+        store.roster_entry_by_id_number(key, &id_number).await.map_err(|e| AppError::from_store("certify", e))?;
     let mismatch = match &found {
-        None => Some(AppError::rejected(400, "id_number", "会员名册中没有这个身份证号。请核对后重试，或联系所在工会核实名册")),
+        None => Some(AppError::rejected(
+            400,
+            "id_number",
+            "会员名册中没有这个身份证号。请核对后重试，或联系所在工会核实名册",
+        )),
         Some(entry) if entry.name != name.as_ref() => {
             Some(AppError::rejected(400, "name", "姓名与会员名册不一致，请填写名册上的姓名"))
         }
@@ -96,20 +108,31 @@ pub async fn request_review(
     photo: Option<&[u8]>,
 ) -> Result<(), AppError> {
     let name = MemberName::parse(name).map_err(|e| AppError::rejected(400, "name", e.to_string()))?;
-    let id_number = IdNumber::parse(id_number, crate::clock::today_in_shanghai()).map_err(|e| AppError::rejected(400, "id_number", e.to_string()))?;
+    let id_number = IdNumber::parse(id_number, crate::clock::today_in_shanghai())
+        .map_err(|e| AppError::rejected(400, "id_number", e.to_string()))?;
     let photo_type = check_photo(photo)?;
-    let me = store.member_by_id(member).await.map_err(|e| AppError::from_store("request_review", e))?.ok_or(AppError::Internal)?;
+    let me = store
+        .member_by_id(member)
+        .await
+        .map_err(|e| AppError::from_store("request_review", e))?
+        .ok_or(AppError::Internal)?;
     if me.certified_member_no.is_some() {
         return Err(AppError::rejected(409, "", "您已完成实名认证"));
     }
-    let found = store.roster_entry_by_id_number(key, &id_number).await.map_err(|e| AppError::from_store("request_review", e))?;
+    let found = store
+        .roster_entry_by_id_number(key, &id_number)
+        .await
+        .map_err(|e| AppError::from_store("request_review", e))?;
     if found.is_some_and(|f| f.certified_member.is_some_and(|m| m != member.0)) {
         return Err(AppError::rejected(409, "id_number", "该身份证号已被其他账号认证。如非本人操作，请联系所在工会"));
     }
-    let request = NewRequest { member, name: name.as_ref(), id_number: &id_number, photo: photo.unwrap_or_default(), photo_type };
+    let request =
+        NewRequest { member, name: name.as_ref(), id_number: &id_number, photo: photo.unwrap_or_default(), photo_type };
     match store.submit_certify_request(request, key, now()).await {
         Ok(_) => Ok(()),
-        Err(SubmitError::AlreadyPending) => Err(AppError::rejected(409, "", "您已有一份认证申请正在审核，请耐心等待结果")),
+        Err(SubmitError::AlreadyPending) => {
+            Err(AppError::rejected(409, "", "您已有一份认证申请正在审核，请耐心等待结果"))
+        }
         Err(SubmitError::Store(e)) => Err(AppError::from_store("request_review", e)),
     }
 }
@@ -133,7 +156,13 @@ fn review_error(error: ReviewError) -> AppError {
 
 /// Approves request `id`; `member_no` is the member number for a person new
 /// to the roster (empty: one is generated). Returns the notice to show.
-pub async fn approve(store: &Store, key: &DataKey, actor: &Actor, id: i64, member_no: &str) -> Result<String, AppError> {
+pub async fn approve(
+    store: &Store,
+    key: &DataKey,
+    actor: &Actor,
+    id: i64,
+    member_no: &str,
+) -> Result<String, AppError> {
     let member_no = member_no.trim();
     if member_no.chars().count() > 20 || !member_no.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Err(AppError::rejected(400, "member_no", "会员编号只能由字母、数字和“-”组成，不超过 20 位"));

@@ -2,8 +2,8 @@
 //! endpoint under `/api/` (listed in docs/API.md) so native app webviews and
 //! other clients can call it too.
 
-use leptos::prelude::*;
 use crate::error::AppError;
+use leptos::prelude::*;
 
 pub use super::model::*;
 

@@ -1,7 +1,7 @@
 //! The officials' pages' data and server functions.
 
-use leptos::prelude::*;
 use crate::error::AppError;
+use leptos::prelude::*;
 
 pub use super::model::*;
 /// Members shown per page of the officials' list.
@@ -89,7 +89,9 @@ pub async fn load_import_progress(job: String) -> Result<Option<ImportProgress>,
     let accounts = crate::context::accounts()?;
     let actor = crate::officials::service::official(accounts.store(), &crate::context::session().await?).await?;
     let jobs = use_context::<crate::certification::imports::ImportJobs>().ok_or(AppError::Internal)?;
-    Ok(jobs
-        .progress(&job, actor.member_id)
-        .map(|p| ImportProgress { total: p.total, done: p.done, outcome: p.outcome }))
+    Ok(jobs.progress(&job, actor.member_id).map(|p| ImportProgress {
+        total: p.total,
+        done: p.done,
+        outcome: p.outcome,
+    }))
 }

@@ -4,6 +4,6 @@
 
 pub mod api;
 pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
-pub mod pages;

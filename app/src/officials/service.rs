@@ -3,8 +3,8 @@
 use domain::{Phone, UnitCode};
 use store::{Actor, Store};
 
-use crate::clock::now;
 use crate::accounts::session;
+use crate::clock::now;
 use crate::error::AppError;
 
 /// The signed-in member as an official: 401 when nobody is signed in, 403
@@ -21,7 +21,13 @@ pub async fn official(store: &Store, session: &tower_sessions::Session) -> Resul
 
 /// Appoints the member with `phone` as official of `unit`; both the unit and
 /// the member's own unit must be in the actor's reach; recorded in the audit log. Returns the notice to show.
-pub async fn appoint(store: &Store, actor: &Actor, phone: &str, unit: &str, ip: Option<&str>) -> Result<String, AppError> {
+pub async fn appoint(
+    store: &Store,
+    actor: &Actor,
+    phone: &str,
+    unit: &str,
+    ip: Option<&str>,
+) -> Result<String, AppError> {
     let phone = Phone::parse(phone).map_err(|e| AppError::rejected(400, "phone", e.to_string()))?;
     if unit.trim().is_empty() {
         return Err(AppError::rejected(400, "unit", "请选择单位"));
@@ -39,10 +45,17 @@ pub async fn appoint(store: &Store, actor: &Actor, phone: &str, unit: &str, ip: 
     // The person must be one of the actor's own members as well: an official
     // manages the people of their subtree, not another county's.
     if !store.unit_in_scope(actor, &member.unit_code).await.map_err(|e| AppError::from_store("appoint", e))? {
-        return Err(AppError::rejected(403, "phone", "该会员所在单位不在您的管理范围内，只能任命本单位及下级单位的会员"));
+        return Err(AppError::rejected(
+            403,
+            "phone",
+            "该会员所在单位不在您的管理范围内，只能任命本单位及下级单位的会员",
+        ));
     }
     let now = now();
-    store.appoint_official(member.id, &unit, actor.member_id, now).await.map_err(|e| AppError::from_store("appoint", e))?;
+    store
+        .appoint_official(member.id, &unit, actor.member_id, now)
+        .await
+        .map_err(|e| AppError::from_store("appoint", e))?;
     let target = format!("单位 {unit}，会员 {}（{}）", member.name, phone.masked());
     store
         .audit(Some(actor.member_id), "任命管理员", &target, "", ip, now)

@@ -2,15 +2,19 @@
 //! certified per unit, with subtrees summed. The rules are in
 //! `services::stats`; the sums in `domain::stats`.
 
-use leptos::prelude::*;
 use crate::error::AppError;
+use leptos::prelude::*;
 
 pub use super::model::*;
 
 /// The dashboard of `unit` (default: the official's own unit) sorted by
 /// `sort` (`name`, `roster`, `registered`, `certified`, `rate`).
 #[server(prefix = "/api", endpoint = "admin/stats", input = leptos::server_fn::codec::GetUrl)]
-pub async fn load_dashboard(unit: Option<String>, sort: Option<String>, dir: Option<String>) -> Result<Dashboard, AppError> {
+pub async fn load_dashboard(
+    unit: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+) -> Result<Dashboard, AppError> {
     let accounts = crate::context::accounts()?;
     let store = accounts.store();
     let actor = crate::officials::service::official(store, &crate::context::session().await?).await?;

@@ -53,9 +53,26 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             // The current column flips direction; a new one starts descending
             // (largest first), except the name, which reads A→Z.
             let asc = if key == sort { !ascending } else { key == SortKey::Name };
-            let href = format!("/admin/stats?unit={unit}&sort={}&dir={}", key.as_str(), if asc { "asc" } else { "desc" });
-            let mark = if key == sort { if ascending { " ▲" } else { " ▼" } } else { "" };
-            let aria = if key == sort { if ascending { "ascending" } else { "descending" } } else { "none" };
+            let href =
+                format!("/admin/stats?unit={unit}&sort={}&dir={}", key.as_str(), if asc { "asc" } else { "desc" });
+            let mark = if key == sort {
+                if ascending {
+                    " ▲"
+                } else {
+                    " ▼"
+                }
+            } else {
+                ""
+            };
+            let aria = if key == sort {
+                if ascending {
+                    "ascending"
+                } else {
+                    "descending"
+                }
+            } else {
+                "none"
+            };
             view! { <th scope="col" aria-sort=aria><a href=href>{label}{mark}</a></th> }
         }
     };

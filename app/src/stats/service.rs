@@ -33,13 +33,24 @@ pub async fn all_unit_stats(store: &Store) -> Result<Vec<UnitStats>, AppError> {
 
 /// The dashboard of `unit` (default: the actor's first office, or the root
 /// for a super admin) and its child units, sorted. 403 outside the reach.
-pub async fn dashboard(store: &Store, actor: &Actor, unit: Option<&str>, sort: SortKey, ascending: bool) -> Result<Dashboard, AppError> {
+pub async fn dashboard(
+    store: &Store,
+    actor: &Actor,
+    unit: Option<&str>,
+    sort: SortKey,
+    ascending: bool,
+) -> Result<Dashboard, AppError> {
     let stats = all_unit_stats(store).await?;
     let units = store.units().await.map_err(|e| AppError::from_store("stats", e))?;
     let parent_of: HashMap<String, Option<String>> =
         units.iter().map(|u| (u.code.to_string(), u.parent.as_ref().map(ToString::to_string))).collect();
-    let reach: std::collections::HashSet<String> =
-        store.units_in_scope(actor).await.map_err(|e| AppError::from_store("stats", e))?.into_iter().map(|(c, _, _)| c).collect();
+    let reach: std::collections::HashSet<String> = store
+        .units_in_scope(actor)
+        .await
+        .map_err(|e| AppError::from_store("stats", e))?
+        .into_iter()
+        .map(|(c, _, _)| c)
+        .collect();
     let focus_code = match unit.filter(|u| !u.trim().is_empty()) {
         Some(code) => code.trim().to_owned(),
         None => actor
@@ -53,7 +64,8 @@ pub async fn dashboard(store: &Store, actor: &Actor, unit: Option<&str>, sort: S
         return Err(AppError::rejected(403, "unit", "只能查看本单位及下级单位的统计"));
     }
     let by_code: HashMap<&str, &UnitStats> = stats.iter().map(|s| (s.code.as_str(), s)).collect();
-    let focus = (*by_code.get(focus_code.as_str()).ok_or_else(|| AppError::rejected(404, "unit", "单位不存在"))?).clone();
+    let focus =
+        (*by_code.get(focus_code.as_str()).ok_or_else(|| AppError::rejected(404, "unit", "单位不存在"))?).clone();
     let mut children: Vec<UnitStats> = stats
         .iter()
         .filter(|s| parent_of.get(&s.code).cloned().flatten().as_deref() == Some(focus_code.as_str()))
@@ -84,7 +96,8 @@ pub async fn ranking(store: &Store, level: UnitLevel) -> Result<Ranking, AppErro
     if let Some(ranking) = cache.get(&level) {
         return Ok(ranking);
     }
-    let mut rows: Vec<UnitStats> = all_unit_stats(store).await?.into_iter().filter(|s| s.level == level.as_key()).collect();
+    let mut rows: Vec<UnitStats> =
+        all_unit_stats(store).await?.into_iter().filter(|s| s.level == level.as_key()).collect();
     sort_stats(&mut rows, SortKey::Rate, false);
     let ranking = Ranking {
         level: level.as_key().to_owned(),

@@ -45,10 +45,13 @@ impl PostedForm {
 /// serialised resource; after client-side navigation it is `None`.
 pub fn use_posted_form() -> Resource<Option<PostedForm>> {
     let posted = use_context::<PostedForm>();
-    Resource::new_blocking(|| (), move |_| {
-        let posted = posted.clone();
-        async move { posted }
-    })
+    Resource::new_blocking(
+        || (),
+        move |_| {
+            let posted = posted.clone();
+            async move { posted }
+        },
+    )
 }
 
 /// A labelled input with its message below it. `check` runs in the browser
@@ -68,7 +71,8 @@ pub fn Field(
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] check: Option<fn(&str) -> Result<(), String>>,
     /// Keeps element ids unique when two forms on one page share field names.
-    #[prop(optional)] id_prefix: &'static str,
+    #[prop(optional)]
+    id_prefix: &'static str,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let message = RwSignal::new(error);
@@ -193,7 +197,10 @@ pub mod checks {
         #[cfg(feature = "hydrate")]
         let now = (js_sys::Date::now() / 1000.0) as i64;
         #[cfg(not(feature = "hydrate"))]
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
         domain::CivilDate::in_shanghai(now)
     }
     pub fn password(raw: &str) -> Result<(), String> {

@@ -1,8 +1,8 @@
 //! 评选投票 as pages and the JSON API see it: campaigns, candidates, the
 //! leaderboard and `POST /api/vote`. The rules are in `services::voting`.
 
-use leptos::prelude::*;
 use crate::error::AppError;
+use leptos::prelude::*;
 
 pub use super::model::*;
 
@@ -33,7 +33,10 @@ mod ssr {
     pub async fn remaining(store: &Store, c: &Campaign) -> Result<Option<i64>, AppError> {
         let session = crate::context::session().await?;
         let Some(member) = crate::accounts::session::member(store, &session).await? else { return Ok(None) };
-        let used = store.votes_on_day(c.id, member, shanghai_day(now())).await.map_err(|e| AppError::from_store("remaining", e))?;
+        let used = store
+            .votes_on_day(c.id, member, shanghai_day(now()))
+            .await
+            .map_err(|e| AppError::from_store("remaining", e))?;
         Ok(Some((c.votes_per_day - used).max(0)))
     }
 
@@ -92,7 +95,10 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
         .collect();
     let mut rules = vec![
         campaign.voter_rule.label().to_owned(),
-        format!("每人每天最多投 {} 票，同一位候选人每天最多 {} 票", campaign.votes_per_day, campaign.votes_per_candidate),
+        format!(
+            "每人每天最多投 {} 票，同一位候选人每天最多 {} 票",
+            campaign.votes_per_day, campaign.votes_per_candidate
+        ),
     ];
     rules.push("票数每隔几秒更新一次".to_owned());
     let origin = ssr::origin().await;
@@ -149,7 +155,8 @@ pub async fn vote(campaign: String, number: String, key: String) -> Result<VoteR
         .await?
         .ok_or_else(|| AppError::rejected(401, "", "请先登录再投票"))?;
     let limiter = use_context::<crate::voting::service::VoteLimiter>().ok_or(AppError::Internal)?;
-    let ip = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<crate::context::ClientIp>().and_then(|c| c.0));
+    let ip = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::context::ClientIp>().and_then(|c| c.0));
     let queue = use_context::<store::VoteQueue>().ok_or(AppError::Internal)?;
     crate::voting::service::vote(&store, &queue, &limiter, member, &campaign, &number, &key, ip).await
 }
@@ -194,7 +201,9 @@ pub async fn load_results(slug: String) -> Result<(CampaignCard, i64, Vec<Result
 /// Campaign `slug`'s candidates (all statuses) and the units an official
 /// may nominate from (code, name).
 #[server(prefix = "/api", endpoint = "admin/campaigns/candidates", input = leptos::server_fn::codec::GetUrl)]
-pub async fn load_candidates_admin(slug: String) -> Result<(CampaignCard, Vec<CandidateRow>, Vec<(String, String)>), AppError> {
+pub async fn load_candidates_admin(
+    slug: String,
+) -> Result<(CampaignCard, Vec<CandidateRow>, Vec<(String, String)>), AppError> {
     let store = ssr::store()?;
     let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
     let rows = store

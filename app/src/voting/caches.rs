@@ -38,7 +38,11 @@ fn caches() -> &'static Caches {
     CACHES.get_or_init(|| Caches {
         tallies: Cache::builder().max_capacity(10_000).time_to_live(TALLY_MAX_AGE).build(),
         voids: Cache::builder().max_capacity(10_000).time_to_live(TALLY_MAX_AGE).build(),
-        voting: Cache::builder().max_capacity(1000).time_to_live(VOTING_DATA_MAX_AGE).support_invalidation_closures().build(),
+        voting: Cache::builder()
+            .max_capacity(1000)
+            .time_to_live(VOTING_DATA_MAX_AGE)
+            .support_invalidation_closures()
+            .build(),
     })
 }
 

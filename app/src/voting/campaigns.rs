@@ -73,10 +73,14 @@ pub async fn create(store: &Store, actor: &Actor, fields: &Fields) -> Result<Str
         return Err(AppError::rejected(403, "unit", "只能为本单位及下级单位创建投票活动"));
     }
     let slug = field(fields, "slug").to_ascii_lowercase();
-    if !(3..=40).contains(&slug.len()) || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if !(3..=40).contains(&slug.len())
+        || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Err(bad("slug", "链接名应为 3–40 个小写字母、数字或“-”，例如 qilu-2027"));
     }
-    let date = |name: &str, label: &str| shanghai_midnight(field(fields, name)).ok_or_else(|| bad(name, format!("请选择{label}")));
+    let date = |name: &str, label: &str| {
+        shanghai_midnight(field(fields, name)).ok_or_else(|| bad(name, format!("请选择{label}")))
+    };
     let signup = date("signup_starts", "报名开始日期")?;
     let review = date("review_starts", "审核开始日期")?;
     let voting = date("voting_starts", "投票开始日期")?;
@@ -84,7 +88,8 @@ pub async fn create(store: &Store, actor: &Actor, fields: &Fields) -> Result<Str
     let closes = date("closes", "活动结束日期")?;
     let schedule = Schedule::new(signup, review, voting, publicity, closes)
         .ok_or_else(|| bad("publicity_starts", "日期应依次为：报名开始 ≤ 审核开始 ≤ 投票开始 < 公示开始 ≤ 活动结束"))?;
-    let voter_rule = VoterRule::parse(field(fields, "voter_rule")).ok_or_else(|| bad("voter_rule", "请选择投票资格"))?;
+    let voter_rule =
+        VoterRule::parse(field(fields, "voter_rule")).ok_or_else(|| bad("voter_rule", "请选择投票资格"))?;
     let votes_per_day = number_in(fields, "votes_per_day", "每天票数", 1..=100)?;
     let votes_per_candidate = number_in(fields, "votes_per_candidate", "每位候选人每天票数", 1..=100)?;
     if votes_per_candidate > votes_per_day {
@@ -129,33 +134,56 @@ pub async fn nominate(store: &Store, campaign: &Campaign, actor: &Actor, fields:
     }
     let title = short_text(fields, "title", "职务或工种", 30)?;
     let story = story_html(field(fields, "story"))?;
-    let candidate = NewCandidate { number: 0, name: name.as_ref(), unit_code: unit.as_ref(), title: &title, story_html: &story };
-    let number = store.nominate_candidate(campaign.id, &candidate, actor.member_id, now()).await.map_err(|e| AppError::from_store("nominate", e))?;
+    let candidate =
+        NewCandidate { number: 0, name: name.as_ref(), unit_code: unit.as_ref(), title: &title, story_html: &story };
+    let number = store
+        .nominate_candidate(campaign.id, &candidate, actor.member_id, now())
+        .await
+        .map_err(|e| AppError::from_store("nominate", e))?;
     crate::voting::caches::forget_campaign(campaign.id);
     Ok(format!("已提名 {number:02} 号候选人 {}", name.as_ref()))
 }
 
 /// A certified member signs up during 报名; officials review it.
-pub async fn sign_up(store: &Store, campaign: &Campaign, member: MemberId, fields: &Fields) -> Result<String, AppError> {
+pub async fn sign_up(
+    store: &Store,
+    campaign: &Campaign,
+    member: MemberId,
+    fields: &Fields,
+) -> Result<String, AppError> {
     if campaign.schedule.phase_at(now()) != Phase::SignUp {
         return Err(AppError::rejected(403, "", "现在不是报名时间"));
     }
-    let me = store.member_by_id(member).await.map_err(|e| AppError::from_store("sign_up", e))?.ok_or(AppError::Internal)?;
+    let me =
+        store.member_by_id(member).await.map_err(|e| AppError::from_store("sign_up", e))?.ok_or(AppError::Internal)?;
     if me.certified_member_no.is_none() {
         return Err(AppError::rejected(403, "", "报名参选需先完成实名认证"));
     }
     let title = short_text(fields, "title", "职务或工种", 30)?;
     let story = story_html(field(fields, "story"))?;
-    if !store.sign_up_candidate(campaign.id, member, &title, &story, now()).await.map_err(|e| AppError::from_store("sign_up", e))? {
+    if !store
+        .sign_up_candidate(campaign.id, member, &title, &story, now())
+        .await
+        .map_err(|e| AppError::from_store("sign_up", e))?
+    {
         return Err(AppError::rejected(409, "", "您已报名本次活动，请等待审核"));
     }
     Ok("报名已提交，审核通过后将获得候选人编号".to_owned())
 }
 
 /// Approves (`approve`) or rejects a pending sign-up.
-pub async fn review(store: &Store, campaign: &Campaign, actor: &Actor, id: &str, approve: bool) -> Result<String, AppError> {
+pub async fn review(
+    store: &Store,
+    campaign: &Campaign,
+    actor: &Actor,
+    id: &str,
+    approve: bool,
+) -> Result<String, AppError> {
     let id: i64 = id.parse().map_err(|_| bad("", "报名记录无法识别"))?;
-    let done = store.review_candidate(campaign.id, id, approve, actor.member_id, now()).await.map_err(|e| AppError::from_store("review_candidate", e))?;
+    let done = store
+        .review_candidate(campaign.id, id, approve, actor.member_id, now())
+        .await
+        .map_err(|e| AppError::from_store("review_candidate", e))?;
     if !done {
         return Err(AppError::rejected(404, "", "这条报名已处理，或不存在"));
     }
@@ -180,11 +208,15 @@ pub async fn upload_picture(
         Some(id) => {
             let id: i64 = id.parse().map_err(|_| AppError::rejected(404, "", "没有这位候选人"))?;
             let all = store.all_candidates(campaign.id).await.map_err(|e| AppError::from_store("upload_picture", e))?;
-            let found = all.into_iter().find(|c| c.id == id).ok_or_else(|| AppError::rejected(404, "", "没有这位候选人"))?;
+            let found =
+                all.into_iter().find(|c| c.id == id).ok_or_else(|| AppError::rejected(404, "", "没有这位候选人"))?;
             (store::MediaKind::Candidate, id, format!("{} 的照片", found.name))
         }
     };
-    store.put_media(kind, owner, content_type, bytes, now).await.map_err(|e| AppError::from_store("upload_picture", e))?;
+    store
+        .put_media(kind, owner, content_type, bytes, now)
+        .await
+        .map_err(|e| AppError::from_store("upload_picture", e))?;
     store
         .audit(Some(actor.member_id), "上传图片", &format!("活动 #{}，{what}", campaign.id), "", None, now)
         .await

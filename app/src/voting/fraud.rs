@@ -16,7 +16,7 @@ use store::{Campaign, Store, VoidSelection};
 
 use crate::clock::{date_time_in_shanghai, now};
 use crate::error::AppError;
-use crate::voting::model::{FraudReport, Burst, SharedAddress, NightSpike, VoidView};
+use crate::voting::model::{Burst, FraudReport, NightSpike, SharedAddress, VoidView};
 
 /// The window the signals look at.
 pub const WINDOW_SECS: i64 = 24 * 3600;
@@ -65,15 +65,24 @@ pub async fn report(store: &Store, campaign: &Campaign) -> Result<FraudReport, A
             }
         }
         let total: i64 = rows.iter().map(|(_, v)| v).sum();
-        let at_night: i64 = rows.iter().filter(|(m, _)| ((m * 60 + 8 * 3600).rem_euclid(86_400)) < 6 * 3600).map(|(_, v)| v).sum();
+        let at_night: i64 =
+            rows.iter().filter(|(m, _)| ((m * 60 + 8 * 3600).rem_euclid(86_400)) < 6 * 3600).map(|(_, v)| v).sum();
         if at_night >= NIGHT_MIN_VOTES && at_night * 100 > NIGHT_SHARE_PCT * total {
-            night.push(NightSpike { candidate_id: *candidate, number: *number, name: name.clone(), night_votes: at_night, votes: total });
+            night.push(NightSpike {
+                candidate_id: *candidate,
+                number: *number,
+                name: name.clone(),
+                night_votes: at_night,
+                votes: total,
+            });
         }
     }
     bursts.sort_by(|a, b| b.votes.cmp(&a.votes).then(a.minute_start.cmp(&b.minute_start)));
     night.sort_by(|a, b| b.night_votes.cmp(&a.night_votes));
     let mut addresses = Vec::new();
-    for (ip, accounts, votes) in store.shared_addresses(campaign.id, since, SHARED_ADDRESS_ACCOUNTS).await.map_err(err)? {
+    for (ip, accounts, votes) in
+        store.shared_addresses(campaign.id, since, SHARED_ADDRESS_ACCOUNTS).await.map_err(err)?
+    {
         let members = store
             .accounts_at_address(campaign.id, &ip, since)
             .await
@@ -92,7 +101,8 @@ pub async fn public_voids(store: &Store, campaign: &Campaign) -> Result<std::syn
     if let Some(voids) = crate::voting::caches::voids().get(&campaign.id) {
         return Ok(voids);
     }
-    let voids = std::sync::Arc::new(voids(store, campaign).await?.into_iter().filter(|v| !v.undone).collect::<Vec<_>>());
+    let voids =
+        std::sync::Arc::new(voids(store, campaign).await?.into_iter().filter(|v| !v.undone).collect::<Vec<_>>());
     crate::voting::caches::voids().insert(campaign.id, voids.clone());
     Ok(voids)
 }
@@ -160,15 +170,23 @@ pub async fn void(
             return Err(bad());
         }
     }
-    let (_, votes) =
-        store.void_votes(campaign.id, selection, reason, actor, now()).await.map_err(|e| AppError::from_store("void", e))?;
+    let (_, votes) = store
+        .void_votes(campaign.id, selection, reason, actor, now())
+        .await
+        .map_err(|e| AppError::from_store("void", e))?;
     crate::voting::caches::forget_campaign(campaign.id);
     Ok(format!("已作废 {votes} 票，原因将在结果中公示"))
 }
 
-pub async fn undo(store: &Store, campaign: &Campaign, actor: store::MemberId, void_id: &str) -> Result<String, AppError> {
+pub async fn undo(
+    store: &Store,
+    campaign: &Campaign,
+    actor: store::MemberId,
+    void_id: &str,
+) -> Result<String, AppError> {
     let id: i64 = void_id.parse().map_err(|_| AppError::rejected(400, "", "作废记录无法识别"))?;
-    let undone = store.undo_void(campaign.id, id, actor, now()).await.map_err(|e| AppError::from_store("undo_void", e))?;
+    let undone =
+        store.undo_void(campaign.id, id, actor, now()).await.map_err(|e| AppError::from_store("undo_void", e))?;
     if !undone {
         return Err(AppError::rejected(404, "", "这条作废记录不存在或已撤销"));
     }

@@ -3,13 +3,13 @@
 //! pages → api → service → store/domain; `model` holds the view types all three share.
 
 pub mod api;
-pub mod model;
 #[cfg(feature = "ssr")]
 pub mod caches;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod campaigns;
 #[cfg(feature = "ssr")]
 pub mod fraud;
-#[cfg(feature = "ssr")]
-pub mod campaigns;
+pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -19,7 +19,6 @@ use crate::error::AppError;
 use crate::voting::caches::{self, VotingData};
 use crate::voting::model::{Standing, VoteReceipt};
 
-
 /// Per-account and per-address limits on vote requests. A person votes a few
 /// times a day; a script votes many times a second. The address limit is
 /// generous: a factory's members often share one address.
@@ -91,7 +90,8 @@ pub async fn vote(
     key: &str,
     ip: Option<IpAddr>,
 ) -> Result<VoteReceipt, AppError> {
-    let key = IdempotencyKey::parse(key).ok_or_else(|| AppError::rejected(400, "", "投票请求无效，请刷新页面后再投"))?;
+    let key =
+        IdempotencyKey::parse(key).ok_or_else(|| AppError::rejected(400, "", "投票请求无效，请刷新页面后再投"))?;
     let voting = campaign_for_voting(store, slug).await?;
     let (campaign, candidates) = (&*voting.0, &voting.1);
     if !limiter.allows(member, ip) {
@@ -124,12 +124,14 @@ pub async fn vote(
             return Err(AppError::rejected(403, "", format!("投票已于 {ended} 结束")));
         }
     }
-    let candidate = number
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .and_then(|n| candidates.iter().find(|c| c.number == n))
-        .ok_or_else(|| AppError::rejected(404, "", format!("本次评选中没有 {} 号候选人", number.trim().chars().take(8).collect::<String>())))?;
+    let candidate =
+        number.trim().parse::<i32>().ok().and_then(|n| candidates.iter().find(|c| c.number == n)).ok_or_else(|| {
+            AppError::rejected(
+                404,
+                "",
+                format!("本次评选中没有 {} 号候选人", number.trim().chars().take(8).collect::<String>()),
+            )
+        })?;
     check_voter(store, campaign, member).await?;
     let cast = queue
         .cast(QueuedVote {
@@ -148,11 +150,9 @@ pub async fn vote(
             remaining_today: (campaign.votes_per_day - day_slot).max(0),
             replayed,
         }),
-        Err(VoteError::DailyLimit) => Err(AppError::rejected(
-            429,
-            "",
-            format!("您今天的 {} 票已经投完，明天再来吧", campaign.votes_per_day),
-        )),
+        Err(VoteError::DailyLimit) => {
+            Err(AppError::rejected(429, "", format!("您今天的 {} 票已经投完，明天再来吧", campaign.votes_per_day)))
+        }
         Err(VoteError::CandidateLimit) => Err(AppError::rejected(
             429,
             "",
@@ -171,7 +171,8 @@ async fn check_voter(store: &Store, campaign: &Campaign, member: MemberId) -> Re
     if campaign.voter_rule == VoterRule::Registered {
         return Ok(());
     }
-    let found = store.member_by_id(member).await.map_err(|e| AppError::from_store("vote", e))?.ok_or(AppError::Internal)?;
+    let found =
+        store.member_by_id(member).await.map_err(|e| AppError::from_store("vote", e))?.ok_or(AppError::Internal)?;
     if found.certified_member_no.is_none() {
         return Err(AppError::rejected(403, "", "本次投票仅限完成实名认证的会员。请先在“我的”中完成实名认证"));
     }
@@ -204,8 +205,12 @@ pub async fn leaderboard(store: &Store, campaign: &Campaign) -> Result<Arc<Vec<S
         return Ok(board);
     }
     let candidates = store.candidates(campaign.id).await.map_err(|e| AppError::from_store("leaderboard", e))?;
-    let tallies: HashMap<i64, i64> =
-        store.vote_tallies(campaign.id).await.map_err(|e| AppError::from_store("leaderboard", e))?.into_iter().collect();
+    let tallies: HashMap<i64, i64> = store
+        .vote_tallies(campaign.id)
+        .await
+        .map_err(|e| AppError::from_store("leaderboard", e))?
+        .into_iter()
+        .collect();
     let mut rows: Vec<Standing> = candidates
         .into_iter()
         .map(|c| Standing {
@@ -239,7 +244,9 @@ mod tests {
 
     #[test]
     fn a_story_keeps_its_text_and_loses_scripts_and_handlers() {
-        let clean = sanitize_story(r#"<p onclick="steal()">三十年<b>如一日</b></p><script>alert(1)</script><img src=x onerror=alert(1)>"#);
+        let clean = sanitize_story(
+            r#"<p onclick="steal()">三十年<b>如一日</b></p><script>alert(1)</script><img src=x onerror=alert(1)>"#,
+        );
         assert_eq!(clean, r#"<p>三十年<b>如一日</b></p><img src="x">"#);
     }
 }
@@ -286,7 +293,13 @@ pub async fn save_expert_scores(
     actor: MemberId,
     fields: &[(String, String)],
 ) -> Result<String, AppError> {
-    let numbers: Vec<i32> = store.candidates(campaign.id).await.map_err(|e| AppError::from_store("scores", e))?.iter().map(|c| c.number).collect();
+    let numbers: Vec<i32> = store
+        .candidates(campaign.id)
+        .await
+        .map_err(|e| AppError::from_store("scores", e))?
+        .iter()
+        .map(|c| c.number)
+        .collect();
     let mut scores = Vec::new();
     for (name, value) in fields {
         let Some(number) = name.strip_prefix("score_").and_then(|n| n.parse::<i32>().ok()) else { continue };
@@ -299,7 +312,13 @@ pub async fn save_expert_scores(
         } else {
             match value.parse::<i64>() {
                 Ok(s) if (0..=100).contains(&s) => Some(s),
-                _ => return Err(AppError::rejected(400, "", format!("{number:02} 号的专家评分应为 0–100 的整数，未做任何修改"))),
+                _ => {
+                    return Err(AppError::rejected(
+                        400,
+                        "",
+                        format!("{number:02} 号的专家评分应为 0–100 的整数，未做任何修改"),
+                    ))
+                }
             }
         };
         scores.push((number, score));

@@ -119,7 +119,14 @@ impl Person {
         let (status, html) = self
             .post(
                 "/register",
-                &[("intent", "register"), ("phone", phone), ("code", &code), ("name", name), ("password", PASSWORD), ("unit", unit)],
+                &[
+                    ("intent", "register"),
+                    ("phone", phone),
+                    ("code", &code),
+                    ("name", name),
+                    ("password", PASSWORD),
+                    ("unit", unit),
+                ],
             )
             .await;
         assert_eq!(status, 303, "{html}");
@@ -136,7 +143,6 @@ pub fn make_admin(database_url: &str, phone: &str) {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("设为超级管理员"));
 }
-
 
 /// The newest code the development SMS sender "sent" to `phone` (its inbox
 /// is at /dev/sms), or `None` when nothing went to that phone.

@@ -28,7 +28,8 @@ fn CodeStages(
     posted: Option<PostedForm>,
 ) -> impl IntoView {
     let form = posted.clone().unwrap_or_default();
-    let second_stage = form.notice.is_some() || (form.value("intent") == final_intent && form.error_for("phone").is_none());
+    let second_stage =
+        form.notice.is_some() || (form.value("intent") == final_intent && form.error_for("phone").is_none());
     let phone = form.value("phone");
     if !second_stage {
         return view! {

@@ -14,7 +14,6 @@ use leptos_router::hooks::use_query_map;
 use crate::home::api::load_unit_directory;
 use crate::ui::forms::{checks, use_posted_form, Field, FormBanner, PostedForm};
 
-
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let posted = use_posted_form();

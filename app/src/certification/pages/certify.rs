@@ -1,11 +1,11 @@
 //! 实名认证 for the member: name and ID number against the roster, or a
 //! union-card photo for manual review.
 
+use crate::accounts::api::load_current_member;
+use crate::ui::forms::{checks, use_posted_form, Field, FormBanner, PostedForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use crate::accounts::api::load_current_member;
-use crate::ui::forms::{checks, use_posted_form, Field, FormBanner, PostedForm};
 
 #[component]
 pub fn CertifyPage() -> impl IntoView {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::ui::forms::{use_posted_form, FormBanner, PostedForm, TextArea};
 use crate::certification::api::{load_review_queue, QueueRow};
+use crate::ui::forms::{use_posted_form, FormBanner, PostedForm, TextArea};
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {

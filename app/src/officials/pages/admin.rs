@@ -44,7 +44,8 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
     let form = posted.clone().unwrap_or_default();
     let AdminOverview { is_super_admin, offices, query, page, pages, total, members, units, audit, origin } = overview;
     let invite_units = units.clone();
-    let invite = use_query_map().read_untracked().get("invite").filter(|c| invite_units.iter().any(|(code, _)| code == c));
+    let invite =
+        use_query_map().read_untracked().get("invite").filter(|c| invite_units.iter().any(|(code, _)| code == c));
     let page_link = {
         let query = query.clone();
         move |p: i64| format!("/admin?q={}&page={p}", urlencode(&query))

@@ -39,7 +39,12 @@ pub fn NewCampaignPage() -> impl IntoView {
 
 /// A select with its message, for a unit in the official's reach.
 #[component]
-fn UnitSelect(label: &'static str, units: Vec<(String, String)>, selected: String, error: Option<String>) -> impl IntoView {
+fn UnitSelect(
+    label: &'static str,
+    units: Vec<(String, String)>,
+    selected: String,
+    error: Option<String>,
+) -> impl IntoView {
     let invalid = error.is_some();
     view! {
         <div class="field" class:has-error=invalid>
@@ -61,7 +66,11 @@ fn CampaignForm(form: PostedForm, units: Vec<(String, String)>) -> impl IntoView
     let v = |n: &str| form.value(n);
     let e = |n: &str| form.error_for(n);
     let rule = v("voter_rule");
-    let rules = [("registered", "注册会员均可投票"), ("certified", "仅实名认证会员"), ("certified_in_subtree", "仅主办单位及下级单位的实名认证会员")];
+    let rules = [
+        ("registered", "注册会员均可投票"),
+        ("certified", "仅实名认证会员"),
+        ("certified_in_subtree", "仅主办单位及下级单位的实名认证会员"),
+    ];
     let dates = [
         ("signup_starts", "报名开始"),
         ("review_starts", "审核开始"),
@@ -69,7 +78,14 @@ fn CampaignForm(form: PostedForm, units: Vec<(String, String)>) -> impl IntoView
         ("publicity_starts", "公示开始（投票截止）"),
         ("closes", "活动结束"),
     ];
-    let or_default = |n: &str, d: &str| { let x = v(n); if x.is_empty() { d.to_owned() } else { x } };
+    let or_default = |n: &str, d: &str| {
+        let x = v(n);
+        if x.is_empty() {
+            d.to_owned()
+        } else {
+            x
+        }
+    };
     view! {
         <form method="post" action="/admin/campaigns/new" class="form" novalidate>
             <Field label="活动名称" name="title" maxlength=60 value=v("title") error=e("title")/>

@@ -93,7 +93,18 @@ pub fn CampaignPage() -> impl IntoView {
 
 #[component]
 fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedForm>) -> impl IntoView {
-    let CampaignView { card, description, rules, standings, query, remaining_today, share_url, voids, cover_url, og_image } = campaign;
+    let CampaignView {
+        card,
+        description,
+        rules,
+        standings,
+        query,
+        remaining_today,
+        share_url,
+        voids,
+        cover_url,
+        og_image,
+    } = campaign;
     let slug = card.slug.clone();
     let og_description: String = description.chars().take(80).collect();
     view! {
@@ -177,7 +188,8 @@ fn BoardRow(slug: String, standing: Standing) -> impl IntoView {
 #[component]
 pub fn CandidatePage() -> impl IntoView {
     let params = use_params_map();
-    let args = move || (params.read().get("campaign").unwrap_or_default(), params.read().get("number").unwrap_or_default());
+    let args =
+        move || (params.read().get("campaign").unwrap_or_default(), params.read().get("number").unwrap_or_default());
     let candidate = Resource::new(args, |(slug, number)| load_candidate(slug, number));
     let posted = use_posted_form();
     view! {
@@ -199,7 +211,8 @@ pub fn CandidatePage() -> impl IntoView {
 
 #[component]
 fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::PostedForm>) -> impl IntoView {
-    let CandidateView { campaign, standing, story_html, remaining_today, share_url, vote_key, photo_url, og_image } = candidate;
+    let CandidateView { campaign, standing, story_html, remaining_today, share_url, vote_key, photo_url, og_image } =
+        candidate;
     let title = format!("{:02} 号 {} · {}", standing.number, standing.name, campaign.title);
     let description = format!("{}，{}。为TA投上一票！", standing.unit_name, standing.title);
     let action = format!("/v/{}/{}", campaign.slug, standing.number);

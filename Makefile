@@ -91,10 +91,19 @@ run: bundle
 
 test: unit-tests e2e bundle-budget
 
-# Unit, store (both engines) and HTTP integration tests.
-unit-tests:
+# Formatting and lints first (seconds when warm), then unit, store (both
+# engines) and HTTP integration tests.
+unit-tests: .tools/rust-components
+	cargo fmt --check
+	cargo clippy --locked --all-targets -- -D warnings
 	@python3 scripts/pg-check.py
 	cargo test --locked
+
+.tools/rust-components:
+	@mkdir -p .tools
+	rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@touch $@
 
 # The same features as `cargo test`'s build (store/testing comes with the
 # dev-dependencies), so after unit-tests this build is a no-op instead of

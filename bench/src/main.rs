@@ -451,23 +451,6 @@ async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<V
     Ok(lines)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(acked: u64, other: u64) -> Run {
-        Run { detail: "status 429:x".into(), requests_per_sec: 1000.0, p50_ms: 1.0, p99_ms: 2.0, acked, other }
-    }
-
-    #[test]
-    fn a_phase_with_more_than_one_percent_refusals_is_not_reported() {
-        assert!(run(10_000, 100).votes_only("ok").is_ok(), "1 % (just under: 100 of 10 100)");
-        let error = run(2_300, 7_700).votes_only("256 connections").err().expect("77 % refusals refused");
-        assert!(error.to_string().contains("77.0 % of 10000 answers were not votes"), "{error}");
-        assert!(run(0, 0).votes_only("nothing answered").is_err());
-    }
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Bench::parse() {
@@ -492,4 +475,21 @@ async fn votes(args: Args) -> anyhow::Result<()> {
     }
     println!("{}", table.join("\n"));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(acked: u64, other: u64) -> Run {
+        Run { detail: "status 429:x".into(), requests_per_sec: 1000.0, p50_ms: 1.0, p99_ms: 2.0, acked, other }
+    }
+
+    #[test]
+    fn a_phase_with_more_than_one_percent_refusals_is_not_reported() {
+        assert!(run(10_000, 100).votes_only("ok").is_ok(), "1 % (just under: 100 of 10 100)");
+        let error = run(2_300, 7_700).votes_only("256 connections").err().expect("77 % refusals refused");
+        assert!(error.to_string().contains("77.0 % of 10000 answers were not votes"), "{error}");
+        assert!(run(0, 0).votes_only("nothing answered").is_err());
+    }
 }

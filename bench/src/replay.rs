@@ -159,7 +159,7 @@ pub async fn run(args: ReplayArgs) -> anyhow::Result<()> {
     );
     let leaders: Vec<String> = {
         let mut by_votes: Vec<(usize, u64)> = acked.iter().copied().enumerate().collect();
-        by_votes.sort_by(|a, b| b.1.cmp(&a.1));
+        by_votes.sort_by_key(|b| std::cmp::Reverse(b.1));
         by_votes.iter().take(3).map(|(i, n)| format!("{}号 {n}", i + 1)).collect()
     };
     eprintln!("leaders: {}", leaders.join(", "));

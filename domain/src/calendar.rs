@@ -27,7 +27,7 @@ impl CivilDate {
     /// `None` unless it is a real date (30 February is not; 29 February is
     /// in leap years only).
     pub fn new(year: u32, month: u32, day: u32) -> Option<Self> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,

@@ -54,6 +54,9 @@ pub fn use_posted_form() -> Resource<Option<PostedForm>> {
     )
 }
 
+/// A field's browser-side check: the message for what was typed, if wrong.
+pub type FieldCheck = fn(&str) -> Result<(), String>;
+
 /// A labelled input with its message below it. `check` runs in the browser
 /// when the member leaves the field (after hydration); the server checks
 /// again on submit whatever the browser did.
@@ -69,7 +72,7 @@ pub fn Field(
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional)] placeholder: &'static str,
     #[prop(optional)] hint: &'static str,
-    #[prop(optional)] check: Option<fn(&str) -> Result<(), String>>,
+    #[prop(optional)] check: Option<FieldCheck>,
     /// Keeps element ids unique when two forms on one page share field names.
     #[prop(optional)]
     id_prefix: &'static str,

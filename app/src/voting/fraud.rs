@@ -78,7 +78,7 @@ pub async fn report(store: &Store, campaign: &Campaign) -> Result<FraudReport, A
         }
     }
     bursts.sort_by(|a, b| b.votes.cmp(&a.votes).then(a.minute_start.cmp(&b.minute_start)));
-    night.sort_by(|a, b| b.night_votes.cmp(&a.night_votes));
+    night.sort_by_key(|n| std::cmp::Reverse(n.night_votes));
     let mut addresses = Vec::new();
     for (ip, accounts, votes) in
         store.shared_addresses(campaign.id, since, SHARED_ADDRESS_ACCOUNTS).await.map_err(err)?

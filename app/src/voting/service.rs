@@ -238,19 +238,6 @@ pub fn sanitize_story(html: &str) -> String {
     ammonia::clean(html)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_story_keeps_its_text_and_loses_scripts_and_handlers() {
-        let clean = sanitize_story(
-            r#"<p onclick="steal()">三十年<b>如一日</b></p><script>alert(1)</script><img src=x onerror=alert(1)>"#,
-        );
-        assert_eq!(clean, r#"<p>三十年<b>如一日</b></p><img src="x">"#);
-    }
-}
-
 /// The results as officials publish and export them: live votes counted now
 /// (not the cached leaderboard), the panel's scores and the final score,
 /// ranked by final score (by votes while it is incomplete).
@@ -325,4 +312,17 @@ pub async fn save_expert_scores(
     }
     store.set_expert_scores(campaign.id, &scores, actor, now()).await.map_err(|e| AppError::from_store("scores", e))?;
     Ok(format!("已保存 {} 位候选人的专家评分", scores.iter().filter(|(_, s)| s.is_some()).count()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_story_keeps_its_text_and_loses_scripts_and_handlers() {
+        let clean = sanitize_story(
+            r#"<p onclick="steal()">三十年<b>如一日</b></p><script>alert(1)</script><img src=x onerror=alert(1)>"#,
+        );
+        assert_eq!(clean, r#"<p>三十年<b>如一日</b></p><img src="x">"#);
+    }
 }

@@ -97,7 +97,11 @@ unit-tests: .tools/rust-components
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	@python3 scripts/pg-check.py
-	cargo test --locked
+	cargo test --locked -- --test-threads=$(TEST_THREADS)
+
+# The HTTP tests mostly wait on the servers they start: four at a time on two
+# cores took the HTTP binary from 42 s to 27–34 s here.
+TEST_THREADS ?= 4
 
 .tools/rust-components:
 	@mkdir -p .tools

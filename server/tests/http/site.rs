@@ -2,12 +2,10 @@
 //! over real HTTP. Scenarios that touch the database run on SQLite and on
 //! PostgreSQL.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::RunningServer;
 use store::testing::TestDb;
-use support::RunningServer;
 
 /// The binary on one test database (demo data loaded at start), with a client.
 struct TestServer {

@@ -2,11 +2,8 @@
 //! with its problems listed and nothing changed; a good one previews, then
 //! imports on confirmation, audited. SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
-
+use crate::support::{make_admin, Person, RunningServer};
 use store::testing::TestDb;
-use support::{make_admin, Person, RunningServer};
 
 const HEADER: &str = "code,parent_code,name,level\n";
 

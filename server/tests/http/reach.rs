@@ -7,13 +7,10 @@
 //! roster, because only the new unit was checked, not the row's current one.
 //! SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
-
+use crate::support::{make_admin, Person, RunningServer};
 use store::testing::TestDb;
-use support::{make_admin, Person, RunningServer};
 
-const ROSTER: &str = include_str!("../../demo/roster.csv");
+const ROSTER: &str = include_str!("../../../demo/roster.csv");
 /// On the demo roster in 37010304 (市中区): outside 历下区's reach.
 const NEIGHBOURS_ID: &str = "370103196508295838";
 const NEIGHBOURS_PHONE: &str = "15100780963";

@@ -2,11 +2,8 @@
 //! roster sends a union-card photo; officials of the member's unit review it.
 //! SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
-
+use crate::support::{make_admin, Person, RunningServer};
 use store::testing::TestDb;
-use support::{make_admin, Person, RunningServer};
 
 /// Valid ID numbers that are not on the demo roster.
 const NEW_ID: &str = "370102199001011231";

@@ -3,14 +3,11 @@
 //! counts every vote exactly once. SQLite (its WAL survives a process crash)
 //! and PostgreSQL.
 
-#[macro_use]
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::support::{Person, RunningServer};
 use store::testing::TestDb;
-use support::{Person, RunningServer};
 
 const CAMPAIGN: &str = server::demo::DEMO_CAMPAIGN_SLUG;
 const MEMBERS: usize = 20;

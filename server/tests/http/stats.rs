@@ -2,17 +2,14 @@
 //! out itself from the demo files (by walking each unit's ancestors, not the
 //! server's tree sum). SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
-
 use std::collections::HashMap;
 
+use crate::support::{Person, RunningServer};
 use store::testing::TestDb;
-use support::{Person, RunningServer};
 
-const UNITS: &str = include_str!("../../demo/units.csv");
-const ROSTER: &str = include_str!("../../demo/roster.csv");
-const MEMBERS: &str = include_str!("../../demo/members.csv");
+const UNITS: &str = include_str!("../../../demo/units.csv");
+const ROSTER: &str = include_str!("../../../demo/roster.csv");
+const MEMBERS: &str = include_str!("../../../demo/members.csv");
 
 struct Expected {
     name: HashMap<String, String>,

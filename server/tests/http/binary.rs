@@ -1,11 +1,9 @@
 //! The `gonghui` binary on its own: it creates its SQLite database, loads the
 //! demo union, serves, and stops cleanly on SIGTERM.
 
-mod support;
-
 use std::time::Duration;
 
-use support::RunningServer;
+use crate::support::RunningServer;
 
 #[tokio::test]
 async fn the_binary_starts_on_a_new_database_with_demo_data_and_stops_on_sigterm() {

@@ -1,11 +1,8 @@
 //! Officials act only inside their part of the tree, and what they do is in
 //! the audit log. Real binary, SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
-
+use crate::support::{make_admin, Person, RunningServer};
 use store::testing::TestDb;
-use support::{make_admin, Person, RunningServer};
 
 on_both_engines_with_db!(a_county_official_sees_their_county_and_not_the_neighbouring_one);
 

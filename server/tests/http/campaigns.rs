@@ -3,11 +3,8 @@
 //! script removed), a certified member signs up and is approved; voting has
 //! not started yet. SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
-
+use crate::support::{make_admin, Person, RunningServer};
 use store::testing::TestDb;
-use support::{make_admin, Person, RunningServer};
 
 async fn campaigns(db: &TestDb) -> i64 {
     sqlx::any::install_default_drivers();

@@ -11,12 +11,9 @@
 //! what was typed. `app/tests/raw_text_elements.rs` keeps new views on the
 //! one textarea component.
 
-#[macro_use]
-mod support;
-
+use crate::support::{make_admin, Person, RunningServer};
 use scraper::{Html, Selector};
 use store::testing::TestDb;
-use support::{make_admin, Person, RunningServer};
 
 /// Closes the textarea, then tries an image handler and a script.
 const HOSTILE: &str = "</textarea><img src=x onerror=document.title=1337><script>document.title=1337</script>";

@@ -2,11 +2,8 @@
 //! is flagged three ways; an official voids it with a public reason and can
 //! undo it; the vote rows themselves never change. SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
-
+use crate::support::{make_admin, Person, RunningServer};
 use store::testing::TestDb;
-use support::{make_admin, Person, RunningServer};
 
 const CAMPAIGN: &str = server::demo::DEMO_CAMPAIGN_SLUG;
 const BOT_ADDRESS: &str = "10.0.0.7";

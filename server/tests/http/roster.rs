@@ -2,13 +2,10 @@
 //! imported atomically on confirmation, ID numbers and phones never stored in
 //! the clear. SQLite and PostgreSQL.
 
-#[macro_use]
-mod support;
-
+use crate::support::{make_admin, Person, RunningServer};
 use store::testing::TestDb;
-use support::{make_admin, Person, RunningServer};
 
-const FIXTURE: &str = include_str!("../../demo/roster.csv");
+const FIXTURE: &str = include_str!("../../../demo/roster.csv");
 
 async fn upload(person: &Person, file: Vec<u8>) -> (u16, String) {
     person.upload("/admin/roster", file).await
@@ -203,7 +200,7 @@ async fn a_certified_member_gets_an_e_card_whose_qr_link_anyone_can_check(db: Te
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
     let (id,): (i64,) =
         sqlx::query_as("SELECT id FROM members WHERE phone = '13900000001'").fetch_one(&mut conn).await.unwrap();
-    let key = store::protect::DataKey::from_hex(support::TEST_DATA_KEY).unwrap();
+    let key = store::protect::DataKey::from_hex(crate::support::TEST_DATA_KEY).unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let token = app::card::service::card_token(&key, store::MemberId(id), now);
     let scanner = Person::new(&server);

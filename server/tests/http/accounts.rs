@@ -2,12 +2,10 @@
 //! PostgreSQL: the plain HTML form posts (what works without JavaScript) and
 //! the JSON API under /api/auth.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::RunningServer;
 use store::testing::TestDb;
-use support::RunningServer;
 
 const PHONE: &str = "13800138000";
 const UNIT: &str = "37010201"; // 历下区机械厂工会 in the demo tree
@@ -58,7 +56,7 @@ impl Browser {
 
     /// The newest code the development SMS sender "sent" to `phone`.
     async fn latest_code(&self, phone: &str) -> Option<String> {
-        support::latest_code(&self.http, &self.server.base, phone).await
+        crate::support::latest_code(&self.http, &self.server.base, phone).await
     }
 
     async fn sms_count(&self) -> usize {
@@ -586,7 +584,7 @@ on_both_engines_sessions!(a_password_reset_or_phone_change_signs_the_member_out_
 
 async fn a_password_reset_or_phone_change_signs_the_member_out_everywhere_else(browser: Browser) {
     browser.register_member().await;
-    let phone_browser = support::Person::new(&browser.server); // the member's other device
+    let phone_browser = crate::support::Person::new(&browser.server); // the member's other device
     let (status, _) = phone_browser.post("/login", &[("phone", PHONE), ("password", PASSWORD)]).await;
     assert_eq!(status, 303);
     assert!(phone_browser.get("/me").await.1.contains("<h1>张三</h1>"));

@@ -3,12 +3,9 @@
 //! SQLite and PostgreSQL; and a burst of one member's votes through two
 //! server processes sharing PostgreSQL.
 
-#[macro_use]
-mod support;
-
+use crate::support::{Person, RunningServer, PASSWORD};
 use domain::campaign::{Schedule, VoterRule};
 use store::testing::TestDb;
-use support::{Person, RunningServer, PASSWORD};
 
 const CAMPAIGN: &str = server::demo::DEMO_CAMPAIGN_SLUG;
 
@@ -221,7 +218,7 @@ async fn the_voting_window_and_the_voter_rule_are_enforced(db: TestDb) {
     // Certified, but in 市中区, outside 历下区's campaign.
     let admin = Person::new(&server);
     admin.register("13800000001", "王管理", "37010201").await;
-    support::make_admin(db.url(), "13800000001");
+    crate::support::make_admin(db.url(), "13800000001");
     let roster = "unit_code,member_no,name,gender,birth_date,id_number,phone\n37010301,GH9,夏国子,男,1965-08-29,370103196508295838,\n";
     let (_, preview) = admin.upload("/admin/roster", roster.as_bytes().to_vec()).await;
     let token_at = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
@@ -287,7 +284,7 @@ async fn officials_enter_expert_scores_and_export_results_with_final_scores(db: 
     }
     let admin = Person::new(&server);
     admin.register("13800000001", "王管理", "37010201").await;
-    support::make_admin(db.url(), "13800000001");
+    crate::support::make_admin(db.url(), "13800000001");
     let page = format!("/admin/campaigns/{CAMPAIGN}/results");
     assert_eq!(member.get(&page).await.0, 403);
 

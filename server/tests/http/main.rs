@@ -1,0 +1,22 @@
+//! Gonghui's HTTP tests: the real `gonghui` binary per test, driven over
+//! real TCP on SQLite and PostgreSQL (a fresh database per test), one module
+//! per feature. One test binary rather than one per file: linking thirteen
+//! binaries dominated a warm `make test` on two cores.
+
+#[macro_use]
+mod support;
+
+mod accounts;
+mod binary;
+mod campaigns;
+mod faults;
+mod fraud;
+mod officials;
+mod raw_text;
+mod reach;
+mod review;
+mod roster;
+mod site;
+mod stats;
+mod units_import;
+mod voting;

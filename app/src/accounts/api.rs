@@ -88,3 +88,63 @@ pub async fn login(phone: String, password: String, remember: Option<String>) ->
 pub async fn logout() -> Result<(), AppError> {
     crate::accounts::session::sign_out(&crate::context::session().await?).await
 }
+
+/// Sends a sign-in code. The answer is the same for members and strangers
+/// (strangers get no SMS), so it never tells who is registered.
+#[server(prefix = "/api", endpoint = "auth/login-code")]
+pub async fn send_login_code(phone: String) -> Result<CodeSent, AppError> {
+    let accounts = crate::context::accounts()?;
+    let phone = accounts.send_code(&phone, store::SmsPurpose::Login).await?;
+    Ok(CodeSent { phone_masked: phone.masked(), resend_after_secs: crate::accounts::service::RESEND_AFTER_SECS })
+}
+
+/// Signs in with an SMS code (which also lifts a password lockout).
+#[server(prefix = "/api", endpoint = "auth/login-sms")]
+pub async fn login_with_code(phone: String, code: String, remember: Option<String>) -> Result<MemberView, AppError> {
+    let accounts = crate::context::accounts()?;
+    let id = accounts.login_with_code(&phone, &code).await?;
+    crate::accounts::session::sign_in(accounts.store(), &crate::context::session().await?, id, remember.is_some())
+        .await?;
+    ssr::member_view(&accounts, id).await?.ok_or(AppError::Internal)
+}
+
+/// Sends a password-reset code (same answer for members and strangers).
+#[server(prefix = "/api", endpoint = "auth/reset-code")]
+pub async fn send_reset_code(phone: String) -> Result<CodeSent, AppError> {
+    let accounts = crate::context::accounts()?;
+    let phone = accounts.send_code(&phone, store::SmsPurpose::Reset).await?;
+    Ok(CodeSent { phone_masked: phone.masked(), resend_after_secs: crate::accounts::service::RESEND_AFTER_SECS })
+}
+
+/// Sets a new password with a reset code; every session of the member ends
+/// (sign in again with the new password).
+#[server(prefix = "/api", endpoint = "auth/reset")]
+pub async fn reset_password(phone: String, code: String, password: String) -> Result<(), AppError> {
+    let accounts = crate::context::accounts()?;
+    accounts.reset_password(&phone, &code, &password).await.map(|_| ())
+}
+
+/// Sends a code to the new phone of the signed-in member (401 signed out).
+#[server(prefix = "/api", endpoint = "me/phone-code")]
+pub async fn send_phone_change_code(phone: String) -> Result<CodeSent, AppError> {
+    let accounts = crate::context::accounts()?;
+    crate::accounts::session::member(accounts.store(), &crate::context::session().await?)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
+    let phone = accounts.send_code(&phone, store::SmsPurpose::ChangePhone).await?;
+    Ok(CodeSent { phone_masked: phone.masked(), resend_after_secs: crate::accounts::service::RESEND_AFTER_SECS })
+}
+
+/// Moves the signed-in member to the new phone, proven by its code; this
+/// session stays, every other one ends.
+#[server(prefix = "/api", endpoint = "me/phone")]
+pub async fn change_phone(phone: String, code: String) -> Result<MemberView, AppError> {
+    let accounts = crate::context::accounts()?;
+    let session = crate::context::session().await?;
+    let member = crate::accounts::session::member(accounts.store(), &session)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
+    accounts.change_phone(member, &phone, &code).await?;
+    crate::accounts::session::refresh_epoch(accounts.store(), &session, member).await?;
+    ssr::member_view(&accounts, member).await?.ok_or(AppError::Internal)
+}

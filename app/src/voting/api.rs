@@ -237,3 +237,105 @@ pub async fn load_candidates_admin(
         .collect();
     Ok((ssr::card(&campaign), rows, units))
 }
+
+/// Creates a campaign (officials; `unit` in their reach). The fields are the
+/// new-campaign form's (docs/API.md); answers the campaign's slug.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "admin/campaigns/new")]
+pub async fn create_campaign(
+    title: String,
+    description: String,
+    unit: String,
+    slug: String,
+    signup_starts: String,
+    review_starts: String,
+    voting_starts: String,
+    publicity_starts: String,
+    closes: String,
+    voter_rule: String,
+    votes_per_day: String,
+    votes_per_candidate: String,
+    expert_weight_pct: String,
+) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let actor = crate::officials::service::official(&store, &crate::context::session().await?).await?;
+    let fields: Vec<(String, String)> = [
+        ("title", title),
+        ("description", description),
+        ("unit", unit),
+        ("slug", slug),
+        ("signup_starts", signup_starts),
+        ("review_starts", review_starts),
+        ("voting_starts", voting_starts),
+        ("publicity_starts", publicity_starts),
+        ("closes", closes),
+        ("voter_rule", voter_rule),
+        ("votes_per_day", votes_per_day),
+        ("votes_per_candidate", votes_per_candidate),
+        ("expert_weight_pct", expert_weight_pct),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value))
+    .collect();
+    crate::voting::campaigns::create(&store, &actor, &fields).await
+}
+
+/// Nominates a candidate of campaign `slug` (approved and numbered at once).
+#[server(prefix = "/api", endpoint = "admin/campaigns/nominate")]
+pub async fn nominate_candidate(
+    slug: String,
+    name: String,
+    unit: String,
+    title: String,
+    story: String,
+) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    let fields: Vec<(String, String)> = [("name", name), ("unit", unit), ("title", title), ("story", story)]
+        .into_iter()
+        .map(|(field, value)| (field.to_owned(), value))
+        .collect();
+    crate::voting::campaigns::nominate(&store, &campaign, &actor, &fields).await
+}
+
+/// Approves a member's pending sign-up `id` of campaign `slug` (numbering it).
+#[server(prefix = "/api", endpoint = "admin/campaigns/signups/approve")]
+pub async fn approve_sign_up(slug: String, id: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    crate::voting::campaigns::review(&store, &campaign, &actor, &id, true).await
+}
+
+/// Rejects a member's pending sign-up `id` of campaign `slug`.
+#[server(prefix = "/api", endpoint = "admin/campaigns/signups/reject")]
+pub async fn reject_sign_up(slug: String, id: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    crate::voting::campaigns::review(&store, &campaign, &actor, &id, false).await
+}
+
+/// A certified member signs up for campaign `slug` during 报名.
+#[server(prefix = "/api", endpoint = "campaigns/signup")]
+pub async fn sign_up(slug: String, title: String, story: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let member = crate::accounts::session::member(&store, &crate::context::session().await?)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
+    let campaign = crate::voting::service::campaign(&store, &slug).await?;
+    let fields = vec![("title".to_owned(), title), ("story".to_owned(), story)];
+    crate::voting::campaigns::sign_up(&store, &campaign, member, &fields).await
+}
+
+/// The expert panel's scores of campaign `slug`: candidate number → score
+/// (0–100, or empty to clear); sent as `scores[7]=90`.
+#[server(prefix = "/api", endpoint = "admin/campaigns/scores")]
+pub async fn save_expert_scores(
+    slug: String,
+    scores: std::collections::HashMap<String, String>,
+) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    let fields: Vec<(String, String)> =
+        scores.into_iter().map(|(number, score)| (format!("score_{number}"), score)).collect();
+    crate::voting::service::save_expert_scores(&store, &campaign, actor.member_id, &fields).await
+}

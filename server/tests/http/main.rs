@@ -7,6 +7,7 @@
 mod support;
 
 mod accounts;
+mod api_twins;
 mod binary;
 mod campaigns;
 mod faults;

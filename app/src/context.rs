@@ -7,14 +7,38 @@ use crate::accounts::service::Accounts;
 use crate::error::AppError;
 use leptos::prelude::use_context;
 
+/// Everything the server functions and form handlers work with, put in
+/// context once per request by the server (`server::AppState`): one object
+/// instead of a context per handle.
+#[derive(Clone)]
+pub struct Services {
+    pub store: store::Store,
+    /// The account rules, with the SMS gateway.
+    pub accounts: Accounts,
+    /// Seals ID numbers and roster phones (never leaves the server).
+    pub data_key: store::protect::DataKey,
+    /// Roster imports running in the background, with their progress.
+    pub imports: crate::certification::imports::ImportJobs,
+    /// Per-account and per-address limits on votes.
+    pub votes: crate::voting::service::VoteLimiter,
+    /// Writes votes that arrive together in one statement (group commit).
+    pub vote_queue: store::VoteQueue,
+    pub public_origin: PublicOrigin,
+}
+
+/// This request's services (500 if the server forgot to provide them).
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or(AppError::Internal)
+}
+
 /// The account rules with the store and the SMS gateway.
 pub fn accounts() -> Result<Accounts, AppError> {
-    use_context::<Accounts>().ok_or(AppError::Internal)
+    Ok(services()?.accounts)
 }
 
 /// The database.
 pub fn store() -> Result<store::Store, AppError> {
-    use_context::<store::Store>().ok_or(AppError::Internal)
+    Ok(services()?.store)
 }
 
 /// The request's session (tower-sessions).

@@ -606,18 +606,10 @@ pub async fn post_vote(
             })
         }
         Ok(Some(member)) => {
-            match app::voting::service::vote(
-                &state.store,
-                &state.vote_queue,
-                &state.votes,
-                member,
-                &campaign,
-                &number,
-                field(&fields, "key"),
-                ip,
-            )
-            .await
-            {
+            use app::voting::service::{vote, Ballot, VoteDesk};
+            let desk = VoteDesk { store: &state.store, queue: &state.vote_queue, limiter: &state.votes };
+            let ballot = Ballot { member, campaign: &campaign, number: &number, key: field(&fields, "key"), ip };
+            match vote(desk, ballot).await {
                 Ok(_) => Outcome::RedirectTo(format!("{page}?voted=1")),
                 Err(error) => Outcome::Error(error),
             }

@@ -65,17 +65,24 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The handles the app's server functions work with, as one object.
+    pub fn services(&self) -> app::context::Services {
+        app::context::Services {
+            store: self.store.clone(),
+            accounts: self.accounts.clone(),
+            data_key: self.data_key.clone(),
+            imports: self.imports.clone(),
+            votes: self.votes.clone(),
+            vote_queue: self.vote_queue.clone(),
+            public_origin: app::context::PublicOrigin(self.config.public_origin.clone()),
+        }
+    }
+
     /// What the app's pages and server functions find in context: one list
     /// for every render (routes, form re-renders, the 404 page).
     pub(crate) fn provide_contexts(&self) {
-        provide_context(self.store.clone());
-        provide_context(self.accounts.clone());
-        provide_context(app::context::PublicOrigin(self.config.public_origin.clone()));
+        provide_context(self.services());
         provide_context(self.page_policy.clone());
-        provide_context(self.data_key.clone());
-        provide_context(self.imports.clone());
-        provide_context(self.votes.clone());
-        provide_context(self.vote_queue.clone());
     }
 }
 

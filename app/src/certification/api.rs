@@ -19,7 +19,7 @@ mod ssr {
     }
 
     pub fn key() -> Result<store::protect::DataKey, AppError> {
-        use_context::<store::protect::DataKey>().ok_or(AppError::Internal)
+        crate::context::services().map(|s| s.data_key)
     }
 }
 
@@ -102,6 +102,6 @@ pub async fn certify(name: String, id_number: String) -> Result<String, AppError
     let member = crate::accounts::session::member(accounts.store(), &crate::context::session().await?)
         .await?
         .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
-    let key = use_context::<store::protect::DataKey>().ok_or(AppError::Internal)?;
+    let key = crate::context::services().map(|s| s.data_key)?;
     crate::certification::service::certify(accounts.store(), &key, member, &name, &id_number).await
 }

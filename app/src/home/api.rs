@@ -13,7 +13,7 @@ pub const MAX_MATCHES: usize = 50;
 
 #[server(prefix = "/api", endpoint = "union", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_union_profile() -> Result<UnionProfile, AppError> {
-    let store = expect_context::<store::Store>();
+    let store = crate::context::store()?;
     let name = store
         .root_unit_name()
         .await
@@ -24,7 +24,7 @@ pub async fn load_union_profile() -> Result<UnionProfile, AppError> {
 
 #[server(prefix = "/api", endpoint = "units", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_unit_directory(q: Option<String>) -> Result<UnitDirectory, AppError> {
-    let store = expect_context::<store::Store>();
+    let store = crate::context::store()?;
     let units = store.units().await.map_err(|e| AppError::from_store("load_unit_directory", e))?;
     let mut counts = LevelCounts::default();
     for unit in &units {

@@ -47,7 +47,7 @@ pub async fn load_admin_overview(q: Option<String>, page: Option<i64>) -> Result
             target: a.target,
         })
         .collect();
-    let origin = use_context::<crate::context::PublicOrigin>().unwrap_or_default().resolve().await;
+    let origin = crate::context::services()?.public_origin.resolve().await;
     Ok(AdminOverview {
         origin,
         is_super_admin: actor.is_super_admin,
@@ -88,7 +88,7 @@ pub async fn check_units_admin() -> Result<(), AppError> {
 pub async fn load_import_progress(job: String) -> Result<Option<ImportProgress>, AppError> {
     let accounts = crate::context::accounts()?;
     let actor = crate::officials::service::official(accounts.store(), &crate::context::session().await?).await?;
-    let jobs = use_context::<crate::certification::imports::ImportJobs>().ok_or(AppError::Internal)?;
+    let jobs = crate::context::services()?.imports;
     Ok(jobs.progress(&job, actor.member_id).map(|p| ImportProgress {
         total: p.total,
         done: p.done,

@@ -41,7 +41,10 @@ mod ssr {
     }
 
     pub async fn origin() -> String {
-        use_context::<crate::context::PublicOrigin>().unwrap_or_default().resolve().await
+        match crate::context::services() {
+            Ok(services) => services.public_origin.resolve().await,
+            Err(_) => crate::context::PublicOrigin::default().resolve().await,
+        }
     }
 
     pub fn store() -> Result<Store, AppError> {
@@ -154,11 +157,13 @@ pub async fn vote(campaign: String, number: String, key: String) -> Result<VoteR
     let member = crate::accounts::session::member(&store, &session)
         .await?
         .ok_or_else(|| AppError::rejected(401, "", "请先登录再投票"))?;
-    let limiter = use_context::<crate::voting::service::VoteLimiter>().ok_or(AppError::Internal)?;
+    let services = crate::context::services()?;
     let ip = use_context::<http::request::Parts>()
         .and_then(|p| p.extensions.get::<crate::context::ClientIp>().and_then(|c| c.0));
-    let queue = use_context::<store::VoteQueue>().ok_or(AppError::Internal)?;
-    crate::voting::service::vote(&store, &queue, &limiter, member, &campaign, &number, &key, ip).await
+    let desk =
+        crate::voting::service::VoteDesk { store: &store, queue: &services.vote_queue, limiter: &services.votes };
+    let ballot = crate::voting::service::Ballot { member, campaign: &campaign, number: &number, key: &key, ip };
+    crate::voting::service::vote(desk, ballot).await
 }
 
 /// The signals and voids of campaign `slug`, for officials whose reach

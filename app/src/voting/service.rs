@@ -78,18 +78,32 @@ pub async fn campaign_in_reach(store: &Store, actor: &store::Actor, slug: &str) 
     Ok(found)
 }
 
-/// Casts `member`'s vote for candidate `number` of campaign `slug`.
-#[allow(clippy::too_many_arguments)]
-pub async fn vote(
-    store: &Store,
-    queue: &VoteQueue,
-    limiter: &VoteLimiter,
-    member: MemberId,
-    slug: &str,
-    number: &str,
-    key: &str,
-    ip: Option<IpAddr>,
-) -> Result<VoteReceipt, AppError> {
+/// What taking a vote works with: the store, the group-commit queue and the
+/// request-rate limits.
+#[derive(Clone, Copy)]
+pub struct VoteDesk<'a> {
+    pub store: &'a Store,
+    pub queue: &'a VoteQueue,
+    pub limiter: &'a VoteLimiter,
+}
+
+/// One vote as a request carries it, before it is checked.
+#[derive(Clone, Copy, Debug)]
+pub struct Ballot<'a> {
+    pub member: MemberId,
+    /// The campaign's slug.
+    pub campaign: &'a str,
+    /// The candidate's number, as typed or linked.
+    pub number: &'a str,
+    /// The client's idempotency key.
+    pub key: &'a str,
+    pub ip: Option<IpAddr>,
+}
+
+/// Takes `ballot` at `desk`: the member's vote for a candidate of a campaign.
+pub async fn vote(desk: VoteDesk<'_>, ballot: Ballot<'_>) -> Result<VoteReceipt, AppError> {
+    let VoteDesk { store, queue, limiter } = desk;
+    let Ballot { member, campaign: slug, number, key, ip } = ballot;
     let key =
         IdempotencyKey::parse(key).ok_or_else(|| AppError::rejected(400, "", "投票请求无效，请刷新页面后再投"))?;
     let voting = campaign_for_voting(store, slug).await?;

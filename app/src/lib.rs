@@ -15,6 +15,8 @@ pub mod context;
 pub mod error;
 pub mod home;
 pub mod officials;
+#[cfg(feature = "ssr")]
+pub mod spreadsheet;
 pub mod stats;
 pub mod ui;
 pub mod voting;

@@ -75,7 +75,9 @@ fn layer(module: &str) -> Option<u8> {
     match parts.get(1).copied() {
         Some("pages") => Some(3),
         Some("api") => Some(2),
-        Some("service" | "session" | "sms" | "imports" | "fraud" | "campaigns" | "caches") => Some(1),
+        Some(
+            "service" | "session" | "sms" | "imports" | "roster" | "units_import" | "fraud" | "campaigns" | "caches",
+        ) => Some(1),
         Some("model") => Some(0),
         _ => None,
     }

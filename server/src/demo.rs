@@ -6,7 +6,7 @@
 use store::protect::DataKey;
 use store::Store;
 
-use crate::units_csv;
+use app::spreadsheet as units_csv;
 
 /// The demo union (山东省总工会 with 70 units below it), from
 /// `demo/units.csv`, which has the shape of `shared/fixtures/units.csv`.

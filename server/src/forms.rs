@@ -236,50 +236,13 @@ async fn read_multipart(body: Body, boundary: String, file_field: &str) -> Optio
 }
 
 async fn units_import(state: &AppState, actor: &store::Actor, intent: &str, csv: &[u8]) -> Outcome {
-    let file_error =
-        |message: String| Outcome::Error(AppError::Rejected { status: 400, field: "file".into(), message });
-    let tree = match crate::units_csv::read_units_file(csv) {
-        Ok(tree) => tree,
-        Err(error) => return file_error(error.to_string()),
-    };
-    let existing = match state.store.units().await {
-        Ok(units) => units,
-        Err(error) => return Outcome::Error(AppError::from_store("units_import", error)),
-    };
-    if let Some(root) = existing.iter().find(|u| u.parent.is_none()) {
-        if root.code != tree.root().code {
-            return file_error(format!(
-                "文件的最上级单位 {} 与现有的最上级单位 {}（{}）不同",
-                tree.root().code,
-                root.code,
-                root.name.as_ref()
-            ));
-        }
-    }
-    if intent != "confirm" {
-        let known: std::collections::HashMap<_, _> = existing.iter().map(|u| (&u.code, u)).collect();
-        let new = tree.units().iter().filter(|u| !known.contains_key(&u.code)).count();
-        let changed = tree.units().iter().filter(|u| known.get(&u.code).is_some_and(|k| *k != *u)).count();
-        return Outcome::Notice(format!(
-            "检查通过：共 {} 个单位，将新增 {new} 个、更新 {changed} 个。请确认导入。",
-            tree.units().len()
-        ));
-    }
-    match state.store.import_units(&tree).await {
-        Ok(summary) => {
-            let what = format!("新增 {} 个，更新 {} 个", summary.inserted, summary.updated);
-            let now = app::clock::now();
-            if let Err(error) = state.store.audit(Some(actor.member_id), "导入单位", &what, "", None, now).await {
-                return Outcome::Error(AppError::from_store("units_import", error));
-            }
-            Outcome::Notice(format!("导入完成：{what}单位。"))
-        }
-        Err(error) => Outcome::Error(AppError::from_store("units_import", error)),
-    }
+    use app::officials::units_import;
+    notice_or_error(if intent == "confirm" {
+        units_import::import(&state.store, actor, csv).await
+    } else {
+        units_import::preview(&state.store, csv).await
+    })
 }
-
-/// Problems listed on the preview page; the rest are counted.
-const PROBLEMS_SHOWN: usize = 100;
 
 /// `POST /admin/roster` (any official): a multipart upload (`file`) is
 /// checked against the rules and the official's reach, kept sealed, and
@@ -310,183 +273,24 @@ pub async fn post_roster_import(State(state): State<AppState>, request: Request)
     respond(&state, parts, values, outcome, "/admin/roster").await
 }
 
-/// Checks a roster file: the good entries, and every problem as text.
-async fn check_roster_file(
-    state: &AppState,
-    actor: &store::Actor,
-    bytes: &[u8],
-) -> Result<(Vec<domain::RosterEntry>, Vec<String>), AppError> {
-    let file_error = |message: String| AppError::Rejected { status: 400, field: "file".into(), message };
-    let rows = crate::units_csv::read_roster_file(bytes).map_err(|e| file_error(e.to_string()))?;
-    if rows.is_empty() {
-        return Err(file_error("文件中没有任何会员".into()));
-    }
-    let (entries, row_errors) = domain::check_roster(&rows, app::clock::today_in_shanghai());
-    let all_units: std::collections::HashSet<String> = state
-        .store
-        .units()
-        .await
-        .map_err(|e| AppError::from_store("roster", e))?
-        .into_iter()
-        .map(|u| u.code.to_string())
-        .collect();
-    let reach: std::collections::HashSet<String> = state
-        .store
-        .units_in_scope(actor)
-        .await
-        .map_err(|e| AppError::from_store("roster", e))?
-        .into_iter()
-        .map(|(code, _, _)| code)
-        .collect();
-    // A person already on another unit's roster may only be changed by
-    // whoever reaches that unit too, whatever unit the file gives them.
-    let ids: Vec<&domain::IdNumber> = entries.iter().map(|e| &e.id_number).collect();
-    let owned_elsewhere = state
-        .store
-        .roster_entries_outside_reach(actor, &state.data_key, &ids)
-        .await
-        .map_err(|e| AppError::from_store("roster", e))?;
-    let mut problems: Vec<(usize, String)> = row_errors.into_iter().map(|e| (e.line, e.to_string())).collect();
-    let mut good = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let code = entry.unit.to_string();
-        if !all_units.contains(&code) {
-            problems.push((entry.line, format!("第 {} 行：单位代码 {code} 不存在", entry.line)));
-        } else if !reach.contains(&code) {
-            problems.push((entry.line, format!("第 {} 行：单位 {code} 不在您的管理范围内", entry.line)));
-        } else if let Some(unit) = owned_elsewhere.get(entry.id_number.expose()) {
-            problems.push((entry.line, format!("第 {} 行：此人已在{unit}的名册中，不在您的管理范围内", entry.line)));
-        } else {
-            good.push(entry);
-        }
-    }
-    problems.sort_by_key(|(line, _)| *line);
-    Ok((good, problems.into_iter().map(|(_, p)| p).collect()))
-}
-
 async fn roster_preview(state: &AppState, actor: &store::Actor, bytes: &[u8]) -> (Outcome, Fields) {
-    let (good, problems) = match check_roster_file(state, actor, bytes).await {
-        Ok(checked) => checked,
-        Err(error) => return (Outcome::Error(error), Vec::new()),
-    };
-    let mut shown: Vec<String> = problems.iter().take(PROBLEMS_SHOWN).cloned().collect();
-    if problems.len() > PROBLEMS_SHOWN {
-        shown.push(format!("……另有 {} 个问题未列出", problems.len() - PROBLEMS_SHOWN));
-    }
-    let mut values = vec![("problems".to_owned(), shown.join("\n"))];
-    if good.is_empty() {
-        let error = AppError::Rejected {
-            status: 400,
-            field: "file".into(),
-            message: "没有可以导入的会员，请修改后重新上传".into(),
-        };
-        return (Outcome::Error(error), values);
-    }
-    let token: String = {
-        use rand::Rng;
-        let bytes: [u8; 16] = rand::rng().random();
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    };
-    let text = String::from_utf8_lossy(bytes);
-    let now = app::clock::now();
-    if let Err(error) =
-        state.store.save_pending_import(&token, actor.member_id, "roster", &text, &state.data_key, now).await
-    {
-        return (Outcome::Error(AppError::from_store("roster", error)), values);
-    }
-    values.push(("token".to_owned(), token));
-    let notice = format!(
-        "检查完成：可导入 {} 人{}。请确认导入。",
-        good.len(),
-        if problems.is_empty() {
-            String::new()
-        } else {
-            format!("，{} 处问题所在的行不会导入", problems.len())
+    match app::certification::roster::preview(&state.services(), actor, bytes).await {
+        Ok(preview) => {
+            let values =
+                vec![("problems".to_owned(), preview.problems.join("\n")), ("token".to_owned(), preview.token)];
+            (Outcome::Notice(preview.notice), values)
         }
-    );
-    (Outcome::Notice(notice), values)
+        Err((error, problems)) => (Outcome::Error(error), vec![("problems".to_owned(), problems.join("\n"))]),
+    }
 }
 
 async fn roster_confirm(state: &AppState, actor: &store::Actor, token: &str) -> Outcome {
-    let pending = state.store.take_pending_import(token, actor.member_id, "roster", &state.data_key).await;
-    let text = match pending {
-        Ok(Some(text)) => text,
-        Ok(None) => {
-            return Outcome::Error(AppError::Rejected {
-                status: 400,
-                field: "file".into(),
-                message: "这份文件已导入或已过期，请重新上传".into(),
-            })
-        }
-        Err(error) => return Outcome::Error(AppError::from_store("roster", error)),
-    };
-    // Checked again: the official's reach or the units may have changed.
-    let (good, _) = match check_roster_file(state, actor, text.as_bytes()).await {
-        Ok(checked) => checked,
-        Err(error) => return Outcome::Error(error),
-    };
-    if good.len() < BACKGROUND_FROM {
-        return match import_roster(state, actor, &good, |_| {}).await {
-            Ok(notice) => Outcome::Notice(notice),
-            Err(error) => Outcome::Error(error),
-        };
-    }
-    // A large roster imports in the background; its page shows the progress.
-    let done = state.imports.start(token, actor.member_id, good.len());
-    let (task_state, job, owner) = (state.clone(), token.to_owned(), actor.clone());
-    tokio::spawn(async move {
-        let progress = |n: usize| done.store(n, std::sync::atomic::Ordering::Relaxed);
-        let outcome = import_roster(&task_state, &owner, &good, progress).await.map_err(|e| e.to_string());
-        task_state.imports.finish(&job, outcome);
-    });
-    Outcome::RedirectTo(format!("/admin/roster?job={token}"))
-}
-
-/// Rosters this large import in the background with a progress page; smaller
-/// ones (well under a second) answer the confirming post directly.
-const BACKGROUND_FROM: usize = 2000;
-
-/// Imports checked entries in one transaction and audits it; the notice.
-async fn import_roster(
-    state: &AppState,
-    actor: &store::Actor,
-    good: &[domain::RosterEntry],
-    progress: impl Fn(usize) + Send + Sync,
-) -> Result<String, AppError> {
-    let now = app::clock::now();
-    let reach = state.store.reach(actor).await.map_err(|e| AppError::from_store("roster", e))?;
-    match state.store.import_roster_with_progress(good, &state.data_key, &reach, now, progress).await {
-        Ok(summary) => {
-            let what = format!("新增 {} 人，更新 {} 人", summary.inserted, summary.updated);
-            state
-                .store
-                .audit(Some(actor.member_id), "导入名册", &what, "", None, now)
-                .await
-                .map_err(|e| AppError::from_store("roster", e))?;
-            Ok(format!("名册导入完成：{what}。"))
-        }
-        Err(store::RosterImportError::PhoneTaken(lines)) => Err(AppError::Rejected {
-            status: 409,
-            field: "file".into(),
-            message: format!(
-                "以下各行的手机号已属于名册中的其他会员，未做任何修改：第 {} 行",
-                lines.iter().map(ToString::to_string).collect::<Vec<_>>().join("、")
-            ),
-        }),
-        Err(store::RosterImportError::OutsideReach(lines)) => Err(AppError::Rejected {
-            status: 403,
-            field: "file".into(),
-            message: format!(
-                "以下各行的人员已在其他单位的名册中，不在您的管理范围内，未做任何修改：{}",
-                lines.iter().map(|(line, unit)| format!("第 {line} 行（{unit}）")).collect::<Vec<_>>().join("、")
-            ),
-        }),
-        Err(store::RosterImportError::UnknownUnit(code)) => Err(AppError::Rejected {
-            status: 400,
-            field: "file".into(),
-            message: format!("单位代码 {code} 不存在，未做任何修改"),
-        }),
-        Err(store::RosterImportError::Store(error)) => Err(AppError::from_store("roster", error)),
+    use app::certification::roster::{confirm, Confirmed};
+    match confirm(&state.services(), actor, token).await {
+        Ok(Confirmed::Done(notice)) => Outcome::Notice(notice),
+        // A large roster imports in the background; its page shows the progress.
+        Ok(Confirmed::Background { job }) => Outcome::RedirectTo(format!("/admin/roster?job={job}")),
+        Err(error) => Outcome::Error(error),
     }
 }
 

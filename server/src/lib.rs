@@ -14,7 +14,6 @@ pub mod rate_limit;
 mod review;
 pub mod sessions;
 mod stats;
-pub mod units_csv;
 mod voting;
 
 use std::future::Future;
@@ -346,7 +345,7 @@ pub async fn check_roster_file_for_cli(
     store: &Store,
     bytes: &[u8],
 ) -> anyhow::Result<(Vec<domain::RosterEntry>, Vec<String>)> {
-    let rows = units_csv::read_roster_file(bytes)?;
+    let rows = app::spreadsheet::read_roster_file(bytes)?;
     let (entries, errors) = domain::check_roster(&rows, app::clock::today_in_shanghai());
     let units: std::collections::HashSet<String> =
         store.units().await?.into_iter().map(|u| u.code.to_string()).collect();

@@ -3,8 +3,9 @@
 //! environment variables (README.md, "Configuration").
 
 use anyhow::Context;
+use app::spreadsheet as units_csv;
 use clap::{Parser, Subcommand};
-use server::{serve, shutdown_signal, units_csv, Config};
+use server::{serve, shutdown_signal, Config};
 use store::{Store, StoreOptions};
 
 /// mimalloc instead of glibc malloc: see the workspace Cargo.toml.

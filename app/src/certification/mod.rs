@@ -8,4 +8,6 @@ pub mod imports;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod roster;
+#[cfg(feature = "ssr")]
 pub mod service;

@@ -93,15 +93,9 @@ impl Browser {
         code
     }
 
-    /// Moves every code sent so far `secs` into the past, so the 60 s resend
-    /// wait is over without the test waiting for it.
+    /// Moves every code sent so far `secs` into the past.
     async fn age_codes(&self, secs: i64) {
-        sqlx::any::install_default_drivers();
-        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(self._db.url()).await.unwrap();
-        sqlx::query(&format!("UPDATE sms_codes SET created_at = created_at - {secs}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
+        crate::support::age_sms_codes(self._db.url(), secs).await;
     }
 
     async fn login(&self, phone: &str, password: &str) -> Page {

@@ -6,7 +6,7 @@
 
 use store::testing::TestDb;
 
-use crate::support::{latest_code, make_admin, Person, RunningServer, PASSWORD};
+use crate::support::{age_sms_codes, date_in_days as date, latest_code, make_admin, Person, RunningServer, PASSWORD};
 
 impl Person {
     /// `POST /api/{endpoint}` (urlencoded, as server functions take it): status and JSON.
@@ -25,20 +25,6 @@ impl Person {
 
 fn message(body: &serde_json::Value) -> &str {
     body["Rejected"]["message"].as_str().unwrap_or_default()
-}
-
-/// Moves every code sent so far a minute into the past (the resend wait).
-async fn age_codes(db: &TestDb) {
-    sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
-    sqlx::query("UPDATE sms_codes SET created_at = created_at - 61").execute(&mut conn).await.unwrap();
-}
-
-/// `YYYY-MM-DD` in Shanghai, `days` from today.
-fn date(days: i64) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let date = domain::CivilDate::in_shanghai(now + days * 86_400);
-    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
 on_both_engines_with_db!(
@@ -81,7 +67,7 @@ async fn a_member_signs_in_by_sms_resets_the_password_and_changes_phone_through_
     let code = latest_code(&app.http, &app.base, "13900000002").await.unwrap();
     let (status, me) = app.api("me/phone", &[("phone", "13900000002"), ("code", &code)]).await;
     assert_eq!((status, me["phone_masked"].as_str()), (200, Some("139****0002")), "{me}");
-    age_codes(&db).await;
+    age_sms_codes(db.url(), 61).await;
     let (status, _) = app.api("auth/login", &[("phone", "13900000002"), ("password", "Taishan-Dawn-77")]).await;
     assert_eq!(status, 200, "the member signs in with the new phone");
 }

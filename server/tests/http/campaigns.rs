@@ -3,7 +3,7 @@
 //! script removed), a certified member signs up and is approved; voting has
 //! not started yet. SQLite and PostgreSQL.
 
-use crate::support::{make_admin, Person, RunningServer};
+use crate::support::{date_in_days as date, make_admin, Person, RunningServer};
 use store::testing::TestDb;
 
 async fn campaigns(db: &TestDb) -> i64 {
@@ -11,23 +11,6 @@ async fn campaigns(db: &TestDb) -> i64 {
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM campaigns").fetch_one(&mut conn).await.unwrap();
     n
-}
-
-/// `YYYY-MM-DD` in Shanghai, `days` from today.
-fn date(days: i64) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let day = (now + 8 * 3600).div_euclid(86_400) + days;
-    // Civil date from days since 1970-01-01 (Hinnant), as the page's date input sends it.
-    let z = day + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 on_both_engines_with_db!(@more an_official_runs_a_campaign_from_creation_to_approved_sign_ups);

@@ -160,8 +160,7 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
     // 100 characters, as every typed value).
     let member = Person::new(&server);
     member.register("13900000001", "陈新会", "37010201").await;
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    png.extend(std::iter::repeat_n(7u8, 2000));
+    let png = crate::support::png();
     let form = reqwest::multipart::Form::new()
         .text("name", "陈新会")
         .text("id_number", "370102199001011231")

@@ -7,7 +7,7 @@
 //! roster, because only the new unit was checked, not the row's current one.
 //! SQLite and PostgreSQL.
 
-use crate::support::{make_admin, Person, RunningServer};
+use crate::support::{date_in_days as date, make_admin, png, Person, RunningServer};
 use store::testing::TestDb;
 
 const ROSTER: &str = include_str!("../../../demo/roster.csv");
@@ -42,12 +42,6 @@ async fn snapshot(db: &TestDb) -> String {
     .await
 }
 
-fn png() -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    bytes.extend(std::iter::repeat_n(7u8, 2000));
-    bytes
-}
-
 impl Person {
     async fn multipart(&self, path: &str, form: reqwest::multipart::Form) -> (u16, String) {
         let response = self
@@ -65,13 +59,6 @@ impl Person {
 fn photo_form() -> reqwest::multipart::Form {
     reqwest::multipart::Form::new()
         .part("photo", reqwest::multipart::Part::bytes(png()).file_name("p.png").mime_str("image/png").unwrap())
-}
-
-/// `YYYY-MM-DD` in Shanghai, `days` from today (what a date input sends).
-fn date(days: i64) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let date = domain::CivilDate::in_shanghai(now + days * 86_400);
-    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
 on_both_engines_with_db!(@more a_county_official_changes_nothing_that_belongs_outside_their_county);

@@ -2,19 +2,12 @@
 //! roster sends a union-card photo; officials of the member's unit review it.
 //! SQLite and PostgreSQL.
 
-use crate::support::{make_admin, Person, RunningServer};
+use crate::support::{make_admin, png, Person, RunningServer};
 use store::testing::TestDb;
 
 /// Valid ID numbers that are not on the demo roster.
 const NEW_ID: &str = "370102199001011231";
 const OTHER_ID: &str = "370102198512124567";
-
-/// What the photo check looks at: a PNG signature and some bytes.
-fn png() -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    bytes.extend(std::iter::repeat_n(7u8, 2000));
-    bytes
-}
 
 impl Person {
     async fn request_review(&self, name: &str, id: &str, photo: Option<(Vec<u8>, &str)>) -> (u16, String) {

@@ -190,3 +190,25 @@ impl Person {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 }
+
+/// What the photo checks look at: a PNG signature and some bytes.
+pub fn png() -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bytes.extend(std::iter::repeat_n(7u8, 2000));
+    bytes
+}
+
+/// `YYYY-MM-DD` in Shanghai, `days` from today, as a page's date input sends it.
+pub fn date_in_days(days: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let date = domain::CivilDate::in_shanghai(now + days * 86_400);
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+/// Moves every SMS code sent so far `secs` into the past (the resend wait,
+/// the hour of wrong tries) without the test waiting for it.
+pub async fn age_sms_codes(database_url: &str, secs: i64) {
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(database_url).await.unwrap();
+    sqlx::query(&format!("UPDATE sms_codes SET created_at = created_at - {secs}")).execute(&mut conn).await.unwrap();
+}

@@ -178,6 +178,11 @@ fn router(
         }
     });
     let routes = generate_route_list(app::App);
+    // Built once: every bundle download goes through it.
+    let files = tower_http::services::ServeDir::new(&config.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
     let context = {
         let state = state.clone();
         move || state.provide_contexts()
@@ -229,7 +234,7 @@ fn router(
         .route("/card/qr.svg", get(card::card_qr))
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(shell_options.clone()))
         .fallback(move |state: State<AppState>, request: axum::extract::Request| {
-            static_file_or_not_found(state, request, context.clone())
+            static_file_or_not_found(state, request, files.clone(), context.clone())
         })
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .merge(uploads)
@@ -274,6 +279,7 @@ fn router(
 async fn static_file_or_not_found(
     State(state): State<AppState>,
     request: axum::extract::Request,
+    files: tower_http::services::ServeDir,
     context: impl Fn() + Clone + Send + Sync + 'static,
 ) -> axum::response::Response {
     use tower::ServiceExt;
@@ -282,10 +288,6 @@ async fn static_file_or_not_found(
         *probe.method_mut() = request.method().clone();
         *probe.uri_mut() = request.uri().clone();
         *probe.headers_mut() = request.headers().clone();
-        let files = tower_http::services::ServeDir::new(&state.config.site_root)
-            .precompressed_br()
-            .precompressed_gzip()
-            .append_index_html_on_directories(false);
         let Ok(served) = files.oneshot(probe).await;
         if served.status().is_success() || served.status() == StatusCode::NOT_MODIFIED {
             return served.map(axum::body::Body::new);

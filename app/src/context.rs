@@ -85,3 +85,48 @@ impl PublicOrigin {
         format!("http://{host}")
     }
 }
+
+/// Where a browser's form post goes next when this server function succeeds
+/// (a path on this site). The answer carries it as `Location`; the generic
+/// form handler (server/src/form_posts.rs) turns it into a 303, JSON callers
+/// may follow it or not. Without it the browser goes back to the form's page.
+pub fn go_to(path: &str) {
+    match (http::HeaderValue::from_str(path), use_context::<leptos_axum::ResponseOptions>()) {
+        (Ok(value), Some(response)) => response.insert_header(http::header::LOCATION, value),
+        _ => tracing::error!(path, "no response to set the next page on"),
+    }
+}
+
+/// A multipart form as a server function receives it: its text fields and
+/// the bytes of its one file field.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<Vec<u8>>,
+}
+
+impl Upload {
+    /// Reads `data`; the part named `file_field` is the file (absent or
+    /// empty: `None`). The server's body limit already capped the size.
+    pub async fn read(data: leptos::server_fn::codec::MultipartData, file_field: &str) -> Result<Self, AppError> {
+        let unreadable = || AppError::rejected(400, file_field, "上传的内容无法读取，请重新选择文件");
+        let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+        let mut upload = Upload::default();
+        while let Some(part) = multipart.next_field().await.map_err(|_| unreadable())? {
+            let name = part.name().unwrap_or_default().to_owned();
+            if name == file_field {
+                let bytes = part.bytes().await.map_err(|_| unreadable())?;
+                upload.file = (!bytes.is_empty()).then(|| bytes.to_vec());
+            } else {
+                let text = part.text().await.map_err(|_| unreadable())?;
+                upload.fields.push((name, text));
+            }
+        }
+        Ok(upload)
+    }
+
+    /// Text field `name` ("" when absent).
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+}

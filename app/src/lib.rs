@@ -94,8 +94,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn HydrateWhenIdle(options: LeptosOptions) -> impl IntoView {
     let pkg = options.site_pkg_dir.to_string();
     let name = options.output_name.to_string();
+    // A form's outcome is rendered at the server function's address (the
+    // post went there); the page's own address goes back in the address bar
+    // first, so the client router hydrates the right page. JSON-quoted, and
+    // `<` escaped so no path can close the script.
+    let back_to_page = use_context::<crate::ui::forms::PostedForm>()
+        .filter(|posted| posted.page.starts_with('/'))
+        .map(|posted| {
+            let quoted = format!("\"{}\"", posted.page.escape_default()).replace('<', "\\u003c");
+            format!("history.replaceState(null,'',{quoted});")
+        })
+        .unwrap_or_default();
     let script = format!(
-        "(function(){{const go=()=>import('/{pkg}/{name}.js').then(m=>m.default({{module_or_path:'/{pkg}/{name}_bg.wasm'}}).then(()=>m.hydrate()));\
+        "{back_to_page}(function(){{const go=()=>import('/{pkg}/{name}.js').then(m=>m.default({{module_or_path:'/{pkg}/{name}_bg.wasm'}}).then(()=>m.hydrate()));\
          if('requestIdleCallback' in window){{window.requestIdleCallback(go,{{timeout:2000}})}}else{{setTimeout(go,0)}}}})()"
     );
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
@@ -131,11 +142,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/campaigns") view=CampaignsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/new") view=NewCampaignPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/candidates") view=CandidatesAdminPage ssr=SsrMode::Async/>
-                    // The picture forms post here and are answered with the
-                    // candidates page at the same address; the routes let the
-                    // browser hydrate that answer.
-                    <Route path=path!("/admin/campaigns/:campaign/cover") view=CandidatesAdminPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/campaigns/:campaign/candidates/:id/photo") view=CandidatesAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/fraud") view=FraudPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/campaigns/:campaign/results") view=ResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/v/:campaign/:number") view=CandidatePage ssr=SsrMode::Async/>

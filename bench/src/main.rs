@@ -144,9 +144,16 @@ pub(crate) async fn sign_up_members(base: &str, count: usize) -> anyhow::Result<
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let phone = format!("1880000{i:04}");
-        let post =
-            |form: Vec<(&str, String)>| http.post(format!("{base}/register")).header("Origin", base).form(&form).send();
-        post(vec![("intent", "send_code".into()), ("phone", phone.clone()), ("unit", "37010201".into())]).await?;
+        // The registration form's two server functions, posted as a browser does.
+        let post = |action: &str, form: Vec<(&str, String)>| {
+            http.post(format!("{base}{action}"))
+                .header("Origin", base)
+                .header("Referer", format!("{base}/register"))
+                .header("Accept", "text/html")
+                .form(&form)
+                .send()
+        };
+        post("/api/auth/register-code", vec![("phone", phone.clone()), ("unit", "37010201".into())]).await?;
         let inbox: serde_json::Value = http.get(format!("{base}/dev/sms")).send().await?.json().await?;
         let text = inbox
             .as_array()
@@ -159,14 +166,16 @@ pub(crate) async fn sign_up_members(base: &str, count: usize) -> anyhow::Result<
             .chars()
             .take_while(char::is_ascii_digit)
             .collect();
-        let done = post(vec![
-            ("intent", "register".into()),
-            ("phone", phone.clone()),
-            ("code", code),
-            ("name", "压测会员".into()),
-            ("password", "bench-password-2026".into()),
-            ("unit", "37010201".into()),
-        ])
+        let done = post(
+            "/api/auth/register",
+            vec![
+                ("phone", phone.clone()),
+                ("code", code),
+                ("name", "压测会员".into()),
+                ("password", "bench-password-2026".into()),
+                ("unit", "37010201".into()),
+            ],
+        )
         .await?;
         if done.status() != 303 {
             bail!("registering {phone}: {}", done.status());
@@ -179,8 +188,9 @@ pub(crate) async fn sign_up_members(base: &str, count: usize) -> anyhow::Result<
 
 /// The wrk script: each request a new vote (unique key) from one of the
 /// members, for one of the 30 candidates; counts acknowledged (200) answers.
-/// `form`: the plain no-JavaScript form (`POST /v/{slug}/{n}`, a plain axum
-/// handler answering 303) instead of the server function `POST /api/vote`.
+/// `form`: the plain no-JavaScript form (the same `POST /api/vote`, asking
+/// for a page as a browser does: the generic form handler answers 303)
+/// instead of the JSON call.
 fn wrk_script(cookies: &[String], origin: &str, run: &str, slug: &str, form: bool) -> String {
     let list: Vec<String> = cookies.iter().map(|c| format!("{c:?}")).collect();
     format!(
@@ -203,9 +213,13 @@ function request()
   local cookie = cookies[(counter * 7 + id * 131) % #cookies + 1]
   local number = counter % 30 + 1
   local key = run .. "-" .. id .. "-" .. string.format("%08d", counter)
-  local path, body = "/api/vote", "campaign={slug}&number=" .. number .. "&key=" .. key
-  if {form} then path, body = "/v/{slug}/" .. number, "key=" .. key end
-  return wrk.format("POST", path, {{ ["Cookie"] = cookie, ["Origin"] = origin, ["Content-Type"] = "application/x-www-form-urlencoded" }}, body)
+  local body = "campaign={slug}&number=" .. number .. "&key=" .. key
+  local headers = {{ ["Cookie"] = cookie, ["Origin"] = origin, ["Content-Type"] = "application/x-www-form-urlencoded" }}
+  if {form} then
+    headers["Accept"] = "text/html"
+    headers["Referer"] = origin .. "/v/{slug}/" .. number
+  end
+  return wrk.format("POST", "/api/vote", headers, body)
 end
 function response(status, headers, body)
   if status == 200 or status == 303 then acked = acked + 1 else

@@ -6,7 +6,7 @@ pub mod config;
 mod csp;
 mod data_key;
 pub mod demo;
-mod forms;
+mod form_posts;
 pub mod invite;
 pub mod origin;
 pub mod page_cache;
@@ -24,7 +24,7 @@ use app::accounts::sms::DevSms;
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
@@ -32,7 +32,6 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use store::Store;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -198,33 +197,11 @@ fn router(
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnSessionEnd);
 
-    // Roster uploads may be large; every other route keeps the small limit.
-    let uploads = Router::new()
-        .route("/admin/roster", post(forms::post_roster_import))
-        .route("/certify/request", post(forms::post_certify_request))
-        .route("/admin/campaigns/{campaign}/cover", post(forms::post_picture))
-        .route("/admin/campaigns/{campaign}/candidates/{id}/photo", post(forms::post_picture))
-        .layer(RequestBodyLimitLayer::new(config.upload_limit));
+    let body_limits = BodyLimits { body: config.body_limit, upload: config.upload_limit };
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/register", post(forms::post_register))
-        .route("/login", post(forms::post_login))
-        .route("/logout", post(forms::post_logout))
-        .route("/admin/officials", post(forms::post_appoint))
-        .route("/admin/units", post(forms::post_units_import))
-        .route("/login/sms", post(forms::post_sms_login))
-        .route("/reset", post(forms::post_reset))
-        .route("/me/phone", post(forms::post_change_phone))
-        .route("/certify", post(forms::post_certify))
-        .route("/admin/certify", post(forms::post_review))
         .route("/admin/certify/{id}/photo", get(review::request_photo))
         .route("/admin/stats.csv", get(stats::stats_csv))
-        .route("/v/{campaign}/{number}", post(forms::post_vote))
-        .route("/admin/campaigns/{campaign}/fraud", post(forms::post_fraud))
-        .route("/admin/campaigns/new", post(forms::post_new_campaign))
-        .route("/admin/campaigns/{campaign}/candidates", post(forms::post_candidates))
-        .route("/v/{campaign}/signup", post(forms::post_signup))
-        .route("/admin/campaigns/{campaign}/results", post(forms::post_results))
         .route("/admin/campaigns/{campaign}/results.csv", get(stats::results_csv))
         .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))
         .route("/v/{campaign}/{number}/poster.svg", get(voting::candidate_poster))
@@ -236,8 +213,9 @@ fn router(
         .fallback(move |state: State<AppState>, request: axum::extract::Request| {
             static_file_or_not_found(state, request, files.clone(), context.clone())
         })
-        .layer(RequestBodyLimitLayer::new(config.body_limit))
-        .merge(uploads)
+        // Browsers' form posts to the server functions, answered as pages.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), form_posts::answer_as_page))
+        .layer(axum::middleware::from_fn_with_state(body_limits, limit_body))
         .layer(session_layer)
         .layer(
             ServiceBuilder::new()
@@ -263,6 +241,53 @@ fn router(
                 .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, default_policy)),
         )
         .with_state(state)
+}
+
+/// The router's table: every page's path (axum style, `/v/{campaign}`) and
+/// every server function's path and method. Tests walk it.
+pub fn route_table() -> (Vec<String>, Vec<(String, axum::http::Method)>) {
+    let pages = generate_route_list(app::App).iter().map(|r| r.path().to_owned()).collect();
+    let functions =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (path.to_owned(), method)).collect();
+    (pages, functions)
+}
+
+/// Request body limits: uploads (rosters, photos) may be large, everything
+/// else keeps the small limit (413 beyond it).
+#[derive(Clone, Copy)]
+struct BodyLimits {
+    body: usize,
+    upload: usize,
+}
+
+/// Whether `path` is a server function that takes files (multipart).
+fn is_upload(path: &str) -> bool {
+    use leptos::server_fn::ServerFn;
+    [
+        app::certification::api::PreviewRoster::PATH,
+        app::certification::api::RequestReview::PATH,
+        app::officials::api::PreviewUnits::PATH,
+        app::voting::api::UploadCover::PATH,
+        app::voting::api::UploadCandidatePhoto::PATH,
+    ]
+    .contains(&path)
+}
+
+async fn limit_body(
+    State(limits): State<BodyLimits>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    let limit = if is_upload(request.uri().path()) { limits.upload } else { limits.body };
+    let inner = tower::service_fn(move |request: axum::http::Request<tower_http::body::Limited<axum::body::Body>>| {
+        let next = next.clone();
+        async move { Ok::<_, std::convert::Infallible>(next.run(request.map(axum::body::Body::new)).await) }
+    });
+    match tower_http::limit::RequestBodyLimit::new(inner, limit).oneshot(request).await {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
 }
 
 /// Files from the site root (`/pkg/*`, icons, manifest), `.br`/`.gz`

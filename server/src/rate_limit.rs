@@ -22,8 +22,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 /// Paths whose POSTs are limited.
-const LIMITED: &[&str] =
-    &["/register", "/login", "/login/sms", "/reset", "/me/phone", "/certify", "/api/auth/", "/api/me/"];
+const LIMITED: &[&str] = &["/api/auth/", "/api/me/"];
 
 #[derive(Clone)]
 pub struct AccountLimiter {

@@ -30,6 +30,36 @@ pub mod ssr {
         }))
     }
 
+    pub fn code_sent(notice: String, phone: &domain::Phone) -> CodeSent {
+        CodeSent {
+            notice,
+            phone_masked: phone.masked(),
+            resend_after_secs: crate::accounts::service::RESEND_AFTER_SECS,
+        }
+    }
+
+    /// For sign-in and reset codes the notice never says whether the phone
+    /// is a member's (no code is sent to strangers, but the page looks the same).
+    pub fn sent_if_member(phone: &domain::Phone) -> String {
+        format!("如果 {} 是已注册会员的手机号，验证码已发送，5 分钟内有效", phone.masked())
+    }
+
+    /// Where to go after signing in: `next` when it is a path on this site
+    /// (never another host: `//evil.example` and `/\\evil` are refused; only
+    /// printable ASCII, as a Location header needs), else 我的.
+    pub fn next_page(next: Option<&str>) -> String {
+        let next = next.unwrap_or_default();
+        let local = next.starts_with('/')
+            && !next.starts_with("//")
+            && !next.starts_with("/\\")
+            && next.chars().all(|c| c.is_ascii_graphic());
+        if local {
+            next.chars().take(200).collect()
+        } else {
+            "/me".to_owned()
+        }
+    }
+
     pub async fn current_member(
         accounts: &Accounts,
         session: &tower_sessions::Session,
@@ -54,7 +84,7 @@ pub async fn load_current_member() -> Result<Option<MemberView>, AppError> {
 pub async fn send_register_code(phone: String) -> Result<CodeSent, AppError> {
     let accounts = crate::context::accounts()?;
     let phone = accounts.send_code(&phone, store::SmsPurpose::Register).await?;
-    Ok(CodeSent { phone_masked: phone.masked(), resend_after_secs: crate::accounts::service::RESEND_AFTER_SECS })
+    Ok(ssr::code_sent(format!("验证码已发送至 {}，5 分钟内有效", phone.masked()), &phone))
 }
 
 /// Registers and signs in.
@@ -70,23 +100,33 @@ pub async fn register(
     let input = crate::accounts::service::RegisterInput { phone, code, name, password, unit };
     let id = accounts.register(&input).await?;
     crate::accounts::session::sign_in(accounts.store(), &crate::context::session().await?, id, false).await?;
+    crate::context::go_to("/me");
     ssr::member_view(&accounts, id).await?.ok_or(AppError::Internal)
 }
 
-/// Signs in with phone and password; `remember` keeps the session for 30 days.
+/// Signs in with phone and password; `remember` keeps the session for 30
+/// days; a browser then goes to `next` (a path on this site) or 我的.
 #[server(prefix = "/api", endpoint = "auth/login")]
-pub async fn login(phone: String, password: String, remember: Option<String>) -> Result<MemberView, AppError> {
+pub async fn login(
+    phone: String,
+    password: String,
+    remember: Option<String>,
+    next: Option<String>,
+) -> Result<MemberView, AppError> {
     let accounts = crate::context::accounts()?;
     let id = accounts.login_with_password(&phone, &password).await?;
     crate::accounts::session::sign_in(accounts.store(), &crate::context::session().await?, id, remember.is_some())
         .await?;
+    crate::context::go_to(&ssr::next_page(next.as_deref()));
     ssr::member_view(&accounts, id).await?.ok_or(AppError::Internal)
 }
 
 /// Signs out (a POST: no state change on GET).
 #[server(prefix = "/api", endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    crate::accounts::session::sign_out(&crate::context::session().await?).await
+    crate::accounts::session::sign_out(&crate::context::session().await?).await?;
+    crate::context::go_to("/");
+    Ok(())
 }
 
 /// Sends a sign-in code. The answer is the same for members and strangers
@@ -95,7 +135,7 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn send_login_code(phone: String) -> Result<CodeSent, AppError> {
     let accounts = crate::context::accounts()?;
     let phone = accounts.send_code(&phone, store::SmsPurpose::Login).await?;
-    Ok(CodeSent { phone_masked: phone.masked(), resend_after_secs: crate::accounts::service::RESEND_AFTER_SECS })
+    Ok(ssr::code_sent(ssr::sent_if_member(&phone), &phone))
 }
 
 /// Signs in with an SMS code (which also lifts a password lockout).
@@ -105,6 +145,7 @@ pub async fn login_with_code(phone: String, code: String, remember: Option<Strin
     let id = accounts.login_with_code(&phone, &code).await?;
     crate::accounts::session::sign_in(accounts.store(), &crate::context::session().await?, id, remember.is_some())
         .await?;
+    crate::context::go_to("/me");
     ssr::member_view(&accounts, id).await?.ok_or(AppError::Internal)
 }
 
@@ -113,7 +154,7 @@ pub async fn login_with_code(phone: String, code: String, remember: Option<Strin
 pub async fn send_reset_code(phone: String) -> Result<CodeSent, AppError> {
     let accounts = crate::context::accounts()?;
     let phone = accounts.send_code(&phone, store::SmsPurpose::Reset).await?;
-    Ok(CodeSent { phone_masked: phone.masked(), resend_after_secs: crate::accounts::service::RESEND_AFTER_SECS })
+    Ok(ssr::code_sent(ssr::sent_if_member(&phone), &phone))
 }
 
 /// Sets a new password with a reset code; every session of the member ends
@@ -121,7 +162,9 @@ pub async fn send_reset_code(phone: String) -> Result<CodeSent, AppError> {
 #[server(prefix = "/api", endpoint = "auth/reset")]
 pub async fn reset_password(phone: String, code: String, password: String) -> Result<(), AppError> {
     let accounts = crate::context::accounts()?;
-    accounts.reset_password(&phone, &code, &password).await.map(|_| ())
+    accounts.reset_password(&phone, &code, &password).await?;
+    crate::context::go_to("/login?reset=1");
+    Ok(())
 }
 
 /// Sends a code to the new phone of the signed-in member (401 signed out).
@@ -132,7 +175,7 @@ pub async fn send_phone_change_code(phone: String) -> Result<CodeSent, AppError>
         .await?
         .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
     let phone = accounts.send_code(&phone, store::SmsPurpose::ChangePhone).await?;
-    Ok(CodeSent { phone_masked: phone.masked(), resend_after_secs: crate::accounts::service::RESEND_AFTER_SECS })
+    Ok(ssr::code_sent(format!("验证码已发送至新手机号 {}，5 分钟内有效", phone.masked()), &phone))
 }
 
 /// Moves the signed-in member to the new phone, proven by its code; this
@@ -146,5 +189,6 @@ pub async fn change_phone(phone: String, code: String) -> Result<MemberView, App
         .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
     accounts.change_phone(member, &phone, &code).await?;
     crate::accounts::session::refresh_epoch(accounts.store(), &session, member).await?;
+    crate::context::go_to("/me");
     ssr::member_view(&accounts, member).await?.ok_or(AppError::Internal)
 }

@@ -22,6 +22,8 @@ pub struct MemberView {
 /// What a code request answers: where the code went and when to ask again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeSent {
+    /// What the page says, e.g. 验证码已发送至 138****8000，5 分钟内有效.
+    pub notice: String,
     pub phone_masked: String,
     pub resend_after_secs: i64,
 }

@@ -90,9 +90,10 @@ pub async fn reject_request(id: i64, reason: String) -> Result<String, AppError>
 /// The full ID number of pending request `id` (a POST: every display is
 /// written to the audit log).
 #[server(prefix = "/api", endpoint = "admin/certify-requests/reveal-id")]
-pub async fn reveal_request_id(id: i64) -> Result<String, AppError> {
+pub async fn reveal_request_id(id: i64) -> Result<RevealedId, AppError> {
     let (store, actor) = ssr::official().await?;
-    crate::certification::service::reveal_id_number(&store, &ssr::key()?, &actor, id).await
+    let revealed = crate::certification::service::reveal_id_number(&store, &ssr::key()?, &actor, id).await?;
+    Ok(RevealedId { notice: "完整身份证号已显示，本次查看已记入操作日志".to_owned(), revealed })
 }
 
 /// 实名认证 with name and ID number; answers the roster's member number.
@@ -103,5 +104,55 @@ pub async fn certify(name: String, id_number: String) -> Result<String, AppError
         .await?
         .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
     let key = crate::context::services().map(|s| s.data_key)?;
-    crate::certification::service::certify(accounts.store(), &key, member, &name, &id_number).await
+    let member_no = crate::certification::service::certify(accounts.store(), &key, member, &name, &id_number).await?;
+    crate::context::go_to("/me");
+    Ok(member_no)
+}
+
+/// Asks for manual certification (人工审核): multipart with `name`,
+/// `id_number` and the union-card `photo` (JPEG/PNG/WebP by content). A
+/// browser then sees /certify, which shows the request as waiting.
+#[server(prefix = "/api", endpoint = "me/certify-request/send", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn request_review(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    let upload = crate::context::Upload::read(data, "photo").await?;
+    let accounts = crate::context::accounts()?;
+    let member = crate::accounts::session::member(accounts.store(), &crate::context::session().await?)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
+    let (name, id_number) = (upload.field("name"), upload.field("id_number"));
+    let photo = upload.file.as_deref();
+    crate::certification::service::request_review(accounts.store(), &ssr::key()?, member, name, id_number, photo)
+        .await?;
+    crate::context::go_to("/certify");
+    Ok(())
+}
+
+/// Checks a roster file (multipart `file`, CSV) against the rules and the
+/// official's reach and keeps it sealed for confirmation; every problem is
+/// listed. Confirm with the answer's `token`.
+#[server(prefix = "/api", endpoint = "admin/roster/preview", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn preview_roster(data: leptos::server_fn::codec::MultipartData) -> Result<RosterPreview, AppError> {
+    let upload = crate::context::Upload::read(data, "file").await?;
+    let (_, actor) = ssr::official().await?;
+    let services = crate::context::services()?;
+    let file = upload.file.ok_or_else(|| AppError::rejected(400, "file", "请选择要上传的文件"))?;
+    let preview = crate::certification::roster::preview(&services, &actor, &file).await.map_err(|(e, _)| e)?;
+    Ok(RosterPreview { notice: preview.notice, token: preview.token, problems: preview.problems })
+}
+
+/// Imports the checked file `token` (the uploader's own, once) in one
+/// transaction, audited; answers the notice. A large roster imports in the
+/// background: the answer is then empty and a browser goes to its progress
+/// page (`/admin/roster?job=…`, `admin/roster/progress`).
+#[server(prefix = "/api", endpoint = "admin/roster/confirm")]
+pub async fn confirm_roster(token: String) -> Result<Option<String>, AppError> {
+    use crate::certification::roster::{confirm, Confirmed};
+    let (_, actor) = ssr::official().await?;
+    match confirm(&crate::context::services()?, &actor, &token).await? {
+        Confirmed::Done(notice) => Ok(Some(notice)),
+        Confirmed::Background { job } => {
+            crate::context::go_to(&format!("/admin/roster?job={job}"));
+            Ok(None)
+        }
+    }
 }

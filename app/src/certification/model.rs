@@ -29,3 +29,21 @@ pub struct QueueRow {
     /// Approving cannot work: the ID number certifies another account.
     pub conflict: bool,
 }
+
+/// A checked roster file waiting for confirmation (`admin/roster/preview`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterPreview {
+    /// 检查完成：可导入 n 人…
+    pub notice: String,
+    /// Confirms this file once (`admin/roster/confirm`).
+    pub token: String,
+    /// The rows that will not be imported, and why.
+    pub problems: Vec<String>,
+}
+
+/// A request's full ID number, shown once and audited.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevealedId {
+    pub notice: String,
+    pub revealed: String,
+}

@@ -89,7 +89,9 @@ pub async fn preview(services: &Services, actor: &Actor, bytes: &[u8]) -> Result
         shown.push(format!("……另有 {} 个问题未列出", problems.len() - PROBLEMS_SHOWN));
     }
     if good.is_empty() {
-        return Err((file_error("没有可以导入的会员，请修改后重新上传"), shown));
+        // Refused: the problems go into the message (the page shows it whole).
+        let listed = if shown.is_empty() { String::new() } else { format!("：{}", shown.join("；")) };
+        return Err((file_error(format!("没有可以导入的会员，请修改后重新上传{listed}")), shown));
     }
     let token: String = {
         use rand::Rng;

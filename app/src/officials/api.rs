@@ -70,6 +70,35 @@ pub async fn appoint_official(phone: String, unit: String) -> Result<String, App
     crate::officials::service::appoint(accounts.store(), &actor, &phone, &unit, None).await
 }
 
+/// Checks a units file (super admins; multipart `file`, CSV: code, name,
+/// parent code) and answers the checked text for `admin/units/import`.
+#[server(prefix = "/api", endpoint = "admin/units/preview", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn preview_units(data: leptos::server_fn::codec::MultipartData) -> Result<UnitsPreview, AppError> {
+    let upload = crate::context::Upload::read(data, "file").await?;
+    let (store, _) = super_admin().await?;
+    let file = upload.file.ok_or_else(|| AppError::rejected(400, "file", "请选择要上传的文件"))?;
+    let notice = crate::officials::units_import::preview(&store, &file).await?;
+    Ok(UnitsPreview { notice, csv: String::from_utf8_lossy(&file).into_owned() })
+}
+
+/// Imports a checked units file `csv` (super admins; checked again, audited).
+#[server(prefix = "/api", endpoint = "admin/units/import")]
+pub async fn import_units(csv: String) -> Result<String, AppError> {
+    let (store, actor) = super_admin().await?;
+    crate::officials::units_import::import(&store, &actor, csv.as_bytes()).await
+}
+
+#[cfg(feature = "ssr")]
+async fn super_admin() -> Result<(store::Store, store::Actor), AppError> {
+    let store = crate::context::store()?;
+    let actor = crate::officials::service::official(&store, &crate::context::session().await?).await?;
+    if actor.is_super_admin {
+        Ok((store, actor))
+    } else {
+        Err(AppError::rejected(403, "", "只有超级管理员可以导入单位"))
+    }
+}
+
 /// Whether the signed-in member may import units (super admins only).
 #[server(prefix = "/api", endpoint = "admin/units-access", input = leptos::server_fn::codec::GetUrl)]
 pub async fn check_units_admin() -> Result<(), AppError> {

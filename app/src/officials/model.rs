@@ -45,3 +45,11 @@ pub struct ImportProgress {
     /// Set once finished: the notice, or why nothing was imported.
     pub outcome: Option<Result<String, String>>,
 }
+
+/// A checked units file (`admin/units/preview`): the notice and the checked
+/// text, which `admin/units/import` takes back to import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitsPreview {
+    pub notice: String,
+    pub csv: String,
+}

@@ -1,12 +1,16 @@
 //! How forms work here, with and without JavaScript.
 //!
-//! Every form is a plain `<form method="post">` to its page's own address.
-//! The server (server/src/forms.rs) runs the same service the JSON API runs;
-//! on success it redirects (303), on a problem it renders the page again with
-//! what was typed and the message next to the field, under a fitting status
-//! (400, 401, 409, 429). That state reaches the page through `PostedForm` in
-//! context, and reaches the hydrating browser through a blocking resource, so
-//! the hydrated page matches the server's HTML exactly.
+//! Every form is a plain `<form method="post">` to a server function under
+//! `/api/` (one per button: `formaction` where a form has two), so every
+//! form has its API twin by construction. A browser's post (it asks for
+//! `text/html`) goes through the server's one generic form handler
+//! (server/src/form_posts.rs), which runs that server function and then
+//! answers as a page: 303 to where the function says (or back to the page),
+//! or the page again with what was typed, the function's notice and the
+//! message next to the field, under a fitting status (400, 401, 409, 429).
+//! That state reaches the page through `PostedForm` in context, and reaches
+//! the hydrating browser through a blocking resource, so the hydrated page
+//! matches the server's HTML exactly.
 //!
 //! Once hydrated, fields check themselves as the member leaves them, with the
 //! same `domain` parsers the server uses, so most mistakes never need a round trip.
@@ -24,6 +28,15 @@ pub struct PostedForm {
     pub error: Option<AppError>,
     /// A success message that keeps the member on the page (e.g. "code sent").
     pub notice: Option<String>,
+    /// The server function's path the form was posted to
+    /// (`/api/auth/register-code`): pages with several forms tell by it
+    /// which one to show the outcome in.
+    pub action: String,
+    /// The page (path and query) this outcome is shown on. The browser's
+    /// address bar still says `action`; the shell's loader puts this back
+    /// in it before hydration (`history.replaceState`), so the client
+    /// router sees the page, and a reload is a GET of it.
+    pub page: String,
 }
 
 impl PostedForm {
@@ -33,6 +46,11 @@ impl PostedForm {
 
     pub fn error_for(&self, field: &str) -> Option<String> {
         self.error.as_ref().and_then(|e| e.message_for(field))
+    }
+
+    /// Whether this is the outcome of posting to `action` (an `/api/…` path).
+    pub fn posted_to(&self, action: &str) -> bool {
+        self.action == action
     }
 
     pub fn general_error(&self) -> Option<String> {
@@ -52,6 +70,13 @@ pub fn use_posted_form() -> Resource<Option<PostedForm>> {
             async move { posted }
         },
     )
+}
+
+/// The address a form posts to: server function `F`'s path under `/api/`.
+/// Forms name their server function's type, so each form has its API twin
+/// by construction (and a renamed function cannot leave a form behind).
+pub fn action<F: leptos::server_fn::ServerFn>() -> &'static str {
+    F::PATH
 }
 
 /// A field's browser-side check: the message for what was typed, if wrong.
@@ -164,8 +189,8 @@ pub fn FormBanner(posted: Option<PostedForm>) -> impl IntoView {
     }
 }
 
-/// A CSV upload form (multipart, works without JavaScript), used by the
-/// units and roster imports.
+/// A CSV upload form (multipart, works without JavaScript) to a multipart
+/// server function, used by the units and roster imports.
 #[component]
 pub fn CsvUploadForm(action: &'static str, label: &'static str) -> impl IntoView {
     view! {

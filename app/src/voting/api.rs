@@ -47,6 +47,12 @@ mod ssr {
         }
     }
 
+    /// A path segment as typed, limited to what campaign slugs and
+    /// candidate numbers are made of (anything else cannot name one anyway).
+    pub fn path_segment(segment: &str) -> String {
+        segment.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(64).collect()
+    }
+
     pub fn store() -> Result<Store, AppError> {
         Ok(crate::context::accounts()?.store().clone())
     }
@@ -163,7 +169,10 @@ pub async fn vote(campaign: String, number: String, key: String) -> Result<VoteR
     let desk =
         crate::voting::service::VoteDesk { store: &store, queue: &services.vote_queue, limiter: &services.votes };
     let ballot = crate::voting::service::Ballot { member, campaign: &campaign, number: &number, key: &key, ip };
-    crate::voting::service::vote(desk, ballot).await
+    let receipt = crate::voting::service::vote(desk, ballot).await?;
+    // A browser's post comes back to the candidate's page, which then says so.
+    crate::context::go_to(&format!("/v/{}/{}?voted=1", ssr::path_segment(&campaign), ssr::path_segment(&number)));
+    Ok(receipt)
 }
 
 /// The signals and voids of campaign `slug`, for officials whose reach
@@ -282,7 +291,9 @@ pub async fn create_campaign(
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value))
     .collect();
-    crate::voting::campaigns::create(&store, &actor, &fields).await
+    let slug = crate::voting::campaigns::create(&store, &actor, &fields).await?;
+    crate::context::go_to(&format!("/admin/campaigns/{slug}/candidates"));
+    Ok(slug)
 }
 
 /// Nominates a candidate of campaign `slug` (approved and numbered at once).
@@ -317,6 +328,27 @@ pub async fn reject_sign_up(slug: String, id: String) -> Result<String, AppError
     let store = ssr::store()?;
     let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
     crate::voting::campaigns::review(&store, &campaign, &actor, &id, false).await
+}
+
+/// Sets the cover picture of campaign `slug` (officials): multipart with
+/// `slug` and `photo` (JPEG/PNG/WebP by content, at most 8 MB). Audited.
+#[server(prefix = "/api", endpoint = "admin/campaigns/cover", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_cover(data: leptos::server_fn::codec::MultipartData) -> Result<String, AppError> {
+    let upload = crate::context::Upload::read(data, "photo").await?;
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, upload.field("slug")).await?;
+    crate::voting::campaigns::upload_picture(&store, &campaign, &actor, None, upload.file.as_deref()).await
+}
+
+/// Sets the photo of candidate `id` of campaign `slug` (officials):
+/// multipart with `slug`, `id` and `photo`. Audited.
+#[server(prefix = "/api", endpoint = "admin/campaigns/photo", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_candidate_photo(data: leptos::server_fn::codec::MultipartData) -> Result<String, AppError> {
+    let upload = crate::context::Upload::read(data, "photo").await?;
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, upload.field("slug")).await?;
+    let candidate = Some(upload.field("id"));
+    crate::voting::campaigns::upload_picture(&store, &campaign, &actor, candidate, upload.file.as_deref()).await
 }
 
 /// A certified member signs up for campaign `slug` during 报名.

@@ -37,16 +37,9 @@ impl Browser {
         Self { server, http, _db: db }
     }
 
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let response = self
-            .http
-            .post(self.server.url(path))
-            .header("Origin", self.server.base.clone())
-            .header("Accept", "text/html")
-            .form(form)
-            .send()
-            .await
-            .unwrap();
+    async fn post(&self, page: &str, action: &str, form: &[(&str, &str)]) -> Page {
+        let response =
+            crate::support::form_post(&self.http, &self.server.base, page, action).form(form).send().await.unwrap();
         Page::read(response).await
     }
 
@@ -66,20 +59,14 @@ impl Browser {
     }
 
     async fn send_code(&self, phone: &str) -> Page {
-        self.post("/register", &[("intent", "send_code"), ("phone", phone), ("unit", UNIT)]).await
+        self.post("/register", "/api/auth/register-code", &[("phone", phone), ("unit", UNIT)]).await
     }
 
     async fn register(&self, phone: &str, code: &str, name: &str, password: &str, unit: &str) -> Page {
         self.post(
             "/register",
-            &[
-                ("intent", "register"),
-                ("phone", phone),
-                ("code", code),
-                ("name", name),
-                ("password", password),
-                ("unit", unit),
-            ],
+            "/api/auth/register",
+            &[("phone", phone), ("code", code), ("name", name), ("password", password), ("unit", unit)],
         )
         .await
     }
@@ -99,7 +86,7 @@ impl Browser {
     }
 
     async fn login(&self, phone: &str, password: &str) -> Page {
-        self.post("/login", &[("phone", phone), ("password", password)]).await
+        self.post("/login", "/api/auth/login", &[("phone", phone), ("password", password)]).await
     }
 }
 
@@ -361,10 +348,10 @@ async fn an_unknown_phone_locks_after_as_many_wrong_passwords_and_answers_alike(
 async fn signing_out_ends_the_session(browser: Browser) {
     browser.register_member().await;
     assert!(browser.get("/me").await.html.contains("<h1>张三</h1>"));
-    assert_eq!(browser.get("/logout").await.status, 405, "no state change on GET: only POST signs out");
+    assert_eq!(browser.get("/api/auth/logout").await.status, 405, "no state change on GET: only POST signs out");
     assert!(browser.get("/me").await.html.contains("<h1>张三</h1>"));
 
-    let out = browser.post("/logout", &[]).await;
+    let out = browser.post("/me", "/api/auth/logout", &[]).await;
 
     assert_eq!((out.status, out.location.as_deref()), (303, Some("/")));
     assert!(browser.get("/me").await.html.contains("登录后可查看会员信息"));
@@ -387,7 +374,8 @@ async fn the_session_id_changes_at_sign_in_and_remember_me_keeps_it_for_30_days(
     let first = registered.set_cookie.iter().find(|c| c.starts_with("gonghui_session=")).unwrap().clone();
     assert!(first.contains("Secure"), "GONGHUI_SECURE_COOKIES=true marks it Secure: {first}");
 
-    let again = browser.post("/login", &[("phone", PHONE), ("password", PASSWORD), ("remember", "1")]).await;
+    let again =
+        browser.post("/login", "/api/auth/login", &[("phone", PHONE), ("password", PASSWORD), ("remember", "1")]).await;
     let second = again.set_cookie.iter().find(|c| c.starts_with("gonghui_session=")).unwrap().clone();
 
     let id = |cookie: &str| cookie.split(';').next().unwrap().to_owned();
@@ -429,8 +417,9 @@ async fn the_json_api_signs_in_and_answers_errors_as_json() {
     );
 }
 
-async fn code_for(browser: &Browser, path: &str, phone: &str) -> String {
-    let sent = browser.post(path, &[("intent", "send_code"), ("phone", phone)]).await;
+/// Asks for a code on `page` (its form posts to `action`).
+async fn code_for(browser: &Browser, page: &str, action: &str, phone: &str) -> String {
+    let sent = browser.post(page, action, &[("phone", phone)]).await;
     assert_eq!(sent.status, 200, "{}", sent.html);
     browser.latest_code(phone).await.expect("code sent")
 }
@@ -444,28 +433,28 @@ on_both_engines_more!(
 
 async fn a_member_signs_in_with_an_sms_code_which_also_lifts_a_lockout(browser: Browser) {
     browser.register_member().await;
-    browser.post("/logout", &[]).await;
+    browser.post("/me", "/api/auth/logout", &[]).await;
     for _ in 0..5 {
         browser.login(PHONE, "not-the-password").await;
     }
     assert_eq!(browser.login(PHONE, PASSWORD).await.status, 429, "locked");
-    let code = code_for(&browser, "/login/sms", PHONE).await;
+    let code = code_for(&browser, "/login/sms", "/api/auth/login-code", PHONE).await;
 
-    let wrong = browser.post("/login/sms", &[("intent", "login"), ("phone", PHONE), ("code", "12345")]).await;
+    let wrong = browser.post("/login/sms", "/api/auth/login-sms", &[("phone", PHONE), ("code", "12345")]).await;
     assert_eq!(wrong.status, 400);
     assert_eq!(wrong.message_for("code"), "验证码应为 6 位数字");
-    let page = browser.post("/login/sms", &[("intent", "login"), ("phone", PHONE), ("code", &code)]).await;
+    let page = browser.post("/login/sms", "/api/auth/login-sms", &[("phone", PHONE), ("code", &code)]).await;
 
     assert_eq!((page.status, page.location.as_deref()), (303, Some("/me")));
     assert!(browser.get("/me").await.html.contains("<h1>张三</h1>"));
-    browser.post("/logout", &[]).await;
+    browser.post("/me", "/api/auth/logout", &[]).await;
     assert_eq!(browser.login(PHONE, PASSWORD).await.status, 303, "the lockout is lifted");
 }
 
 async fn a_code_sign_in_for_a_stranger_looks_the_same_and_sends_nothing(browser: Browser) {
     browser.register_member().await;
-    let member = browser.post("/login/sms", &[("intent", "send_code"), ("phone", PHONE)]).await;
-    let stranger = browser.post("/login/sms", &[("intent", "send_code"), ("phone", "13900000000")]).await;
+    let member = browser.post("/login/sms", "/api/auth/login-code", &[("phone", PHONE)]).await;
+    let stranger = browser.post("/login/sms", "/api/auth/login-code", &[("phone", "13900000000")]).await;
     assert_eq!((member.status, stranger.status), (200, 200));
     let notice = |html: &str| html.contains("是已注册会员的手机号，验证码已发送");
     assert!(notice(&member.html) && notice(&stranger.html));
@@ -474,15 +463,15 @@ async fn a_code_sign_in_for_a_stranger_looks_the_same_and_sends_nothing(browser:
 
 async fn a_forgotten_password_is_reset_with_a_code(browser: Browser) {
     browser.register_member().await;
-    browser.post("/logout", &[]).await;
-    let code = code_for(&browser, "/reset", PHONE).await;
+    browser.post("/me", "/api/auth/logout", &[]).await;
+    let code = code_for(&browser, "/reset", "/api/auth/reset-code", PHONE).await;
 
     let weak =
-        browser.post("/reset", &[("intent", "reset"), ("phone", PHONE), ("code", &code), ("password", "1234")]).await;
+        browser.post("/reset", "/api/auth/reset", &[("phone", PHONE), ("code", &code), ("password", "1234")]).await;
     assert_eq!(weak.status, 400);
     assert_eq!(weak.message_for("password"), "密码至少 8 位");
     let done = browser
-        .post("/reset", &[("intent", "reset"), ("phone", PHONE), ("code", &code), ("password", "a-new-pass-2026")])
+        .post("/reset", "/api/auth/reset", &[("phone", PHONE), ("code", &code), ("password", "a-new-pass-2026")])
         .await;
 
     assert_eq!((done.status, done.location.as_deref()), (303, Some("/login?reset=1")));
@@ -493,22 +482,22 @@ async fn a_forgotten_password_is_reset_with_a_code(browser: Browser) {
 
 async fn a_member_moves_to_a_new_phone_proven_by_a_code_sent_to_it(browser: Browser) {
     browser.register_member().await;
-    let taken = browser.post("/me/phone", &[("intent", "send_code"), ("phone", PHONE)]).await;
+    let taken = browser.post("/me/phone", "/api/me/phone-code", &[("phone", PHONE)]).await;
     assert_eq!(taken.status, 409);
     assert_eq!(taken.message_for("phone"), "该手机号已被其他会员使用");
 
-    let code = code_for(&browser, "/me/phone", "13700137000").await;
-    let moved = browser.post("/me/phone", &[("intent", "change"), ("phone", "13700137000"), ("code", &code)]).await;
+    let code = code_for(&browser, "/me/phone", "/api/me/phone-code", "13700137000").await;
+    let moved = browser.post("/me/phone", "/api/me/phone", &[("phone", "13700137000"), ("code", &code)]).await;
 
     assert_eq!((moved.status, moved.location.as_deref()), (303, Some("/me")));
     assert!(browser.get("/me").await.html.contains("137****7000"));
-    browser.post("/logout", &[]).await;
+    browser.post("/me", "/api/auth/logout", &[]).await;
     assert_eq!(browser.login(PHONE, PASSWORD).await.status, 401, "the old number no longer signs in");
     assert_eq!(browser.login("13700137000", PASSWORD).await.status, 303);
 }
 
 async fn changing_the_phone_needs_a_signed_in_member(browser: Browser) {
-    let page = browser.post("/me/phone", &[("intent", "send_code"), ("phone", "13700137000")]).await;
+    let page = browser.post("/me/phone", "/api/me/phone-code", &[("phone", "13700137000")]).await;
     assert_eq!(page.status, 401);
     assert!(page.html.contains("请先登录"));
     assert_eq!(browser.sms_count().await, 0);
@@ -579,24 +568,27 @@ on_both_engines_sessions!(a_password_reset_or_phone_change_signs_the_member_out_
 async fn a_password_reset_or_phone_change_signs_the_member_out_everywhere_else(browser: Browser) {
     browser.register_member().await;
     let phone_browser = crate::support::Person::new(&browser.server); // the member's other device
-    let (status, _) = phone_browser.post("/login", &[("phone", PHONE), ("password", PASSWORD)]).await;
+    let (status, _) =
+        phone_browser.post("/login", "/api/auth/login", &[("phone", PHONE), ("password", PASSWORD)]).await;
     assert_eq!(status, 303);
     assert!(phone_browser.get("/me").await.1.contains("<h1>张三</h1>"));
 
     // A phone change on this device keeps this session and ends the other.
-    let code = code_for(&browser, "/me/phone", "13700137000").await;
-    browser.post("/me/phone", &[("intent", "change"), ("phone", "13700137000"), ("code", &code)]).await;
+    let code = code_for(&browser, "/me/phone", "/api/me/phone-code", "13700137000").await;
+    browser.post("/me/phone", "/api/me/phone", &[("phone", "13700137000"), ("code", &code)]).await;
     assert!(browser.get("/me").await.html.contains("<h1>张三</h1>"), "this device stays signed in");
     assert!(phone_browser.get("/me").await.1.contains("登录后可查看会员信息"), "the other device is signed out");
 
     // A password reset ends every session, this one included.
-    let (status, _) = phone_browser.post("/login", &[("phone", "13700137000"), ("password", PASSWORD)]).await;
+    let (status, _) =
+        phone_browser.post("/login", "/api/auth/login", &[("phone", "13700137000"), ("password", PASSWORD)]).await;
     assert_eq!(status, 303);
-    let code = code_for(&browser, "/reset", "13700137000").await;
+    let code = code_for(&browser, "/reset", "/api/auth/reset-code", "13700137000").await;
     browser
         .post(
             "/reset",
-            &[("intent", "reset"), ("phone", "13700137000"), ("code", &code), ("password", "a-new-pass-2026")],
+            "/api/auth/reset",
+            &[("phone", "13700137000"), ("code", &code), ("password", "a-new-pass-2026")],
         )
         .await;
     assert!(phone_browser.get("/me").await.1.contains("登录后可查看会员信息"));

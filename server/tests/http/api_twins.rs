@@ -112,9 +112,9 @@ async fn an_official_runs_a_campaign_through_the_api(db: TestDb) {
     member.register("13900000001", "夏国子", "37010201").await;
     let roster =
         "unit_code,member_no,name,gender,birth_date,id_number,phone\n37010201,GH9,夏国子,男,1965-08-29,370103196508295838,\n";
-    let (_, preview) = admin.upload("/admin/roster", roster.as_bytes().to_vec()).await;
+    let (_, preview) = admin.upload("/admin/roster", "/api/admin/roster/preview", roster.as_bytes().to_vec()).await;
     let at = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
-    admin.post("/admin/roster", &[("intent", "confirm"), ("token", &preview[at..at + 32])]).await;
+    admin.post("/admin/roster", "/api/admin/roster/confirm", &[("token", &preview[at..at + 32])]).await;
     let (status, _) = member.api("me/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
     assert_eq!(status, 200);
     let (status, body) =

@@ -22,7 +22,7 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     make_admin(db.url(), "13800000001");
     let official = Person::new(&server);
     official.register("13800000002", "李区长", "37010202").await;
-    admin.post("/admin/officials", &[("phone", "13800000002"), ("unit", "370102")]).await;
+    admin.post("/admin", "/api/admin/officials", &[("phone", "13800000002"), ("unit", "370102")]).await;
 
     let (d0, d7, d14, d21, d28) = (date(0), date(7), date(14), date(21), date(28));
     let good: Vec<(&str, &str)> = vec![
@@ -54,19 +54,19 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     ] {
         let form = with(name, value);
         let form: Vec<(&str, &str)> = form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let (got, html) = official.post("/admin/campaigns/new", &form).await;
+        let (got, html) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &form).await;
         assert_eq!(got, status, "{name}={value}");
         assert!(html.contains(message), "{name}={value}: {message}");
     }
     let mut early = good.clone();
     early.retain(|(n, _)| *n != "publicity_starts");
     early.push(("publicity_starts", &d7));
-    let (status, html) = official.post("/admin/campaigns/new", &early).await;
+    let (status, html) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &early).await;
     assert_eq!(status, 400);
     assert!(html.contains("日期应依次为"), "{html}");
     assert_eq!(campaigns(&db).await, 1, "only the demo campaign");
 
-    let (status, _) = official.post("/admin/campaigns/new", &good).await;
+    let (status, _) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &good).await;
     assert_eq!(status, 303);
     assert_eq!(campaigns(&db).await, 2);
     let page = "/admin/campaigns/lixia-2026/candidates";
@@ -76,7 +76,8 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     let (status, html) = official
         .post(
             page,
-            &[("intent", "nominate"), ("name", "赵师傅"), ("unit", "37010203"), ("title", "电工"), ("story", story)],
+            "/api/admin/campaigns/nominate",
+            &[("slug", "lixia-2026"), ("name", "赵师傅"), ("unit", "37010203"), ("title", "电工"), ("story", story)],
         )
         .await;
     assert_eq!(status, 200, "{html}");
@@ -86,16 +87,17 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
 
     // A photo for the candidate: judged by its content; then on the page and in its link preview.
     let (_, html) = official.get(page).await;
-    let candidate_id: String = html
-        .match_indices("/candidates/")
-        .map(|(i, m)| html[i + m.len()..].chars().take_while(char::is_ascii_digit).collect::<String>())
-        .find(|id| !id.is_empty())
-        .expect("a photo form");
-    let photo_form = format!("{page}/{candidate_id}/photo");
+    let photo_form = &html[html.find(r#"action="/api/admin/campaigns/photo""#).expect("a photo form")..];
+    let start = photo_form.find(r#"name="id" value=""#).unwrap() + r#"name="id" value=""#.len();
+    let candidate_id: String = photo_form[start..].chars().take_while(char::is_ascii_digit).collect();
     let send = |bytes: Vec<u8>| {
-        let form =
-            reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(bytes).file_name("a.png"));
-        official.http.post(server.url(&photo_form)).header("Origin", server.base.clone()).multipart(form).send()
+        let form = reqwest::multipart::Form::new()
+            .text("slug", "lixia-2026")
+            .text("id", candidate_id.clone())
+            .part("photo", reqwest::multipart::Part::bytes(bytes).file_name("a.png"));
+        crate::support::form_post(&official.http, &server.base, page, "/api/admin/campaigns/photo")
+            .multipart(form)
+            .send()
     };
     let refused = send(b"<html>not a picture</html>".to_vec()).await.unwrap();
     assert_eq!(refused.status().as_u16(), 415);
@@ -117,32 +119,62 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     // Sign-ups need certification; one per member; an official numbers it on approval.
     let member = Person::new(&server);
     member.register("13900000001", "夏国子", "37010201").await;
-    let (status, html) = member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "三十年如一日")]).await;
+    let (status, html) = member
+        .post(
+            "/v/lixia-2026",
+            "/api/campaigns/signup",
+            &[("slug", "lixia-2026"), ("title", "钳工"), ("story", "三十年如一日")],
+        )
+        .await;
     assert_eq!(status, 403);
     assert!(html.contains("报名参选需先完成实名认证"));
     let roster = "unit_code,member_no,name,gender,birth_date,id_number,phone\n37010201,GH9,夏国子,男,1965-08-29,370103196508295838,\n";
-    let (_, preview) = official.upload("/admin/roster", roster.as_bytes().to_vec()).await;
+    let (_, preview) = official.upload("/admin/roster", "/api/admin/roster/preview", roster.as_bytes().to_vec()).await;
     let at = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
-    official.post("/admin/roster", &[("intent", "confirm"), ("token", &preview[at..at + 32])]).await;
-    assert_eq!(member.post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await.0, 303);
-    let (status, html) = member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "")]).await;
+    official.post("/admin/roster", "/api/admin/roster/confirm", &[("token", &preview[at..at + 32])]).await;
+    assert_eq!(
+        member.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await.0,
+        303
+    );
+    let (status, html) = member
+        .post("/v/lixia-2026", "/api/campaigns/signup", &[("slug", "lixia-2026"), ("title", "钳工"), ("story", "")])
+        .await;
     assert_eq!(status, 400);
     assert!(html.contains("请填写事迹简介"));
-    let (status, html) =
-        member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "三十年如一日\n带出徒弟四十人")]).await;
+    let (status, html) = member
+        .post(
+            "/v/lixia-2026",
+            "/api/campaigns/signup",
+            &[("slug", "lixia-2026"), ("title", "钳工"), ("story", "三十年如一日\n带出徒弟四十人")],
+        )
+        .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("报名已提交"));
-    assert_eq!(member.post("/v/lixia-2026/signup", &[("title", "钳工"), ("story", "再报一次")]).await.0, 409);
+    assert_eq!(
+        member
+            .post(
+                "/v/lixia-2026",
+                "/api/campaigns/signup",
+                &[("slug", "lixia-2026"), ("title", "钳工"), ("story", "再报一次")]
+            )
+            .await
+            .0,
+        409
+    );
 
     let (_, html) = official.get(page).await;
     assert!(html.contains("待审核") && html.contains("<p>三十年如一日</p><p>带出徒弟四十人</p>"), "{html}");
-    let form = &html[html.find(r#"value="approve""#).expect("an approve form")..];
+    let form = &html[html.find(r#"action="/api/admin/campaigns/signups/approve""#).expect("an approve form")..];
     let start = form.find(r#"name="id" value=""#).unwrap() + r#"name="id" value=""#.len();
     let id: String = form[start..].chars().take_while(char::is_ascii_digit).collect();
-    let (status, html) = official.post(page, &[("intent", "approve"), ("id", &id)]).await;
+    let (status, html) =
+        official.post(page, "/api/admin/campaigns/signups/approve", &[("slug", "lixia-2026"), ("id", &id)]).await;
     assert_eq!(status, 200);
     assert!(html.contains("已通过报名"));
-    assert_eq!(official.post(page, &[("intent", "approve"), ("id", &id)]).await.0, 404);
+    assert_eq!(
+        official.post(page, "/api/admin/campaigns/signups/approve", &[("slug", "lixia-2026"), ("id", &id)]).await.0,
+        404
+    );
     let (status, public) = Person::new(&server).get("/v/lixia-2026/2").await;
     assert_eq!(status, 200);
     assert!(public.contains("夏国子"));
@@ -162,6 +194,6 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     // Outside the district the campaign's management is closed.
     let stranger = Person::new(&server);
     stranger.register("13800000003", "赵区长", "37010301").await;
-    admin.post("/admin/officials", &[("phone", "13800000003"), ("unit", "370103")]).await;
+    admin.post("/admin", "/api/admin/officials", &[("phone", "13800000003"), ("unit", "370103")]).await;
     assert_eq!(stranger.get(page).await.0, 403);
 }

@@ -223,7 +223,13 @@ async fn when_postgresql_stops_the_server_answers_503_in_chinese_and_recovers_by
     assert_eq!(refused.status(), 503);
     assert_eq!(refused.text().await.unwrap(), "\"Unavailable\"");
     // …and the plain form (no JavaScript) answers the Chinese page itself.
-    let (status, page) = member.post(&format!("/v/{CAMPAIGN}/2"), &[("key", "outage-form")]).await;
+    let (status, page) = member
+        .post(
+            &format!("/v/{CAMPAIGN}/2"),
+            "/api/vote",
+            &[("campaign", CAMPAIGN), ("number", "2"), ("key", "outage-form")],
+        )
+        .await;
     assert_eq!(status, 503);
     assert!(page.contains("服务暂时不可用，请稍后再试"), "{page}");
 

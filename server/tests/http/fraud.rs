@@ -95,7 +95,7 @@ async fn a_scripted_burst_is_flagged_voided_with_a_public_reason_and_the_void_ca
     make_admin(db.url(), "13800000001");
     let district = Person::new(&server);
     district.register("13800000002", "李区长", "37010202").await;
-    admin.post("/admin/officials", &[("phone", "13800000002"), ("unit", "370102")]).await;
+    admin.post("/admin", "/api/admin/officials", &[("phone", "13800000002"), ("unit", "370102")]).await;
     let fraud_page = format!("/admin/campaigns/{CAMPAIGN}/fraud");
 
     // The province's campaign is beyond a district official's reach.
@@ -118,16 +118,26 @@ async fn a_scripted_burst_is_flagged_voided_with_a_public_reason_and_the_void_ca
     .await
     .unwrap();
     let id = candidate_3.0.to_string();
-    let (status, html) =
-        admin.post(&fraud_page, &[("intent", "void"), ("how", "candidate"), ("value", &id), ("reason", "")]).await;
+    let (status, html) = admin
+        .post(
+            &fraud_page,
+            "/api/admin/campaigns/void",
+            &[("slug", CAMPAIGN), ("how", "candidate"), ("value", &id), ("reason", "")],
+        )
+        .await;
     assert_eq!(status, 400);
     assert!(html.contains("请填写作废原因"));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM vote_voids").await, 0);
     assert_eq!(votes_of_candidate_3(&admin).await, BOTS + 5);
 
     let reason = "经核查，凌晨同一网络地址集中刷票";
-    let (status, html) =
-        admin.post(&fraud_page, &[("intent", "void"), ("how", "candidate"), ("value", &id), ("reason", reason)]).await;
+    let (status, html) = admin
+        .post(
+            &fraud_page,
+            "/api/admin/campaigns/void",
+            &[("slug", CAMPAIGN), ("how", "candidate"), ("value", &id), ("reason", reason)],
+        )
+        .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains(&format!("已作废 {} 票", BOTS + 5)), "{html}");
     // The leaderboard this process serves reflects it at once; the public page says why.
@@ -140,19 +150,28 @@ async fn a_scripted_burst_is_flagged_voided_with_a_public_reason_and_the_void_ca
     let (void_id,): (i64,) =
         sqlx::query_as("SELECT id FROM vote_voids").fetch_one(&mut connect(&db).await).await.unwrap();
     let void_id = void_id.to_string();
-    let (status, html) = admin.post(&fraud_page, &[("intent", "undo"), ("id", &void_id)]).await;
+    let (status, html) =
+        admin.post(&fraud_page, "/api/admin/campaigns/undo-void", &[("slug", CAMPAIGN), ("id", &void_id)]).await;
     assert_eq!(status, 200);
     assert!(html.contains("已撤销作废"));
     assert_eq!(votes_of_candidate_3(&admin).await, BOTS + 5);
-    assert_eq!(admin.post(&fraud_page, &[("intent", "undo"), ("id", &void_id)]).await.0, 404);
+    assert_eq!(
+        admin.post(&fraud_page, "/api/admin/campaigns/undo-void", &[("slug", CAMPAIGN), ("id", &void_id)]).await.0,
+        404
+    );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log WHERE action = '撤销作废'").await, 1);
 
     // Voiding just the burst minute leaves the daytime votes.
     let start = html.find(r#"name="value" value=""#).expect("a void form") + r#"name="value" value=""#.len();
     let minute: String = html[start..].chars().take_while(|c| *c != '"').collect();
     assert!(minute.contains('-'), "a range: {minute}");
-    let (status, html) =
-        admin.post(&fraud_page, &[("intent", "void"), ("how", "range"), ("value", &minute), ("reason", reason)]).await;
+    let (status, html) = admin
+        .post(
+            &fraud_page,
+            "/api/admin/campaigns/void",
+            &[("slug", CAMPAIGN), ("how", "range"), ("value", &minute), ("reason", reason)],
+        )
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!("已作废 {BOTS} 票")), "{html}");
     assert_eq!(votes_of_candidate_3(&admin).await, 5);

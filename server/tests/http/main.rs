@@ -11,6 +11,7 @@ mod api_twins;
 mod binary;
 mod campaigns;
 mod faults;
+mod form_actions;
 mod fraud;
 mod officials;
 mod raw_text;

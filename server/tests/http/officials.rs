@@ -21,7 +21,8 @@ async fn a_county_official_sees_their_county_and_not_the_neighbouring_one(db: Te
     assert!(official.get("/admin").await.1.contains("您没有管理权限"));
     assert_eq!(Person::new(&server).get("/admin").await.0, 401, "signed out: sign in first");
 
-    let (status, html) = admin.post("/admin/officials", &[("phone", "13800000004"), ("unit", "370102")]).await;
+    let (status, html) =
+        admin.post("/admin", "/api/admin/officials", &[("phone", "13800000004"), ("unit", "370102")]).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("已任命 赵区长 为单位 370102 的管理员"));
 
@@ -37,10 +38,12 @@ async fn a_county_official_sees_their_county_and_not_the_neighbouring_one(db: Te
     assert!(search.contains("李历下") && !search.contains("王管理"));
 
     // Appointing outside the subtree is refused, and nothing is recorded.
-    let (status, html) = official.post("/admin/officials", &[("phone", "13800000003"), ("unit", "370103")]).await;
+    let (status, html) =
+        official.post("/admin", "/api/admin/officials", &[("phone", "13800000003"), ("unit", "370103")]).await;
     assert_eq!(status, 403);
     assert!(html.contains("只能任命本单位及下级单位的管理员"));
-    let (_, html) = official.post("/admin/officials", &[("phone", "13800000009"), ("unit", "37010202")]).await;
+    let (_, html) =
+        official.post("/admin", "/api/admin/officials", &[("phone", "13800000009"), ("unit", "37010202")]).await;
     assert!(html.contains("该手机号尚未注册会员"));
 
     // The super admin sees everyone and the audit log of the appointment.

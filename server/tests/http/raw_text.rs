@@ -29,15 +29,8 @@ struct Page {
 }
 
 impl Person {
-    async fn page_post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("Origin", self.base.clone())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
+    async fn page_post(&self, page: &str, action: &str, form: &[(&str, &str)]) -> Page {
+        let response = crate::support::form_post(&self.http, &self.base, page, action).form(form).send().await.unwrap();
         read(response).await
     }
 
@@ -45,12 +38,9 @@ impl Person {
         read(self.http.get(format!("{}{path}", self.base)).send().await.unwrap()).await
     }
 
-    async fn page_upload(&self, path: &str, file: Vec<u8>) -> Page {
+    async fn page_upload(&self, page: &str, action: &str, file: Vec<u8>) -> Page {
         let part = reqwest::multipart::Part::bytes(file).file_name("upload.csv").mime_str("text/csv").unwrap();
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("Origin", self.base.clone())
+        let response = crate::support::form_post(&self.http, &self.base, page, action)
             .multipart(reqwest::multipart::Form::new().part("file", part))
             .send()
             .await
@@ -130,7 +120,7 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
     file.extend_from_slice(
         format!("370199,370100,济南市新区总工会,county\n37019901,370199,{HOSTILE_NAME},grassroots\n").as_bytes(),
     );
-    let preview = admin.page_upload("/admin/units", file.clone()).await;
+    let preview = admin.page_upload("/admin/units", "/api/admin/units/preview", file.clone()).await;
     assert_eq!(preview.status, 200, "{}", preview.html);
     preview.assert_inert();
     // A browser reads CR LF in a textarea as LF (and sends CR LF back).
@@ -138,8 +128,13 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
     assert_eq!(preview.textarea("csv"), typed, "the hidden field carries the file exactly");
 
     // A new campaign with a mistake elsewhere: the description comes back.
-    let new_campaign =
-        admin.page_post("/admin/campaigns/new", &[("title", ""), ("description", HOSTILE), ("unit", "37")]).await;
+    let new_campaign = admin
+        .page_post(
+            "/admin/campaigns/new",
+            "/api/admin/campaigns/new",
+            &[("title", ""), ("description", HOSTILE), ("unit", "37")],
+        )
+        .await;
     assert_eq!(new_campaign.status, 400);
     new_campaign.assert_inert();
     assert_eq!(new_campaign.textarea("description"), HOSTILE);
@@ -149,7 +144,8 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
     let nomination = admin
         .page_post(
             &format!("/admin/campaigns/{slug}/candidates"),
-            &[("intent", "nominate"), ("name", ""), ("unit", "37"), ("title", "钳工"), ("story", HOSTILE)],
+            "/api/admin/campaigns/nominate",
+            &[("slug", slug), ("name", ""), ("unit", "37"), ("title", "钳工"), ("story", HOSTILE)],
         )
         .await;
     assert_eq!(nomination.status, 400);
@@ -165,10 +161,7 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
         .text("name", "陈新会")
         .text("id_number", "370102199001011231")
         .part("photo", reqwest::multipart::Part::bytes(png).file_name("card.png").mime_str("image/png").unwrap());
-    let sent = member
-        .http
-        .post(server.url("/certify/request"))
-        .header("Origin", server.base.clone())
+    let sent = crate::support::form_post(&member.http, &server.base, "/certify", "/api/me/certify-request/send")
         .multipart(form)
         .send()
         .await
@@ -178,8 +171,9 @@ async fn typed_text_comes_back_into_every_textarea_as_text_and_every_page_runs_o
     let start = queue.html.find(r#"id="request-"#).expect("a request") + r#"id="request-"#.len();
     let id: String = queue.html[start..].chars().take_while(char::is_ascii_digit).collect();
     let long_reason = format!("{HOSTILE}{}", "看".repeat(150));
-    let rejection =
-        admin.page_post("/admin/certify", &[("intent", "reject"), ("id", &id), ("reason", &long_reason)]).await;
+    let rejection = admin
+        .page_post("/admin/certify", "/api/admin/certify-requests/reject", &[("id", &id), ("reason", &long_reason)])
+        .await;
     assert_eq!(rejection.status, 400, "{}", rejection.html);
     rejection.assert_inert();
     assert_eq!(rejection.textarea("reason"), long_reason.chars().take(100).collect::<String>());

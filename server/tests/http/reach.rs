@@ -43,15 +43,9 @@ async fn snapshot(db: &TestDb) -> String {
 }
 
 impl Person {
-    async fn multipart(&self, path: &str, form: reqwest::multipart::Form) -> (u16, String) {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("Origin", self.base.clone())
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+    async fn multipart(&self, page: &str, action: &str, form: reqwest::multipart::Form) -> (u16, String) {
+        let response =
+            crate::support::form_post(&self.http, &self.base, page, action).multipart(form).send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
 }
@@ -68,17 +62,17 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
     let admin = Person::new(&server);
     admin.register("13800000001", "王管理", "37010201").await;
     make_admin(db.url(), "13800000001");
-    let (_, preview) = admin.upload("/admin/roster", ROSTER.as_bytes().to_vec()).await;
+    let (_, preview) = admin.upload("/admin/roster", "/api/admin/roster/preview", ROSTER.as_bytes().to_vec()).await;
     let start = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
     let (status, _) =
-        admin.post("/admin/roster", &[("intent", "confirm"), ("token", &preview[start..start + 32])]).await;
+        admin.post("/admin/roster", "/api/admin/roster/confirm", &[("token", &preview[start..start + 32])]).await;
     assert_eq!(status, 200);
     let lixia = Person::new(&server);
     lixia.register("13800000002", "李区长", "37010202").await;
     let shizhong = Person::new(&server);
     shizhong.register("13800000003", "赵区长", "37010301").await;
     for (phone, unit) in [("13800000002", "370102"), ("13800000003", "370103")] {
-        assert_eq!(admin.post("/admin/officials", &[("phone", phone), ("unit", unit)]).await.0, 200);
+        assert_eq!(admin.post("/admin", "/api/admin/officials", &[("phone", phone), ("unit", unit)]).await.0, 200);
     }
     // 历下区's own campaign, to nominate into.
     let (d0, d7, d14, d21, d28) = (date(0), date(7), date(14), date(21), date(28));
@@ -97,13 +91,13 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
         ("votes_per_candidate", "1"),
         ("expert_weight_pct", "0"),
     ];
-    let (status, html) = lixia.post("/admin/campaigns/new", &campaign).await;
+    let (status, html) = lixia.post("/admin/campaigns/new", "/api/admin/campaigns/new", &campaign).await;
     assert_eq!(status, 303, "{html}");
     // A member of 历下区 asks for manual review with the neighbour's ID number.
     let member = Person::new(&server);
     member.register("13900000001", "夏国子", "37010201").await;
     let form = photo_form().text("name", "夏国子").text("id_number", NEIGHBOURS_ID);
-    assert_eq!(member.multipart("/certify/request", form).await.0, 303);
+    assert_eq!(member.multipart("/certify", "/api/me/certify-request/send", form).await.0, 303);
     let (_, queue) = lixia.get("/admin/certify").await;
     let start = queue.find(r#"id="request-"#).expect("the request is in 历下区's queue") + r#"id="request-"#.len();
     let request: String = queue[start..].chars().take_while(char::is_ascii_digit).collect();
@@ -113,25 +107,27 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
     let cases: Vec<(&str, (u16, String), u16, &str)> = vec![
         (
             "roster: a row naming 历下区 for a person on 市中区's roster",
-            lixia.upload("/admin/roster", roster_row.into_bytes()).await,
+            lixia.upload("/admin/roster", "/api/admin/roster/preview", roster_row.into_bytes()).await,
             400,
             "第 2 行：此人已在",
         ),
         (
             "certification: approving links the request to 市中区's roster entry",
-            lixia.post("/admin/certify", &[("intent", "approve"), ("id", &request), ("member_no", "")]).await,
+            lixia
+                .post("/admin/certify", "/api/admin/certify-requests/approve", &[("id", &request), ("member_no", "")])
+                .await,
             403,
             "不在您的管理范围内",
         ),
         (
             "officials: appointing 市中区's member over a 历下区 unit",
-            lixia.post("/admin/officials", &[("phone", "13800000003"), ("unit", "37010201")]).await,
+            lixia.post("/admin", "/api/admin/officials", &[("phone", "13800000003"), ("unit", "37010201")]).await,
             403,
             "该会员所在单位不在您的管理范围内",
         ),
         (
             "officials: appointing over 市中区's unit",
-            lixia.post("/admin/officials", &[("phone", "13900000001"), ("unit", "370103")]).await,
+            lixia.post("/admin", "/api/admin/officials", &[("phone", "13900000001"), ("unit", "370103")]).await,
             403,
             "只能任命本单位及下级单位的管理员",
         ),
@@ -140,8 +136,9 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
             lixia
                 .post(
                     "/admin/campaigns/lixia-2026/candidates",
+                    "/api/admin/campaigns/nominate",
                     &[
-                        ("intent", "nominate"),
+                        ("slug", "lixia-2026"),
                         ("name", "赵工"),
                         ("unit", "37010301"),
                         ("title", "钳工"),
@@ -157,8 +154,9 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
             lixia
                 .post(
                     &format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/candidates"),
+                    "/api/admin/campaigns/nominate",
                     &[
-                        ("intent", "nominate"),
+                        ("slug", PROVINCE_CAMPAIGN),
                         ("name", "李工"),
                         ("unit", "37010201"),
                         ("title", "钳工"),
@@ -174,7 +172,8 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
             lixia
                 .post(
                     &format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/candidates"),
-                    &[("intent", "approve"), ("id", "1")],
+                    "/api/admin/campaigns/signups/approve",
+                    &[("slug", PROVINCE_CAMPAIGN), ("id", "1")],
                 )
                 .await,
             403,
@@ -182,13 +181,25 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
         ),
         (
             "pictures: the province campaign's cover",
-            lixia.multipart(&format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/cover"), photo_form()).await,
+            lixia
+                .multipart(
+                    &format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/candidates"),
+                    "/api/admin/campaigns/cover",
+                    photo_form().text("slug", PROVINCE_CAMPAIGN),
+                )
+                .await,
             403,
             "只能管理本单位及下级单位的投票活动",
         ),
         (
             "pictures: a province candidate's photo",
-            lixia.multipart(&format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/candidates/1/photo"), photo_form()).await,
+            lixia
+                .multipart(
+                    &format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/candidates"),
+                    "/api/admin/campaigns/photo",
+                    photo_form().text("slug", PROVINCE_CAMPAIGN).text("id", "1"),
+                )
+                .await,
             403,
             "只能管理本单位及下级单位的投票活动",
         ),
@@ -197,7 +208,8 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
             lixia
                 .post(
                     &format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/fraud"),
-                    &[("intent", "void"), ("how", "candidate"), ("value", "1"), ("reason", "刷票")],
+                    "/api/admin/campaigns/void",
+                    &[("slug", PROVINCE_CAMPAIGN), ("how", "candidate"), ("value", "1"), ("reason", "刷票")],
                 )
                 .await,
             403,
@@ -205,13 +217,19 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
         ),
         (
             "results: the province campaign's expert scores",
-            lixia.post(&format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/results"), &[("score_1", "90")]).await,
+            lixia
+                .post(
+                    &format!("/admin/campaigns/{PROVINCE_CAMPAIGN}/results"),
+                    "/api/admin/campaigns/scores",
+                    &[("slug", PROVINCE_CAMPAIGN), ("scores[1]", "90")],
+                )
+                .await,
             403,
             "只能管理本单位及下级单位的投票活动",
         ),
         (
             "units: importing the tree (super admin only)",
-            lixia.upload("/admin/units", std::fs::read("../demo/units.csv").unwrap()).await,
+            lixia.upload("/admin/units", "/api/admin/units/preview", std::fs::read("../demo/units.csv").unwrap()).await,
             403,
             "只有超级管理员可以导入单位",
         ),
@@ -235,8 +253,9 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
     );
 
     // Whoever reaches both counties may: the super admin approves the request.
-    let (status, html) =
-        admin.post("/admin/certify", &[("intent", "approve"), ("id", &request), ("member_no", "")]).await;
+    let (status, html) = admin
+        .post("/admin/certify", "/api/admin/certify-requests/approve", &[("id", &request), ("member_no", "")])
+        .await;
     assert_eq!(status, 200, "{html}");
 
     // The campaigns list is an official's page: refused signed out and to

@@ -16,10 +16,7 @@ impl Person {
             form = form
                 .part("photo", reqwest::multipart::Part::bytes(bytes).file_name("card.jpg").mime_str(mime).unwrap());
         }
-        let response = self
-            .http
-            .post(format!("{}/certify/request", self.base))
-            .header("Origin", self.base.clone())
+        let response = crate::support::form_post(&self.http, &self.base, "/certify", "/api/me/certify-request/send")
             .multipart(form)
             .send()
             .await
@@ -61,7 +58,7 @@ async fn scene(db: &TestDb) -> Scene {
     let stranger = Person::new(&server);
     stranger.register("13800000003", "赵区长", "37010301").await;
     for (phone, unit) in [("13800000002", "370102"), ("13800000003", "370103")] {
-        let (status, html) = admin.post("/admin/officials", &[("phone", phone), ("unit", unit)]).await;
+        let (status, html) = admin.post("/admin", "/api/admin/officials", &[("phone", phone), ("unit", unit)]).await;
         assert_eq!(status, 200, "{html}");
     }
     let member = Person::new(&server);
@@ -100,7 +97,7 @@ async fn a_rejected_request_can_be_sent_again_and_an_approval_certifies_the_memb
     assert!(queue.contains("名册中没有此身份证号"));
     assert_eq!(stranger.get(&format!("/admin/certify/{id}/photo")).await.0, 404);
     let (status, html) =
-        stranger.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "")]).await;
+        stranger.post("/admin/certify", "/api/admin/certify-requests/approve", &[("id", &id), ("member_no", "")]).await;
     assert_eq!(status, 404, "{html}");
 
     // The photo comes back as sent, for the official only, never cached.
@@ -113,22 +110,28 @@ async fn a_rejected_request_can_be_sent_again_and_an_approval_certifies_the_memb
     // Seeing the whole ID number takes a POST and leaves an audit entry.
     let audited = "SELECT COUNT(*) FROM audit_log WHERE action = '查看完整身份证号'";
     assert_eq!(count(&db, audited).await, 0);
-    let (status, html) = official.post("/admin/certify", &[("intent", "reveal"), ("id", &id)]).await;
+    let (status, html) = official.post("/admin/certify", "/api/admin/certify-requests/reveal-id", &[("id", &id)]).await;
     assert_eq!(status, 200);
     assert!(html.contains(NEW_ID));
     assert_eq!(count(&db, audited).await, 1);
 
     // A rejection needs a reason, which the member then reads.
-    let (status, html) = official.post("/admin/certify", &[("intent", "reject"), ("id", &id), ("reason", " ")]).await;
+    let (status, html) =
+        official.post("/admin/certify", "/api/admin/certify-requests/reject", &[("id", &id), ("reason", " ")]).await;
     assert_eq!(status, 400);
     assert!(html.contains("请填写驳回原因"), "{html}");
     let (status, _) = official
-        .post("/admin/certify", &[("intent", "reject"), ("id", &id), ("reason", "照片看不清，请重新拍摄")])
+        .post(
+            "/admin/certify",
+            "/api/admin/certify-requests/reject",
+            &[("id", &id), ("reason", "照片看不清，请重新拍摄")],
+        )
         .await;
     assert_eq!(status, 200);
     let (_, page) = member.get("/certify").await;
     assert!(page.contains("您的人工审核申请未通过：照片看不清，请重新拍摄"), "{page}");
-    let (status, _) = official.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "")]).await;
+    let (status, _) =
+        official.post("/admin/certify", "/api/admin/certify-requests/approve", &[("id", &id), ("member_no", "")]).await;
     assert_eq!(status, 404, "a decided request stays decided");
 
     // Sent again, and approved: certified, on the roster, card available.
@@ -136,12 +139,14 @@ async fn a_rejected_request_can_be_sent_again_and_an_approval_certifies_the_memb
     assert_eq!(status, 303);
     let (_, queue) = official.get("/admin/certify").await;
     let id = request_id(&queue);
-    let (status, html) =
-        official.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "bad no!")]).await;
+    let (status, html) = official
+        .post("/admin/certify", "/api/admin/certify-requests/approve", &[("id", &id), ("member_no", "bad no!")])
+        .await;
     assert_eq!(status, 400);
     assert!(html.contains("会员编号只能由字母"), "{html}");
-    let (status, html) =
-        official.post("/admin/certify", &[("intent", "approve"), ("id", &id), ("member_no", "GH-0815")]).await;
+    let (status, html) = official
+        .post("/admin/certify", "/api/admin/certify-requests/approve", &[("id", &id), ("member_no", "GH-0815")])
+        .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("已通过认证申请，会员编号 GH-0815"));
     let (_, me) = member.get("/me").await;
@@ -189,7 +194,13 @@ async fn an_id_number_certified_by_another_account_cannot_be_requested(db: TestD
     let Scene { server, official, member, .. } = scene(&db).await;
     member.request_review("陈新会", OTHER_ID, Some((png(), "image/png"))).await;
     let (_, queue) = official.get("/admin/certify").await;
-    official.post("/admin/certify", &[("intent", "approve"), ("id", &request_id(&queue)), ("member_no", "")]).await;
+    official
+        .post(
+            "/admin/certify",
+            "/api/admin/certify-requests/approve",
+            &[("id", &request_id(&queue)), ("member_no", "")],
+        )
+        .await;
     let (_, me) = member.get("/me").await;
     assert!(me.contains("已认证 · 会员编号 RG"), "{me}");
 

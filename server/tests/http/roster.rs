@@ -8,7 +8,7 @@ use store::testing::TestDb;
 const FIXTURE: &str = include_str!("../../../demo/roster.csv");
 
 async fn upload(person: &Person, file: Vec<u8>) -> (u16, String) {
-    person.upload("/admin/roster", file).await
+    person.upload("/admin/roster", "/api/admin/roster/preview", file).await
 }
 
 fn token_in(html: &str) -> String {
@@ -17,7 +17,7 @@ fn token_in(html: &str) -> String {
 }
 
 async fn confirm(person: &Person, token: &str) -> (u16, String) {
-    person.post("/admin/roster", &[("intent", "confirm"), ("token", token)]).await
+    person.post("/admin/roster", "/api/admin/roster/confirm", &[("token", token)]).await
 }
 
 /// A server whose roster holds the fixture, and a registered (not yet
@@ -96,7 +96,7 @@ async fn problem_rows_are_listed_and_only_good_rows_are_imported(db: TestDb) {
     let admin = super_admin(&server, &db).await;
     let official = Person::new(&server);
     official.register("13800000004", "赵区长", "37010203").await;
-    admin.post("/admin/officials", &[("phone", "13800000004"), ("unit", "370102")]).await; // 历下区
+    admin.post("/admin", "/api/admin/officials", &[("phone", "13800000004"), ("unit", "370102")]).await; // 历下区
 
     let header = "\u{feff}unit_code,member_no,name,gender,birth_date,id_number,phone,备注\n";
     let file = format!(
@@ -144,7 +144,7 @@ async fn a_member_certifies_with_name_and_id_number_and_each_mistake_is_explaine
     let (server, member) = roster_and_member(&db).await;
     let certify = |name: &'static str, id: &'static str| {
         let member = &member;
-        async move { member.post("/certify", &[("name", name), ("id_number", id)]).await }
+        async move { member.post("/certify", "/api/me/certify", &[("name", name), ("id_number", id)]).await }
     };
     let message = |html: &str, field: &str| {
         let marker = format!(r#"id="f-{field}-message""#);
@@ -170,11 +170,15 @@ async fn a_member_certifies_with_name_and_id_number_and_each_mistake_is_explaine
 
     let other = Person::new(&server);
     other.register("13900000002", "夏国子", "37010201").await;
-    let (status, html) = other.post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
+    let (status, html) =
+        other.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
     assert_eq!(status, 409);
     assert!(message(&html, "id_number").starts_with("该身份证号已被其他账号认证"));
     assert_eq!(
-        Person::new(&server).post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await.0,
+        Person::new(&server)
+            .post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")])
+            .await
+            .0,
         401
     );
 }
@@ -185,7 +189,7 @@ async fn a_certified_member_gets_an_e_card_whose_qr_link_anyone_can_check(db: Te
     let (status, html) = member.get("/card").await;
     assert_eq!(status, 403);
     assert!(html.contains("完成实名认证后即可领取惠员卡"));
-    member.post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
+    member.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
 
     let (status, card) = member.get("/card").await;
     assert_eq!(status, 200);
@@ -224,14 +228,20 @@ async fn ten_failed_certifications_a_day_stop_probing_the_roster(db: TestDb) {
     let (_server, member) = roster_and_member(&db).await;
     // A malformed ID number costs nothing.
     for _ in 0..3 {
-        assert_eq!(member.post("/certify", &[("name", "夏国子"), ("id_number", "123")]).await.0, 400);
+        assert_eq!(
+            member.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", "123")]).await.0,
+            400
+        );
     }
     // Valid numbers not on the roster do.
     for _ in 0..10 {
-        let (status, _) = member.post("/certify", &[("name", "夏国子"), ("id_number", "11010519491231002X")]).await;
+        let (status, _) = member
+            .post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", "11010519491231002X")])
+            .await;
         assert_eq!(status, 400);
     }
-    let (status, html) = member.post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
+    let (status, html) =
+        member.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
     assert_eq!(status, 429, "even the right answer waits until tomorrow");
     assert!(html.contains("今天的认证尝试已达 10 次"));
 }
@@ -265,11 +275,8 @@ async fn a_large_roster_imports_in_the_background_and_its_page_shows_progress(db
     let (status, preview) = upload(&admin, generated_roster(3000).into_bytes()).await;
     assert_eq!(status, 200);
     assert!(preview.contains("检查完成：可导入 3000 人。请确认导入。"), "{preview}");
-    let response = admin
-        .http
-        .post(server.url("/admin/roster"))
-        .header("Origin", server.base.clone())
-        .form(&[("intent", "confirm"), ("token", &token_in(&preview))])
+    let response = crate::support::form_post(&admin.http, &server.base, "/admin/roster", "/api/admin/roster/confirm")
+        .form(&[("token", &token_in(&preview))])
         .send()
         .await
         .unwrap();

@@ -141,7 +141,7 @@ async fn an_oversized_body_is_refused_with_413() {
     let db = TestDb::sqlite().await;
     let server = RunningServer::start(db.url(), &[("GONGHUI_BODY_LIMIT_BYTES", "1000")]);
     let response = reqwest::Client::new()
-        .post(server.url("/login"))
+        .post(server.url("/api/auth/login"))
         .header("Origin", server.base.clone())
         .form(&[("phone", "13800138000"), ("password", &"x".repeat(4000))])
         .send()
@@ -189,9 +189,9 @@ async fn the_dev_sms_inbox_is_a_page_in_dev_and_absent_in_prod() {
     let dev = RunningServer::start(db.url(), &[]);
     let client = reqwest::Client::new();
     client
-        .post(dev.url("/register"))
+        .post(dev.url("/api/auth/register-code"))
         .header("Origin", dev.base.clone())
-        .form(&[("intent", "send_code"), ("phone", "13800138000"), ("unit", "37010201")])
+        .form(&[("phone", "13800138000")])
         .send()
         .await
         .unwrap();

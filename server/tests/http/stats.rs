@@ -91,8 +91,9 @@ async fn the_dashboard_csv_and_public_ranking_show_the_demo_unions_counts(db: Te
     let server = RunningServer::start(db.url(), &[("GONGHUI_DEMO_PEOPLE", "true")]);
     let expected = Expected::from_demo_files();
     let admin = Person::new(&server);
-    let (status, html) =
-        admin.post("/login", &[("phone", "13800000000"), ("password", server::demo::DEMO_PASSWORD)]).await;
+    let (status, html) = admin
+        .post("/login", "/api/auth/login", &[("phone", "13800000000"), ("password", server::demo::DEMO_PASSWORD)])
+        .await;
     assert_eq!(status, 303, "{html}");
 
     // The dashboard of 济南市总工会: its total, then each county below it.
@@ -164,7 +165,7 @@ async fn the_dashboard_csv_and_public_ranking_show_the_demo_unions_counts(db: Te
     // An official of 历下区总工会 sees their district, not the city above it.
     let official = Person::new(&server);
     official.register("13600000001", "历下区管理员", "37010201").await;
-    admin.post("/admin/officials", &[("phone", "13600000001"), ("unit", "370102")]).await;
+    admin.post("/admin", "/api/admin/officials", &[("phone", "13600000001"), ("unit", "370102")]).await;
     assert_eq!(official.get("/admin/stats?unit=370100").await.0, 403);
     let (status, html) = official.get("/admin/stats").await;
     assert_eq!(status, 200);

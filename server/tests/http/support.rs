@@ -94,15 +94,10 @@ impl Person {
         Self { http, base: server.base.clone() }
     }
 
-    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("Origin", self.base.clone())
-            .form(form)
-            .send()
-            .await
-            .unwrap();
+    /// Submits a form on `page` to its server function `action`, as a
+    /// browser does: the answer is a page (or a 303).
+    pub async fn post(&self, page: &str, action: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = form_post(&self.http, &self.base, page, action).form(form).send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
@@ -113,24 +108,27 @@ impl Person {
 
     /// Registers (and stays signed in).
     pub async fn register(&self, phone: &str, name: &str, unit: &str) {
-        let (status, _) = self.post("/register", &[("intent", "send_code"), ("phone", phone), ("unit", unit)]).await;
+        let (status, _) = self.post("/register", "/api/auth/register-code", &[("phone", phone), ("unit", unit)]).await;
         assert_eq!(status, 200);
         let code = latest_code(&self.http, &self.base, phone).await.expect("a code was sent");
         let (status, html) = self
             .post(
                 "/register",
-                &[
-                    ("intent", "register"),
-                    ("phone", phone),
-                    ("code", &code),
-                    ("name", name),
-                    ("password", PASSWORD),
-                    ("unit", unit),
-                ],
+                "/api/auth/register",
+                &[("phone", phone), ("code", &code), ("name", name), ("password", PASSWORD), ("unit", unit)],
             )
             .await;
         assert_eq!(status, 303, "{html}");
     }
+}
+
+/// A form post as a browser sends it from `page` to the server function at
+/// `action`: from this site (Origin, Referer), asking for a page.
+pub fn form_post(http: &reqwest::Client, base: &str, page: &str, action: &str) -> reqwest::RequestBuilder {
+    http.post(format!("{base}{action}"))
+        .header("Origin", base)
+        .header("Referer", format!("{base}{page}"))
+        .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
 }
 
 pub fn make_admin(database_url: &str, phone: &str) {
@@ -176,13 +174,10 @@ macro_rules! on_both_engines_with_db {
 }
 
 impl Person {
-    /// Uploads `file` as the multipart field `file` to `path`.
-    pub async fn upload(&self, path: &str, file: Vec<u8>) -> (u16, String) {
+    /// Uploads `file` as the multipart field `file` from `page` to `action`.
+    pub async fn upload(&self, page: &str, action: &str, file: Vec<u8>) -> (u16, String) {
         let part = reqwest::multipart::Part::bytes(file).file_name("upload.csv").mime_str("text/csv").unwrap();
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("Origin", self.base.clone())
+        let response = form_post(&self.http, &self.base, page, action)
             .multipart(reqwest::multipart::Form::new().part("file", part))
             .send()
             .await

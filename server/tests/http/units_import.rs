@@ -15,7 +15,7 @@ fn demo_plus(extra: &str) -> Vec<u8> {
 }
 
 async fn upload(person: &Person, file: Vec<u8>) -> (u16, String) {
-    person.upload("/admin/units", file).await
+    person.upload("/admin/units", "/api/admin/units/preview", file).await
 }
 
 async fn unit_count(person: &Person) -> u64 {
@@ -59,7 +59,7 @@ async fn a_good_file_is_previewed_then_imported_on_confirmation_and_audited(db: 
     assert_eq!(unit_count(&admin).await, 71, "nothing saved before confirmation");
 
     let csv = hidden_csv(&preview);
-    let (status, done) = admin.post("/admin/units", &[("intent", "confirm"), ("csv", &csv)]).await;
+    let (status, done) = admin.post("/admin/units", "/api/admin/units/import", &[("csv", &csv)]).await;
     assert_eq!(status, 200, "{done}");
     assert!(done.contains("导入完成：新增 2 个，更新 0 个单位。"), "{done}");
     assert_eq!(unit_count(&admin).await, 73);

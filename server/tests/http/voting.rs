@@ -68,7 +68,13 @@ async fn a_replay_gets_the_stored_answer_even_when_the_members_vote_rate_is_spen
         (again["remaining_today"].clone(), again["replayed"].clone()),
         (answers[1]["remaining_today"].clone(), true.into())
     );
-    let (status, _) = member.post(&format!("/v/{CAMPAIGN}/9"), &[("key", "rate-key-000003")]).await;
+    let (status, _) = member
+        .post(
+            &format!("/v/{CAMPAIGN}/9"),
+            "/api/vote",
+            &[("campaign", CAMPAIGN), ("number", "9"), ("key", "rate-key-000003")],
+        )
+        .await;
     assert_eq!(status, 303, "the form's replay lands back on the page as a success");
     // A key stored for another candidate is no way round the limit.
     let (status, _) = member.vote_api(CAMPAIGN, "11", "rate-key-000001").await;
@@ -96,13 +102,25 @@ async fn a_member_votes_within_the_daily_limits_and_every_bad_vote_is_refused_an
         visitor.http.get(server.url(&format!("/v/{CAMPAIGN}/99/poster.svg"))).send().await.unwrap().status(),
         404
     );
-    let (status, _) = visitor.post(&format!("/v/{CAMPAIGN}/7"), &[("key", "0123456789abcdef")]).await;
+    let (status, _) = visitor
+        .post(
+            &format!("/v/{CAMPAIGN}/7"),
+            "/api/vote",
+            &[("campaign", CAMPAIGN), ("number", "7"), ("key", "0123456789abcdef")],
+        )
+        .await;
     assert_eq!(status, 401);
 
     let member = Person::new(&server);
     member.register("13900000001", "投票人", "37010201").await;
     // The form post (works without JavaScript): back to the page, one vote fewer.
-    let (status, _) = member.post(&format!("/v/{CAMPAIGN}/7"), &[("key", "form-key-000001")]).await;
+    let (status, _) = member
+        .post(
+            &format!("/v/{CAMPAIGN}/7"),
+            "/api/vote",
+            &[("campaign", CAMPAIGN), ("number", "7"), ("key", "form-key-000001")],
+        )
+        .await;
     assert_eq!(status, 303);
     let (_, page) = member.get(&format!("/v/{CAMPAIGN}/7?voted=1")).await;
     assert!(page.contains("投票成功！") && page.contains("您今天还可以投 9 票"), "{page}");
@@ -220,12 +238,13 @@ async fn the_voting_window_and_the_voter_rule_are_enforced(db: TestDb) {
     admin.register("13800000001", "王管理", "37010201").await;
     crate::support::make_admin(db.url(), "13800000001");
     let roster = "unit_code,member_no,name,gender,birth_date,id_number,phone\n37010301,GH9,夏国子,男,1965-08-29,370103196508295838,\n";
-    let (_, preview) = admin.upload("/admin/roster", roster.as_bytes().to_vec()).await;
+    let (_, preview) = admin.upload("/admin/roster", "/api/admin/roster/preview", roster.as_bytes().to_vec()).await;
     let token_at = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
-    admin.post("/admin/roster", &[("intent", "confirm"), ("token", &preview[token_at..token_at + 32])]).await;
+    admin.post("/admin/roster", "/api/admin/roster/confirm", &[("token", &preview[token_at..token_at + 32])]).await;
     let outsider = Person::new(&server);
     outsider.register("13900000003", "夏国子", "37010301").await;
-    let (status, _) = outsider.post("/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
+    let (status, _) =
+        outsider.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", "370103196508295838")]).await;
     assert_eq!(status, 303);
     let (status, body) = outsider.vote_api("lixia-only", "1", "rule-key-00002").await;
     assert_eq!((status, message(&body)), (403, "本次投票仅限历下区总工会及下级单位的会员"));
@@ -246,7 +265,8 @@ async fn fifty_parallel_votes_through_two_servers_store_at_most_the_daily_limit_
     let on_first = Person::new(&first);
     on_first.register("13900000009", "并发", "37010201").await;
     let on_second = Person::new(&second);
-    let (status, _) = on_second.post("/login", &[("phone", "13900000009"), ("password", PASSWORD)]).await;
+    let (status, _) =
+        on_second.post("/login", "/api/auth/login", &[("phone", "13900000009"), ("password", PASSWORD)]).await;
     assert_eq!(status, 303);
 
     let on_first = std::sync::Arc::new(on_first);
@@ -289,10 +309,18 @@ async fn officials_enter_expert_scores_and_export_results_with_final_scores(db: 
     assert_eq!(member.get(&page).await.0, 403);
 
     // One bad score and nothing is saved.
-    let (status, html) = admin.post(&page, &[("score_1", "90"), ("score_2", "120")]).await;
+    let (status, html) = admin
+        .post(&page, "/api/admin/campaigns/scores", &[("slug", CAMPAIGN), ("scores[1]", "90"), ("scores[2]", "120")])
+        .await;
     assert_eq!(status, 400);
     assert!(html.contains("02 号的专家评分应为 0–100 的整数，未做任何修改"), "{html}");
-    let (status, html) = admin.post(&page, &[("score_1", "90"), ("score_2", "80"), ("score_3", "")]).await;
+    let (status, html) = admin
+        .post(
+            &page,
+            "/api/admin/campaigns/scores",
+            &[("slug", CAMPAIGN), ("scores[1]", "90"), ("scores[2]", "80"), ("scores[3]", "")],
+        )
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("已保存 2 位候选人的专家评分"), "{html}");
 
@@ -334,7 +362,13 @@ async fn signed_out_visitors_share_a_cached_page_and_members_always_get_their_ow
     assert_eq!(response.text().await.unwrap(), first);
 
     // The member votes and sees their own count at once, cache or not.
-    let (status, _) = member.post(&format!("/v/{CAMPAIGN}/3"), &[("key", "cache-key-0001")]).await;
+    let (status, _) = member
+        .post(
+            &format!("/v/{CAMPAIGN}/3"),
+            "/api/vote",
+            &[("campaign", CAMPAIGN), ("number", "3"), ("key", "cache-key-0001")],
+        )
+        .await;
     assert_eq!(status, 303);
     let (_, own) = member.get(&page).await;
     assert!(own.contains("您今天还可以投 9 票"), "{own}");

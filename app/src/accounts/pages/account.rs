@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::accounts::api::load_current_member;
-use crate::ui::forms::{checks, use_posted_form, Field, FormBanner};
+use crate::accounts::api::{load_current_member, Login, Logout};
+use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
                     view! {
                         {reset.map(|n| view! { <p class="banner banner-notice" role="status">{n}</p> })}
                         <FormBanner posted/>
-                        <form method="post" action="/login" class="form" novalidate>
+                        <form method="post" action={action::<Login>()} class="form" novalidate>
                             {(!next.is_empty()).then(|| view! { <input type="hidden" name="next" value=next.clone()/> })}
                             <Field label="手机号" name="phone" input_type="tel" autocomplete="username" inputmode="numeric"
                                 maxlength=20 value=form.value("phone") error=form.error_for("phone") check=checks::phone/>
@@ -89,7 +89,7 @@ pub fn MePage() -> impl IntoView {
                             <A href="/certify" attr:class="card admin-link">"实名认证：凭姓名和身份证号验证会员身份 ›"</A>
                         })}
                         <A href="/me/phone" attr:class="card admin-link">"更换手机号 ›"</A>
-                        <form method="post" action="/logout" class="card">
+                        <form method="post" action={action::<Logout>()} class="card">
                             <button type="submit" class="secondary wide">"退出登录"</button>
                         </form>
                     }

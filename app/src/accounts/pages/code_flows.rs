@@ -7,7 +7,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::ui::forms::{checks, use_posted_form, Field, FormBanner, PostedForm};
+use crate::accounts::api::{
+    ChangePhone, LoginWithCode, ResetPassword, SendLoginCode, SendPhoneChangeCode, SendResetCode,
+};
+use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner, PostedForm};
 
 /// What the second stage adds beyond phone and code.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -19,23 +22,22 @@ enum Extra {
 
 #[component]
 fn CodeStages(
-    action: &'static str,
+    /// Where the phone goes for a code, and where phone and code go.
+    send_action: &'static str,
+    final_action: &'static str,
     phone_label: &'static str,
     phone_hint: &'static str,
     submit_label: &'static str,
-    final_intent: &'static str,
     extra: Extra,
     posted: Option<PostedForm>,
 ) -> impl IntoView {
     let form = posted.clone().unwrap_or_default();
-    let second_stage =
-        form.notice.is_some() || (form.value("intent") == final_intent && form.error_for("phone").is_none());
+    let second_stage = form.notice.is_some() || (form.posted_to(final_action) && form.error_for("phone").is_none());
     let phone = form.value("phone");
     if !second_stage {
         return view! {
             <FormBanner posted/>
-            <form method="post" action=action class="form" novalidate>
-                <input type="hidden" name="intent" value="send_code"/>
+            <form method="post" action=send_action class="form" novalidate>
                 <Field label=phone_label name="phone" input_type="tel" autocomplete="tel" inputmode="numeric" maxlength=20
                     value=phone error=form.error_for("phone") check=checks::phone hint=phone_hint/>
                 <button type="submit" class="primary">"获取验证码"</button>
@@ -60,8 +62,7 @@ fn CodeStages(
     };
     view! {
         <FormBanner posted/>
-        <form method="post" action=action class="form" novalidate>
-            <input type="hidden" name="intent" value=final_intent/>
+        <form method="post" action=final_action class="form" novalidate>
             <Field label=phone_label name="phone" input_type="tel" autocomplete="tel" inputmode="numeric" maxlength=20
                 value=phone.clone() error=form.error_for("phone") check=checks::phone/>
             <Field label="短信验证码" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength=8
@@ -69,8 +70,7 @@ fn CodeStages(
             {extra_fields}
             <button type="submit" class="primary">{submit_label}</button>
         </form>
-        <form method="post" action=action class="form-inline">
-            <input type="hidden" name="intent" value="send_code"/>
+        <form method="post" action=send_action class="form-inline">
             <input type="hidden" name="phone" value=phone/>
             <span class="muted">"没有收到验证码？"</span>
             <button type="submit" class="link-button">"重新获取"</button>
@@ -90,8 +90,9 @@ pub fn SmsLoginPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     view! {
-                        <CodeStages action="/login/sms" phone_label="手机号" phone_hint="注册时使用的手机号"
-                            submit_label="登录" final_intent="login" extra=Extra::Remember posted/>
+                        <CodeStages send_action={action::<SendLoginCode>()} final_action={action::<LoginWithCode>()}
+                            phone_label="手机号" phone_hint="注册时使用的手机号"
+                            submit_label="登录" extra=Extra::Remember posted/>
                     }
                 })}
             </Suspense>
@@ -111,8 +112,9 @@ pub fn ResetPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     view! {
-                        <CodeStages action="/reset" phone_label="手机号" phone_hint="注册时使用的手机号"
-                            submit_label="设置新密码" final_intent="reset" extra=Extra::NewPassword posted/>
+                        <CodeStages send_action={action::<SendResetCode>()} final_action={action::<ResetPassword>()}
+                            phone_label="手机号" phone_hint="注册时使用的手机号"
+                            submit_label="设置新密码" extra=Extra::NewPassword posted/>
                     }
                 })}
             </Suspense>
@@ -133,8 +135,9 @@ pub fn ChangePhonePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     view! {
-                        <CodeStages action="/me/phone" phone_label="新手机号" phone_hint="更换后用于登录和接收验证码"
-                            submit_label="确认更换" final_intent="change" extra=Extra::Nothing posted/>
+                        <CodeStages send_action={action::<SendPhoneChangeCode>()} final_action={action::<ChangePhone>()}
+                            phone_label="新手机号" phone_hint="更换后用于登录和接收验证码"
+                            submit_label="确认更换" extra=Extra::Nothing posted/>
                     }
                 })}
             </Suspense>

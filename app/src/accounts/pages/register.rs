@@ -11,8 +11,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use crate::accounts::api::{Register, SendRegisterCode};
 use crate::home::api::load_unit_directory;
-use crate::ui::forms::{checks, use_posted_form, Field, FormBanner, PostedForm};
+use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner, PostedForm};
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -41,15 +42,15 @@ fn RegisterForms(posted: Option<PostedForm>, tree: Vec<UnitNode>, invited_unit: 
     let form = posted.clone().unwrap_or_default();
     // The second stage shows once a code was sent, and stays while the
     // member corrects the rest of the form.
-    let code_stage = form.notice.is_some() || (form.value("intent") == "register" && form.error_for("phone").is_none());
+    let code_stage =
+        form.notice.is_some() || (form.posted_to(action::<Register>()) && form.error_for("phone").is_none());
     let unit = Some(form.value("unit")).filter(|u| !u.is_empty()).unwrap_or(invited_unit);
     let unit_error = form.error_for("unit");
     let phone = form.value("phone");
     if !code_stage {
         return view! {
             <FormBanner posted/>
-            <form method="post" action="/register" class="form" novalidate>
-                <input type="hidden" name="intent" value="send_code"/>
+            <form method="post" action={action::<SendRegisterCode>()} class="form" novalidate>
                 <Field label="手机号" name="phone" input_type="tel" autocomplete="tel" inputmode="numeric"
                     maxlength=20 value=phone error=form.error_for("phone")
                     check=checks::phone hint="用于登录和接收验证码"/>
@@ -61,8 +62,7 @@ fn RegisterForms(posted: Option<PostedForm>, tree: Vec<UnitNode>, invited_unit: 
     }
     view! {
         <FormBanner posted/>
-        <form method="post" action="/register" class="form" novalidate>
-            <input type="hidden" name="intent" value="register"/>
+        <form method="post" action={action::<Register>()} class="form" novalidate>
             <Field label="手机号" name="phone" input_type="tel" autocomplete="tel" inputmode="numeric"
                 maxlength=20 value=phone.clone() error=form.error_for("phone")
                 check=checks::phone/>
@@ -78,8 +78,7 @@ fn RegisterForms(posted: Option<PostedForm>, tree: Vec<UnitNode>, invited_unit: 
             <UnitPicker tree selected=unit.clone() error=unit_error/>
             <button type="submit" class="primary">"注册"</button>
         </form>
-        <form method="post" action="/register" class="form-inline">
-            <input type="hidden" name="intent" value="send_code"/>
+        <form method="post" action={action::<SendRegisterCode>()} class="form-inline">
             <input type="hidden" name="phone" value=phone/>
             <input type="hidden" name="unit" value=unit/>
             <span class="muted">"没有收到验证码？"</span>

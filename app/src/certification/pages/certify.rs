@@ -2,7 +2,8 @@
 //! union-card photo for manual review.
 
 use crate::accounts::api::load_current_member;
-use crate::ui::forms::{checks, use_posted_form, Field, FormBanner, PostedForm};
+use crate::certification::api::{Certify, RequestReview};
+use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner, PostedForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -46,7 +47,7 @@ pub fn CertifyPage() -> impl IntoView {
                     }
                     let posted = posted.await;
                     let form = posted.clone().unwrap_or_default();
-                    let manual = form.value("intent") == "review";
+                    let manual = form.posted_to(action::<RequestReview>());
                     let (auto_form, manual_form) = if manual { (PostedForm::default(), form) } else { (form.clone(), form) };
                     // The manual request opens by itself once the roster did
                     // not match, or when its own post needs fixing.
@@ -59,7 +60,7 @@ pub fn CertifyPage() -> impl IntoView {
                             </p>
                         })}
                         {(!manual).then(|| view! { <FormBanner posted=posted.clone()/> })}
-                        <form method="post" action="/certify" class="form" novalidate>
+                        <form method="post" action={action::<Certify>()} class="form" novalidate>
                             <Field label="姓名" name="name" autocomplete="name" maxlength=20 value=auto_form.value("name")
                                 error=auto_form.error_for("name") check=checks::name/>
                             <Field label="身份证号" name="id_number" autocomplete="off" maxlength=22
@@ -71,8 +72,7 @@ pub fn CertifyPage() -> impl IntoView {
                             <summary>"名册核对不上？申请人工审核"</summary>
                             <p class="muted">"上传工会会员证（或工作证）的照片，由所在工会核实后完成认证。照片加密保存，只有您所在工会的管理员能看到。"</p>
                             {manual.then(|| view! { <FormBanner posted=posted.clone()/> })}
-                            <form method="post" action="/certify/request" enctype="multipart/form-data" class="form" novalidate>
-                                <input type="hidden" name="intent" value="review"/>
+                            <form method="post" action={action::<RequestReview>()} enctype="multipart/form-data" class="form" novalidate>
                                 <Field label="姓名" name="name" id_prefix="m-" autocomplete="name" maxlength=20
                                     value=manual_values.value("name") error=manual.then(|| manual_values.error_for("name")).flatten()
                                     check=checks::name/>

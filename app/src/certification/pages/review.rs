@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::certification::api::{load_review_queue, QueueRow};
-use crate::ui::forms::{use_posted_form, FormBanner, PostedForm, TextArea};
+use crate::certification::api::{load_review_queue, ApproveRequest, QueueRow, RejectRequest, RevealRequestId};
+use crate::ui::forms::{action, use_posted_form, FormBanner, PostedForm, TextArea};
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -48,7 +48,11 @@ fn RequestCard(row: QueueRow, form: PostedForm) -> impl IntoView {
     let id = row.id.to_string();
     // The posted form's messages and values belong to this card only.
     let mine = form.value("id") == id;
-    let revealed = (mine && form.value("intent") == "reveal").then(|| form.value("revealed")).filter(|v| !v.is_empty());
+    // Only a successful reveal's answer puts the number here (a notice comes
+    // with it); a value posted by the browser never shows.
+    let revealed = (mine && form.posted_to(action::<RevealRequestId>()) && form.notice.is_some())
+        .then(|| form.value("revealed"))
+        .filter(|v| !v.is_empty());
     let reason_error = mine.then(|| form.error_for("reason")).flatten();
     let member_no_error = mine.then(|| form.error_for("member_no")).flatten();
     let reason_value = if mine { form.value("reason") } else { String::new() };
@@ -68,8 +72,7 @@ fn RequestCard(row: QueueRow, form: PostedForm) -> impl IntoView {
                 <dt>"名册"</dt><dd class:error=row.conflict>{row.roster_hint.clone()}</dd>
             </dl>
             {revealed.is_none().then(|| view! {
-                <form method="post" action="/admin/certify" class="inline-form">
-                    <input type="hidden" name="intent" value="reveal"/>
+                <form method="post" action={action::<RevealRequestId>()} class="inline-form">
                     <input type="hidden" name="id" value=id.clone()/>
                     <button type="submit" class="link-button">"查看完整身份证号（将记入操作日志）"</button>
                 </form>
@@ -77,8 +80,7 @@ fn RequestCard(row: QueueRow, form: PostedForm) -> impl IntoView {
             <a href=photo.clone() target="_blank" rel="noopener" class="photo-link">
                 <img src=photo.clone() alt=format!("{} 的会员证照片", row.name) loading="lazy"/>
             </a>
-            <form method="post" action="/admin/certify" class="form">
-                <input type="hidden" name="intent" value="approve"/>
+            <form method="post" action={action::<ApproveRequest>()} class="form">
                 <input type="hidden" name="id" value=id.clone()/>
                 <div class="field" class:has-error=member_no_invalid>
                     <label for=no_id.clone()>"会员编号（名册中没有此人时使用，可不填）"</label>
@@ -87,8 +89,7 @@ fn RequestCard(row: QueueRow, form: PostedForm) -> impl IntoView {
                 </div>
                 <button type="submit" class="primary" disabled=row.conflict>"通过认证"</button>
             </form>
-            <form method="post" action="/admin/certify" class="form">
-                <input type="hidden" name="intent" value="reject"/>
+            <form method="post" action={action::<RejectRequest>()} class="form">
                 <input type="hidden" name="id" value=id/>
                 <div class="field" class:has-error=reason_invalid>
                     <label for=reason_id.clone()>"驳回原因"</label>

@@ -9,7 +9,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::officials::api::{load_import_progress, ImportProgress};
 
-use crate::ui::forms::{use_posted_form, CsvUploadForm, FormBanner};
+use crate::certification::api::{ConfirmRoster, PreviewRoster};
+use crate::ui::forms::{action, use_posted_form, CsvUploadForm, FormBanner};
 
 #[component]
 pub fn RosterAdminPage() -> impl IntoView {
@@ -52,13 +53,12 @@ pub fn RosterAdminPage() -> impl IntoView {
                             </div>
                         })}
                         {(!token.is_empty()).then(|| view! {
-                            <form method="post" action="/admin/roster" class="form">
-                                <input type="hidden" name="intent" value="confirm"/>
+                            <form method="post" action={action::<ConfirmRoster>()} class="form">
                                 <input type="hidden" name="token" value=token.clone()/>
                                 <button type="submit" class="primary">"确认导入"</button>
                             </form>
                         })}
-                        <CsvUploadForm action="/admin/roster" label="名册文件（CSV）"/>
+                        <CsvUploadForm action={action::<PreviewRoster>()} label="名册文件（CSV）"/>
                     }
                     .into_any()
                 })}

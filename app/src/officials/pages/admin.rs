@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
-use crate::officials::api::{load_admin_overview, AdminOverview};
-use crate::ui::forms::{checks, use_posted_form, Field, FormBanner, PostedForm};
+use crate::officials::api::{load_admin_overview, AdminOverview, AppointOfficial};
+use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner, PostedForm};
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -102,7 +102,7 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
         <section class="card" aria-labelledby="appoint-heading">
             <h2 id="appoint-heading">"任命管理员"</h2>
             <FormBanner posted/>
-            <form method="post" action="/admin/officials" class="form" novalidate>
+            <form method="post" action={action::<AppointOfficial>()} class="form" novalidate>
                 <Field label="会员手机号" name="phone" input_type="tel" inputmode="numeric" maxlength=20
                     value=form.value("phone") error=form.error_for("phone") check=checks::phone
                     hint="对方需先注册成为会员"/>

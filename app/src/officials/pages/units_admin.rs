@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::ui::forms::{use_posted_form, CsvUploadForm, FormBanner, TextArea};
+use crate::officials::api::{ImportUnits, PreviewUnits};
+use crate::ui::forms::{action, use_posted_form, CsvUploadForm, FormBanner, TextArea};
 
 #[component]
 pub fn UnitsAdminPage() -> impl IntoView {
@@ -32,7 +33,7 @@ pub fn UnitsAdminPage() -> impl IntoView {
                         .map(|e| e.lines().map(str::to_owned).collect())
                         .unwrap_or_default();
                     let checked_csv = form.value("csv");
-                    let ready = form.notice.is_some() && !checked_csv.is_empty() && form.value("intent") != "confirm";
+                    let ready = form.notice.is_some() && !checked_csv.is_empty() && form.posted_to(action::<PreviewUnits>());
                     view! {
                         <FormBanner posted/>
                         {(!problems.is_empty()).then(|| view! {
@@ -42,13 +43,12 @@ pub fn UnitsAdminPage() -> impl IntoView {
                             </div>
                         })}
                         {ready.then(|| view! {
-                            <form method="post" action="/admin/units" class="form">
-                                <input type="hidden" name="intent" value="confirm"/>
+                            <form method="post" action={action::<ImportUnits>()} class="form">
                                 <TextArea name="csv" hidden=true value=checked_csv.clone()/>
                                 <button type="submit" class="primary">"确认导入"</button>
                             </form>
                         })}
-                        <CsvUploadForm action="/admin/units" label="单位文件（CSV）"/>
+                        <CsvUploadForm action={action::<PreviewUnits>()} label="单位文件（CSV）"/>
                     }
                     .into_any()
                 })}

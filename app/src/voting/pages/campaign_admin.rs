@@ -7,8 +7,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::forms::{use_posted_form, Field, FormBanner, PostedForm, TextArea};
-use crate::voting::api::{load_candidates_admin, CandidateRow};
+use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
+use crate::voting::api::{
+    load_candidates_admin, ApproveSignUp, CandidateRow, CreateCampaign, NominateCandidate, RejectSignUp,
+    UploadCandidatePhoto, UploadCover,
+};
 
 #[component]
 pub fn NewCampaignPage() -> impl IntoView {
@@ -87,7 +90,7 @@ fn CampaignForm(form: PostedForm, units: Vec<(String, String)>) -> impl IntoView
         }
     };
     view! {
-        <form method="post" action="/admin/campaigns/new" class="form" novalidate>
+        <form method="post" action={action::<CreateCampaign>()} class="form" novalidate>
             <Field label="活动名称" name="title" maxlength=60 value=v("title") error=e("title")/>
             <div class="field" class:has-error=e("description").is_some()>
                 <label for="f-description">"活动说明"</label>
@@ -128,25 +131,25 @@ pub fn CandidatesAdminPage() -> impl IntoView {
                 let form = posted.clone().unwrap_or_default();
                 match data.await {
                     Ok((card, rows, units)) => {
-                        let action = format!("/admin/campaigns/{}/candidates", card.slug);
-                        let nominating = form.value("intent") == "nominate";
+                        let slug = card.slug.clone();
+                        let nominating = form.posted_to(action::<NominateCandidate>());
                         let nominate_form = if nominating { form.clone() } else { PostedForm::default() };
                         view! {
                             <section class="card">
                                 <h1>"候选人管理"</h1>
                                 <p>{card.title}</p>
                                 <FormBanner posted/>
-                                <PictureForm action=format!("/admin/campaigns/{}/cover", card.slug) label="上传活动封面" id="cover".to_owned()/>
+                                <PictureForm action={action::<UploadCover>()} slug=slug.clone() candidate=None label="上传活动封面" id="cover".to_owned()/>
                             </section>
                             <section class="card" aria-labelledby="list-heading">
                                 <h2 id="list-heading">"候选人"</h2>
                                 {rows.is_empty().then(|| view! { <p class="muted">"还没有候选人。"</p> })}
-                                {rows.into_iter().map(|r| view! { <CandidateItem row=r action=action.clone()/> }).collect_view()}
+                                {rows.into_iter().map(|r| view! { <CandidateItem row=r slug=slug.clone()/> }).collect_view()}
                             </section>
                             <section class="card" aria-labelledby="nominate-heading">
                                 <h2 id="nominate-heading">"提名候选人"</h2>
-                                <form method="post" action=action.clone() class="form" novalidate>
-                                    <input type="hidden" name="intent" value="nominate"/>
+                                <form method="post" action={action::<NominateCandidate>()} class="form" novalidate>
+                                    <input type="hidden" name="slug" value=slug.clone()/>
                                     <Field label="姓名" name="name" maxlength=20 value=nominate_form.value("name") error=nominate_form.error_for("name")/>
                                     <UnitSelect label="所在单位" units selected=nominate_form.value("unit") error=nominate_form.error_for("unit")/>
                                     <Field label="职务或工种" name="title" maxlength=30 value=nominate_form.value("title") error=nominate_form.error_for("title")/>
@@ -169,28 +172,27 @@ pub fn CandidatesAdminPage() -> impl IntoView {
 }
 
 #[component]
-fn CandidateItem(row: CandidateRow, action: String) -> impl IntoView {
+fn CandidateItem(row: CandidateRow, slug: String) -> impl IntoView {
     let heading = match row.number {
         Some(n) => format!("{n:02} 号 {}", row.name),
         None => row.name.clone(),
     };
     let id = row.id.to_string();
-    let upload = format!("{action}/{id}/photo");
     view! {
         <div class="signal">
             {row.photo_url.clone().map(|url| view! { <img class="thumb" src=url alt=format!("{} 的照片", row.name)/> })}
             <p><strong>{heading}</strong>" · "{format!("{} · {} · {}", row.unit_name, row.title, row.status)}</p>
-            <PictureForm action=upload label="上传照片" id=format!("photo-{id}")/>
+            <PictureForm action={action::<UploadCandidatePhoto>()} slug=slug.clone() candidate=Some(id.clone()) label="上传照片" id=format!("photo-{id}")/>
             {row.pending.then(|| view! {
                 <div class="story" inner_html=row.story_html.clone()></div>
                 <div class="actions">
-                    <form method="post" action=action.clone() class="inline-form">
-                        <input type="hidden" name="intent" value="approve"/>
+                    <form method="post" action={action::<ApproveSignUp>()} class="inline-form">
+                        <input type="hidden" name="slug" value=slug.clone()/>
                         <input type="hidden" name="id" value=id.clone()/>
                         <button type="submit" class="primary">"通过报名"</button>
                     </form>
-                    <form method="post" action=action.clone() class="inline-form">
-                        <input type="hidden" name="intent" value="reject"/>
+                    <form method="post" action={action::<RejectSignUp>()} class="inline-form">
+                        <input type="hidden" name="slug" value=slug.clone()/>
                         <input type="hidden" name="id" value=id.clone()/>
                         <button type="submit" class="secondary">"驳回"</button>
                     </form>
@@ -200,12 +202,21 @@ fn CandidateItem(row: CandidateRow, action: String) -> impl IntoView {
     }
 }
 
-/// A picture upload (multipart: works without JavaScript).
+/// A picture upload (multipart: works without JavaScript) for campaign
+/// `slug`: its cover, or candidate `candidate`'s photo.
 #[component]
-fn PictureForm(action: String, label: &'static str, id: String) -> impl IntoView {
+fn PictureForm(
+    action: &'static str,
+    slug: String,
+    candidate: Option<String>,
+    label: &'static str,
+    id: String,
+) -> impl IntoView {
     let input = format!("f-{id}");
     view! {
         <form method="post" action=action enctype="multipart/form-data" class="inline-form picture-form">
+            <input type="hidden" name="slug" value=slug/>
+            {candidate.map(|id| view! { <input type="hidden" name="id" value=id/> })}
             <label for=input.clone()>{label}</label>
             <input id=input type="file" name="photo" accept="image/jpeg,image/png,image/webp"/>
             <button type="submit" class="secondary">"上传"</button>

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::ui::forms::{use_posted_form, FormBanner};
-use crate::voting::api::{load_admin_campaigns, load_fraud_report, FraudReport};
+use crate::ui::forms::{action, use_posted_form, FormBanner};
+use crate::voting::api::{load_admin_campaigns, load_fraud_report, FraudReport, SaveExpertScores, UndoVoid, VoidVotes};
 
 /// The campaigns an official can open the anti-fraud view of.
 #[component]
@@ -60,7 +60,7 @@ pub fn FraudPage() -> impl IntoView {
                 let posted = posted.await;
                 match report.await {
                     Ok((card, report)) => {
-                        let action = format!("/admin/campaigns/{}/fraud", card.slug);
+                        let slug = card.slug.clone();
                         view! {
                             <section class="card">
                                 <h1>"防刷票"</h1>
@@ -68,7 +68,7 @@ pub fn FraudPage() -> impl IntoView {
                                 <p class="muted">"近 24 小时的异常信号。同一网络地址可能是单位的共享网络，请核实后再作废。作废原因会在投票页公示，可随时撤销。"</p>
                                 <FormBanner posted/>
                             </section>
-                            <Signals report action/>
+                            <Signals report slug/>
                         }
                         .into_any()
                     }
@@ -85,11 +85,11 @@ pub fn FraudPage() -> impl IntoView {
 
 /// A void form: which votes (`how`, `value`), a reason, a button.
 #[component]
-fn VoidForm(action: String, how: &'static str, value: String, label: String) -> impl IntoView {
+fn VoidForm(slug: String, how: &'static str, value: String, label: String) -> impl IntoView {
     let id = format!("reason-{how}-{}", value.replace(['.', ':', '-'], "_"));
     view! {
-        <form method="post" action=action class="form void-form">
-            <input type="hidden" name="intent" value="void"/>
+        <form method="post" action={action::<VoidVotes>()} class="form void-form">
+            <input type="hidden" name="slug" value=slug/>
             <input type="hidden" name="how" value=how/>
             <input type="hidden" name="value" value=value/>
             <label for=id.clone()>"作废原因（公开）"</label>
@@ -100,11 +100,11 @@ fn VoidForm(action: String, how: &'static str, value: String, label: String) -> 
 }
 
 #[component]
-fn Signals(report: FraudReport, action: String) -> impl IntoView {
+fn Signals(report: FraudReport, slug: String) -> impl IntoView {
     let FraudReport { bursts, addresses, night, voids } = report;
-    let a = action.clone();
-    let b = action.clone();
-    let c = action.clone();
+    let a = slug.clone();
+    let b = slug.clone();
+    let c = slug.clone();
     view! {
         <section class="card" aria-labelledby="bursts-heading">
             <h2 id="bursts-heading">"票数突增"</h2>
@@ -112,7 +112,7 @@ fn Signals(report: FraudReport, action: String) -> impl IntoView {
             {bursts.into_iter().map(|x| view! {
                 <div class="signal">
                     <p>{format!("{:02} 号 {}：{} 一分钟内 {} 票（平时每分钟约 {} 票）", x.number, x.name, x.at, x.votes, x.baseline)}</p>
-                    <VoidForm action=a.clone() how="range" value=format!("{}-{}", x.minute_start, x.minute_start + 60) label="作废这一分钟的选票".to_owned()/>
+                    <VoidForm slug=a.clone() how="range" value=format!("{}-{}", x.minute_start, x.minute_start + 60) label="作废这一分钟的选票".to_owned()/>
                 </div>
             }).collect_view()}
         </section>
@@ -126,7 +126,7 @@ fn Signals(report: FraudReport, action: String) -> impl IntoView {
                         {x.members.into_iter().map(|(id, phone, votes)| view! {
                             <li>
                                 {format!("{phone}：{votes} 票")}
-                                <VoidForm action=b.clone() how="member" value=id.to_string() label="作废此账号的选票".to_owned()/>
+                                <VoidForm slug=b.clone() how="member" value=id.to_string() label="作废此账号的选票".to_owned()/>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -139,7 +139,7 @@ fn Signals(report: FraudReport, action: String) -> impl IntoView {
             {night.into_iter().map(|x| view! {
                 <div class="signal">
                     <p>{format!("{:02} 号 {}：{} 票中 {} 票投于 0–6 点", x.number, x.name, x.votes, x.night_votes)}</p>
-                    <VoidForm action=c.clone() how="candidate" value=x.candidate_id.to_string() label="作废该候选人的全部得票".to_owned()/>
+                    <VoidForm slug=c.clone() how="candidate" value=x.candidate_id.to_string() label="作废该候选人的全部得票".to_owned()/>
                 </div>
             }).collect_view()}
         </section>
@@ -154,8 +154,8 @@ fn Signals(report: FraudReport, action: String) -> impl IntoView {
                             view! { <p class="muted">"已撤销"</p> }.into_any()
                         } else {
                             view! {
-                                <form method="post" action=action.clone() class="inline-form">
-                                    <input type="hidden" name="intent" value="undo"/>
+                                <form method="post" action={action::<UndoVoid>()} class="inline-form">
+                                    <input type="hidden" name="slug" value=slug.clone()/>
                                     <input type="hidden" name="id" value=v.id.to_string()/>
                                     <button type="submit" class="link-button">"撤销作废"</button>
                                 </form>
@@ -185,7 +185,8 @@ pub fn ResultsPage() -> impl IntoView {
                 let form = posted.clone().unwrap_or_default();
                 match results.await {
                     Ok((card, weight, rows)) => {
-                        let action = format!("/admin/campaigns/{}/results", card.slug);
+                        let csv = format!("/admin/campaigns/{}/results.csv", card.slug);
+                        let slug = card.slug.clone();
                         view! {
                             <section class="card">
                                 <h1>"投票结果"</h1>
@@ -194,10 +195,11 @@ pub fn ResultsPage() -> impl IntoView {
                                     "综合得分 = 专家评分 × {weight}% + 网络得票（以最高票为 100 分）× {}%。网络票数已除去作废选票。",
                                     100 - weight
                                 )}</p>
-                                <p class="actions"><a href=format!("{action}.csv") download="">"导出 CSV"</a></p>
+                                <p class="actions"><a href=csv download="">"导出 CSV"</a></p>
                                 <FormBanner posted/>
                             </section>
-                            <form method="post" action=action class="card">
+                            <form method="post" action={action::<SaveExpertScores>()} class="card">
+                                <input type="hidden" name="slug" value=slug/>
                                 <div class="table-scroll">
                                     <table class="numbers">
                                         <thead><tr>
@@ -206,10 +208,11 @@ pub fn ResultsPage() -> impl IntoView {
                                         </tr></thead>
                                         <tbody>
                                             {rows.into_iter().map(|r| {
-                                                let field = format!("score_{}", r.number);
+                                                // Sent as scores[7]=90; the service names its field score_7.
+                                                let field = format!("scores[{}]", r.number);
                                                 let typed = form.values.iter().any(|(n, _)| *n == field);
                                                 let value = if typed { form.value(&field) } else { r.expert_score.map(|s| s.to_string()).unwrap_or_default() };
-                                                let invalid = form.error_for(&field).is_some();
+                                                let invalid = form.error_for(&format!("score_{}", r.number)).is_some();
                                                 view! {
                                                     <tr>
                                                         <td>{r.rank}</td>

@@ -10,7 +10,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::ui::forms::{use_posted_form, FormBanner};
+use crate::ui::forms::{action, use_posted_form, FormBanner};
 use crate::voting::api::{load_campaign, load_campaigns, load_candidate, CampaignView, CandidateView, Standing};
 
 #[component]
@@ -159,7 +159,8 @@ fn SignUpForm(slug: String, posted: Option<crate::ui::forms::PostedForm>) -> imp
             <h2 id="signup-heading">"报名参选"</h2>
             <p class="muted">"以您的姓名和所在单位报名（需已实名认证），审核通过后获得候选人编号。"</p>
             <FormBanner posted=banner/>
-            <form method="post" action=format!("/v/{slug}/signup") class="form" novalidate>
+            <form method="post" action={action::<crate::voting::api::SignUp>()} class="form" novalidate>
+                <input type="hidden" name="slug" value=slug/>
                 <crate::ui::forms::Field label="职务或工种" name="title" maxlength=30 value=posted.value("title") error=posted.error_for("title")/>
                 <crate::voting::pages::campaign_admin::StoryField value=posted.value("story") error=posted.error_for("story")/>
                 <button type="submit" class="primary wide">"提交报名"</button>
@@ -215,8 +216,7 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::Post
         candidate;
     let title = format!("{:02} 号 {} · {}", standing.number, standing.name, campaign.title);
     let description = format!("{}，{}。为TA投上一票！", standing.unit_name, standing.title);
-    let action = format!("/v/{}/{}", campaign.slug, standing.number);
-    let login = format!("/login?next={action}");
+    let login = format!("/login?next=/v/{}/{}", campaign.slug, standing.number);
     let voted = use_query_map().read_untracked().get("voted").is_some();
     // Updated in place by a hydrated vote; the server's figures to start.
     let votes = RwSignal::new(standing.votes);
@@ -280,7 +280,9 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::Post
                 view! { <p class="muted">{format!("{}：{}", campaign.phase, campaign.period)}</p> }.into_any()
             } else if signed_in {
                 view! {
-                    <form method="post" action=action class="vote-form" on:submit=on_submit>
+                    <form method="post" action={action::<crate::voting::api::Vote>()} class="vote-form" on:submit=on_submit>
+                        <input type="hidden" name="campaign" value=campaign.slug.clone()/>
+                        <input type="hidden" name="number" value=standing.number.to_string()/>
                         <input type="hidden" name="key" value=move || key.get()/>
                         <button type="submit" class="primary wide" disabled=move || vote.pending().get()>"投票"</button>
                     </form>

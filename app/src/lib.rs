@@ -84,20 +84,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Leptos's `HydrationScripts` (leptos 0.8 `hydration_script.js`) without its
-/// two preload hints, and started when the browser is idle: the page is
-/// complete HTML and every form posts without JavaScript, so the 500 KB of
-/// WASM need not compete with the first paint. Lighthouse mobile measured
-/// LCP 3.6–3.8 s with the preloads, the WASM arriving ahead of the page's
-/// own image (docs/PERFORMANCE.md). Hydration follows a moment later.
+/// Loads the browser bundle only where a page has islands (its interactive
+/// parts: the vote box, the live leaderboard, share buttons, self-checking
+/// fields, the unit search), and only once the browser is idle: the page is
+/// complete HTML and every form posts without JavaScript. Pages without an
+/// island — the officials' pages, the lists, 公示 — load no WASM at all.
+///
+/// Leptos' own islands loader (`island_script.js`) does the same walk but
+/// always imports the bundle and adds two preload hints; Lighthouse mobile
+/// measured LCP 3.6–3.8 s with the preloads, the WASM arriving ahead of the
+/// page's own image (docs/PERFORMANCE.md). `<body data-hydrated="true">`
+/// marks the end (end-to-end tests wait for it); our islands take no
+/// children and do not nest, so each `leptos-island` is hydrated by its own
+/// exported function.
 #[component]
 fn HydrateWhenIdle(options: LeptosOptions) -> impl IntoView {
     let pkg = options.site_pkg_dir.to_string();
     let name = options.output_name.to_string();
     // A form's outcome is rendered at the server function's address (the
-    // post went there); the page's own address goes back in the address bar
-    // first, so the client router hydrates the right page. JSON-quoted, and
-    // `<` escaped so no path can close the script.
+    // post went there); the page's own address goes back in the address bar,
+    // so a reload is a GET of the page. JSON-quoted, and `<` escaped so no
+    // path can close the script.
     let back_to_page = use_context::<crate::ui::forms::PostedForm>()
         .filter(|posted| posted.page.starts_with('/'))
         .map(|posted| {
@@ -106,7 +113,10 @@ fn HydrateWhenIdle(options: LeptosOptions) -> impl IntoView {
         })
         .unwrap_or_default();
     let script = format!(
-        "{back_to_page}(function(){{const go=()=>import('/{pkg}/{name}.js').then(m=>m.default({{module_or_path:'/{pkg}/{name}_bg.wasm'}}).then(()=>m.hydrate()));\
+        "{back_to_page}(()=>{{const done=()=>document.body.setAttribute('data-hydrated','true');\
+         const islands=[...document.querySelectorAll('leptos-island')];if(!islands.length){{done();return}}\
+         const go=()=>import('/{pkg}/{name}.js').then(m=>m.default({{module_or_path:'/{pkg}/{name}_bg.wasm'}}).then(async()=>{{\
+         m.hydrate();for(const el of islands){{const f=m[el.dataset.component];if(f)await f(el)}}done()}}));\
          if('requestIdleCallback' in window){{window.requestIdleCallback(go,{{timeout:2000}})}}else{{setTimeout(go,0)}}}})()"
     );
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
@@ -151,14 +161,5 @@ pub fn App() -> impl IntoView {
             </main>
             <TabBar/>
         </Router>
-    }
-}
-
-/// Marks `<body data-hydrated="true">` once the browser bundle has taken over
-/// the server-rendered page. A no-op on the server.
-pub fn mark_hydrated() {
-    #[cfg(feature = "hydrate")]
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-        let _ = body.set_attribute("data-hydrated", "true");
     }
 }

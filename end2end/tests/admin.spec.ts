@@ -14,6 +14,11 @@ test("a super admin's page shows members, the invite QR code and passes axe", as
     env: { ...process.env, DATABASE_URL: `sqlite://${process.env.GONGHUI_E2E_DATA}/e2e.db`, RUST_LOG: "warn" },
   });
 
+  // The officials' pages are reading and forms only: no island, no WASM.
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(r.url());
+  });
   await page.goto("/me");
   await page.getByRole("link", { name: /管理/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "管理" })).toBeVisible();
@@ -29,6 +34,7 @@ test("a super admin's page shows members, the invite QR code and passes axe", as
   await page.screenshot({ path: `${SHOTS}/admin-invite.png` });
 
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  expect(wasm).toEqual([]);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
   expect(serious).toEqual([]);

@@ -15,9 +15,10 @@
 //!   (never a password) and the message next to its field, under the
 //!   error's status (400, 401, 403, 404, 409, 429, 503).
 //!
-//! "The form's page" is the `Referer` the browser sent with the post (its
-//! path and query, when it is this site; the Origin check already required
-//! that one of `Origin` and `Referer` is). Leptos' own handling of plain
+//! "The form's page" is the one the form's address names (`?page=…`, put
+//! there by `app::ui::forms::action`), else the `Referer` the browser sent
+//! (its path and query, when it is this site; the Origin check already
+//! required that one of `Origin` and `Referer` is). Leptos' own handling of plain
 //! form posts would redirect to the Referer with the error in the query
 //! string and lose what was typed.
 
@@ -55,7 +56,7 @@ pub async fn answer_as_page(State(state): State<AppState>, request: Request, nex
     // The body limit layer outside this one has already capped the size.
     let Ok(bytes) = to_bytes(body, usize::MAX).await else { return unreadable() };
     let Some(typed) = typed_fields(&parts.headers, &bytes).await else { return unreadable() };
-    let page = form_page(&parts.headers);
+    let page = page_in_query(&parts.uri).or_else(|| form_page(&parts.headers));
     let action = parts.uri.path().to_owned();
     let page_headers = parts.headers.clone();
     parts.headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
@@ -164,8 +165,16 @@ fn shown(body: &[u8]) -> (Option<String>, Vec<(String, String)>) {
     }
 }
 
+/// The page the form was on as its action names it (`?page=/register`,
+/// see `app::ui::forms::action`).
+fn page_in_query(uri: &axum::http::Uri) -> Option<String> {
+    let (_, page) = form_urlencoded::parse(uri.query()?.as_bytes()).find(|(name, _)| name == "page")?;
+    (is_local(&page) && !page.starts_with("/api/")).then(|| page.into_owned())
+}
+
 /// The path (and query) of the page the form was on, from the `Referer`
-/// when it names this site.
+/// when it names this site (and is a page, not an outcome shown at a
+/// server function's address).
 fn form_page(headers: &HeaderMap) -> Option<String> {
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
     let host = headers.get(header::HOST)?.to_str().ok()?;
@@ -179,7 +188,7 @@ fn form_page(headers: &HeaderMap) -> Option<String> {
         return None;
     }
     let path = uri.path_and_query()?.as_str().to_owned();
-    is_local(&path).then_some(path)
+    (is_local(&path) && !path.starts_with("/api/")).then_some(path)
 }
 
 /// A path on this site (never `//other.host` or `/\other.host`), printable
@@ -290,6 +299,15 @@ mod tests {
             Some("/login?next=/admin")
         );
         assert_eq!(form_page(&headers("https://evil.example/login")), None);
+        assert_eq!(
+            form_page(&headers("https://hui.example.org/api/auth/register-code")),
+            None,
+            "an outcome, not a page"
+        );
+        let uri: axum::http::Uri = "/api/auth/register?page=%2Flogin%3Fnext%3D%2Fv%2Fx".parse().unwrap();
+        assert_eq!(page_in_query(&uri).as_deref(), Some("/login?next=/v/x"));
+        let uri: axum::http::Uri = "/api/auth/register?page=%2F%2Fevil.example".parse().unwrap();
+        assert_eq!(page_in_query(&uri), None);
         assert!(!is_local("//evil.example/"));
         assert!(!is_local("/\\evil.example/"));
     }

@@ -2,6 +2,8 @@
 //! a scan of that code opens.
 
 use leptos::prelude::*;
+
+use crate::ui::components::Loading;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -13,7 +15,7 @@ pub fn CardPage() -> impl IntoView {
     let card = Resource::new(|| (), |_| load_card());
     view! {
         <Title text="惠员卡"/>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 match card.await {
                     Ok(card) => view! {
@@ -40,7 +42,7 @@ pub fn CardPage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
     }
 }
 

@@ -7,6 +7,7 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 use crate::home::api::{load_unit_directory, UnitDirectory};
+use crate::ui::components::Loading;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -38,14 +39,14 @@ pub fn HomePage() -> impl IntoView {
                 />
                 <button type="submit">"搜索"</button>
             </Form>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     match directory.await {
                         Ok(directory) => view! { <Directory directory/> }.into_any(),
                         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Loading>
         </section>
     }
 }

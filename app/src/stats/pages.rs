@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::stats::api::{load_dashboard, load_ranking, Dashboard, Ranking};
+use crate::ui::components::Loading;
 
 fn encode(text: &str) -> String {
     text.chars().filter(char::is_ascii_alphanumeric).collect()
@@ -25,7 +26,7 @@ pub fn StatsPage() -> impl IntoView {
     let dashboard = Resource::new(args, |(unit, sort, dir)| load_dashboard(unit, sort, dir));
     view! {
         <Title text="注册认证统计"/>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 match dashboard.await {
                     Ok(dashboard) => view! { <DashboardView dashboard/> }.into_any(),
@@ -38,7 +39,7 @@ pub fn StatsPage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
         <p class="below-card"><A href="/admin">"返回管理"</A></p>
     }
 }
@@ -188,14 +189,14 @@ pub fn GongshiPage() -> impl IntoView {
         <section class="card">
             <h1>"注册认证公示"</h1>
             <p class="muted">"按实名认证率排名（已认证人数 ÷ 名册人数，含下级单位）。"</p>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     match ranking.await {
                         Ok(ranking) => view! { <RankingView ranking/> }.into_any(),
                         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Loading>
         </section>
     }
 }

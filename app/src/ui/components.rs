@@ -5,6 +5,14 @@ use leptos_router::components::A;
 
 use crate::home::api::load_union_profile;
 
+/// The one loading wrapper around a page's data. Pages render with
+/// `SsrMode::Async`, so the server sends the data in place and members never
+/// see the fallback; it is there for a page rendered without its data yet.
+#[component]
+pub fn Loading(children: ChildrenFn) -> impl IntoView {
+    view! { <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>{children()}</Suspense> }
+}
+
 /// The union's name across the top. The profile is a blocking resource so the
 /// name is in the first HTML byte stream, on every page including the 404.
 #[component]

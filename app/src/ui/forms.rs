@@ -48,9 +48,10 @@ impl PostedForm {
         self.error.as_ref().and_then(|e| e.message_for(field))
     }
 
-    /// Whether this is the outcome of posting to `action` (an `/api/…` path).
+    /// Whether this is the outcome of posting to `action` (an `/api/…`
+    /// address, as `action::<F>()` gives it).
     pub fn posted_to(&self, action: &str) -> bool {
-        self.action == action
+        self.action == action.split('?').next().unwrap_or_default()
     }
 
     pub fn general_error(&self) -> Option<String> {
@@ -72,19 +73,58 @@ pub fn use_posted_form() -> Resource<Option<PostedForm>> {
     )
 }
 
-/// The address a form posts to: server function `F`'s path under `/api/`.
-/// Forms name their server function's type, so each form has its API twin
-/// by construction (and a renamed function cannot leave a form behind).
-pub fn action<F: leptos::server_fn::ServerFn>() -> &'static str {
-    F::PATH
+/// The address a form posts to: server function `F`'s path under `/api/`,
+/// with the page the form is on (`?page=/register`). Forms name their server
+/// function's type, so each form has its API twin by construction (and a
+/// renamed function cannot leave a form behind).
+///
+/// The page goes along because a form's outcome is shown at the function's
+/// address (that is where the browser posted): a second post from there
+/// would otherwise name `/api/…` as its Referer, not a page. On the server
+/// the page is the address being rendered (for a re-rendered outcome, the
+/// form's page again); in the browser (islands) it is left out, and the
+/// Referer serves.
+pub fn action<F: leptos::server_fn::ServerFn>() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        let page = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let query: String = form_urlencoded::Serializer::new(String::new()).append_pair("page", page).finish();
+        return format!("{}?{query}", F::PATH);
+    }
+    F::PATH.to_owned()
 }
 
-/// A field's browser-side check: the message for what was typed, if wrong.
-pub type FieldCheck = fn(&str) -> Result<(), String>;
+/// The browser-side check a field runs when the member leaves it: the same
+/// `domain` parser the server runs, so both sides say the same thing.
+/// An enum, not a function, because it travels to the browser as an
+/// island's prop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Check {
+    Phone,
+    Code,
+    Name,
+    IdNumber,
+    Password,
+}
 
-/// A labelled input with its message below it. `check` runs in the browser
-/// when the member leaves the field (after hydration); the server checks
-/// again on submit whatever the browser did.
+impl Check {
+    /// The message for what was typed, if it is wrong.
+    pub fn run(self, raw: &str) -> Result<(), String> {
+        match self {
+            Self::Phone => checks::phone(raw),
+            Self::Code => checks::code(raw),
+            Self::Name => checks::name(raw),
+            Self::IdNumber => checks::id_number(raw),
+            Self::Password => checks::password(raw),
+        }
+    }
+}
+
+/// A labelled input with its message below it. With a `check`, it is an
+/// island: once its WASM has loaded it checks itself when the member leaves
+/// it (the server checks again on submit whatever the browser did). Without
+/// one it is plain HTML, so pages whose fields have no check — the
+/// officials' forms — load no WASM at all.
 #[component]
 pub fn Field(
     label: &'static str,
@@ -97,18 +137,60 @@ pub fn Field(
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional)] placeholder: &'static str,
     #[prop(optional)] hint: &'static str,
-    #[prop(optional)] check: Option<FieldCheck>,
+    #[prop(optional)] check: Option<Check>,
     /// Keeps element ids unique when two forms on one page share field names.
     #[prop(optional)]
     id_prefix: &'static str,
-    #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
+    let input = FieldInput {
+        label: label.to_owned(),
+        name: name.to_owned(),
+        input_type: input_type.to_owned(),
+        value,
+        error,
+        autocomplete: autocomplete.to_owned(),
+        inputmode: inputmode.to_owned(),
+        maxlength,
+        placeholder: placeholder.to_owned(),
+        hint: hint.to_owned(),
+        id: format!("f-{id_prefix}{name}"),
+    };
+    match check {
+        Some(check) => view! { <CheckedField input check/> }.into_any(),
+        None => field_view(input, None).into_any(),
+    }
+}
+
+/// What a field shows; serialisable, as the island's prop.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldInput {
+    pub label: String,
+    pub name: String,
+    pub input_type: String,
+    pub value: String,
+    pub error: Option<String>,
+    pub autocomplete: String,
+    pub inputmode: String,
+    pub maxlength: Option<u32>,
+    pub placeholder: String,
+    pub hint: String,
+    pub id: String,
+}
+
+/// A field that checks itself in the browser (an island).
+#[island]
+fn CheckedField(input: FieldInput, check: Check) -> impl IntoView {
+    field_view(input, Some(check))
+}
+
+fn field_view(input: FieldInput, check: Option<Check>) -> impl IntoView {
+    let FieldInput { label, name, input_type, value, error, autocomplete, inputmode, maxlength, placeholder, hint, id } =
+        input;
     let message = RwSignal::new(error);
-    let id = format!("f-{id_prefix}{name}");
     let message_id = format!("{id}-message");
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(check) = check {
-            message.set(check(&event_target_value(&ev)).err());
+            message.set(check.run(&event_target_value(&ev)).err());
         }
     };
     let on_input = move |_| {
@@ -116,6 +198,7 @@ pub fn Field(
             message.set(None);
         }
     };
+    let some = |text: String| (!text.is_empty()).then_some(text);
     view! {
         <div class="field" class:has-error=move || message.with(Option::is_some)>
             <label for=id.clone()>{label}</label>
@@ -125,19 +208,18 @@ pub fn Field(
                     name=name
                     type=input_type
                     value=value
-                    autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
-                    inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                    autocomplete=some(autocomplete)
+                    inputmode=some(inputmode)
                     maxlength=maxlength
-                    placeholder=(!placeholder.is_empty()).then_some(placeholder)
+                    placeholder=some(placeholder)
                     aria-invalid=move || if message.with(Option::is_some) { "true" } else { "false" }
                     aria-describedby=message_id.clone()
                     on:change=on_change
                     on:input=on_input
                 />
-                {children.map(|c| c())}
             </div>
             <p class="field-message" id=message_id aria-live="polite">
-                {move || message.get().unwrap_or_else(|| hint.to_owned())}
+                {move || message.get().unwrap_or_else(|| hint.clone())}
             </p>
         </div>
     }
@@ -192,7 +274,7 @@ pub fn FormBanner(posted: Option<PostedForm>) -> impl IntoView {
 /// A CSV upload form (multipart, works without JavaScript) to a multipart
 /// server function, used by the units and roster imports.
 #[component]
-pub fn CsvUploadForm(action: &'static str, label: &'static str) -> impl IntoView {
+pub fn CsvUploadForm(action: String, label: &'static str) -> impl IntoView {
     view! {
         <form method="post" action=action enctype="multipart/form-data" class="form">
             <div class="field">
@@ -204,9 +286,8 @@ pub fn CsvUploadForm(action: &'static str, label: &'static str) -> impl IntoView
     }
 }
 
-/// The browser-side checks fields run on leaving them: the same `domain`
-/// parsers the server runs, so both sides say the same thing.
-pub mod checks {
+/// The checks behind `Check`.
+mod checks {
     pub fn phone(raw: &str) -> Result<(), String> {
         domain::Phone::parse(raw).map(|_| ()).map_err(|e| e.to_string())
     }

@@ -47,6 +47,26 @@ mod ssr {
         }
     }
 
+    /// The leaderboard of `campaign` filtered by `q` (a number or part of a
+    /// name), and the query as used.
+    pub async fn standings(
+        store: &Store,
+        campaign: &Campaign,
+        q: Option<String>,
+    ) -> Result<(Vec<Standing>, Option<String>), AppError> {
+        let board = crate::voting::service::leaderboard(store, campaign).await?;
+        let query = q.map(|q| q.trim().chars().take(20).collect::<String>()).filter(|q| !q.is_empty());
+        let standings = board
+            .iter()
+            .filter(|s| match &query {
+                Some(q) => s.number.to_string() == *q || s.name.contains(q.as_str()),
+                None => true,
+            })
+            .cloned()
+            .collect();
+        Ok((standings, query))
+    }
+
     /// A path segment as typed, limited to what campaign slugs and
     /// candidate numbers are made of (anything else cannot name one anyway).
     pub fn path_segment(segment: &str) -> String {
@@ -92,16 +112,7 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
     let store = ssr::store()?;
     let voting = crate::voting::service::campaign_for_voting(&store, &slug).await?;
     let campaign = &*voting.0;
-    let board = crate::voting::service::leaderboard(&store, campaign).await?;
-    let query = q.map(|q| q.trim().chars().take(20).collect::<String>()).filter(|q| !q.is_empty());
-    let standings = board
-        .iter()
-        .filter(|s| match &query {
-            Some(q) => s.number.to_string() == *q || s.name.contains(q.as_str()),
-            None => true,
-        })
-        .cloned()
-        .collect();
+    let (standings, query) = ssr::standings(&store, campaign, q).await?;
     let mut rules = vec![
         campaign.voter_rule.label().to_owned(),
         format!(
@@ -123,6 +134,15 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
         query,
         voids: crate::voting::fraud::public_voids(&store, campaign).await?.to_vec(),
     })
+}
+
+/// Just the leaderboard of campaign `slug` (filtered by `q` as in
+/// `campaign`): what an open leaderboard asks for every few seconds.
+#[server(prefix = "/api", endpoint = "campaign/standings", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_standings(slug: String, q: Option<String>) -> Result<Vec<Standing>, AppError> {
+    let store = ssr::store()?;
+    let voting = crate::voting::service::campaign_for_voting(&store, &slug).await?;
+    Ok(ssr::standings(&store, &voting.0, q).await?.0)
 }
 
 /// A candidate's page: standing, story, and a fresh key for voting.

@@ -87,7 +87,7 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
 
     // A photo for the candidate: judged by its content; then on the page and in its link preview.
     let (_, html) = official.get(page).await;
-    let photo_form = &html[html.find(r#"action="/api/admin/campaigns/photo""#).expect("a photo form")..];
+    let photo_form = &html[html.find(r#"action="/api/admin/campaigns/photo"#).expect("a photo form")..];
     let start = photo_form.find(r#"name="id" value=""#).unwrap() + r#"name="id" value=""#.len();
     let candidate_id: String = photo_form[start..].chars().take_while(char::is_ascii_digit).collect();
     let send = |bytes: Vec<u8>| {
@@ -164,7 +164,7 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
 
     let (_, html) = official.get(page).await;
     assert!(html.contains("待审核") && html.contains("<p>三十年如一日</p><p>带出徒弟四十人</p>"), "{html}");
-    let form = &html[html.find(r#"action="/api/admin/campaigns/signups/approve""#).expect("an approve form")..];
+    let form = &html[html.find(r#"action="/api/admin/campaigns/signups/approve"#).expect("an approve form")..];
     let start = form.find(r#"name="id" value=""#).unwrap() + r#"name="id" value=""#.len();
     let id: String = form[start..].chars().take_while(char::is_ascii_digit).collect();
     let (status, html) =

@@ -5,7 +5,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::accounts::api::{load_current_member, Login, Logout};
-use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner};
+use crate::ui::components::Loading;
+use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -14,7 +15,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="登录"/>
         <section class="card">
             <h1>"登录"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     let form = posted.clone().unwrap_or_default();
@@ -30,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
                         <form method="post" action={action::<Login>()} class="form" novalidate>
                             {(!next.is_empty()).then(|| view! { <input type="hidden" name="next" value=next.clone()/> })}
                             <Field label="手机号" name="phone" input_type="tel" autocomplete="username" inputmode="numeric"
-                                maxlength=20 value=form.value("phone") error=form.error_for("phone") check=checks::phone/>
+                                maxlength=20 value=form.value("phone") error=form.error_for("phone") check=Check::Phone/>
                             <Field label="密码" name="password" input_type="password" autocomplete="current-password"
                                 maxlength=64 error=form.error_for("password")/>
                             <label class="check">
@@ -41,7 +42,7 @@ pub fn LoginPage() -> impl IntoView {
                         </form>
                     }
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card">
             <A href="/login/sms">"短信验证码登录"</A> " · " <A href="/reset">"忘记密码"</A>
@@ -56,7 +57,7 @@ pub fn MePage() -> impl IntoView {
     let request = Resource::new(|| (), |_| crate::certification::api::load_my_request());
     view! {
         <Title text="我的"/>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 let request = request.await.ok().flatten();
                 match member.await {
@@ -108,6 +109,6 @@ pub fn MePage() -> impl IntoView {
                     Err(error) => view! { <p class="card error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
     }
 }

@@ -10,7 +10,8 @@ use leptos_router::hooks::use_query_map;
 use crate::accounts::api::{
     ChangePhone, LoginWithCode, ResetPassword, SendLoginCode, SendPhoneChangeCode, SendResetCode,
 };
-use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner, PostedForm};
+use crate::ui::components::Loading;
+use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner, PostedForm};
 
 /// What the second stage adds beyond phone and code.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,8 +24,8 @@ enum Extra {
 #[component]
 fn CodeStages(
     /// Where the phone goes for a code, and where phone and code go.
-    send_action: &'static str,
-    final_action: &'static str,
+    send_action: String,
+    final_action: String,
     phone_label: &'static str,
     phone_hint: &'static str,
     submit_label: &'static str,
@@ -32,14 +33,14 @@ fn CodeStages(
     posted: Option<PostedForm>,
 ) -> impl IntoView {
     let form = posted.clone().unwrap_or_default();
-    let second_stage = form.notice.is_some() || (form.posted_to(final_action) && form.error_for("phone").is_none());
+    let second_stage = form.notice.is_some() || (form.posted_to(&final_action) && form.error_for("phone").is_none());
     let phone = form.value("phone");
     if !second_stage {
         return view! {
             <FormBanner posted/>
             <form method="post" action=send_action class="form" novalidate>
                 <Field label=phone_label name="phone" input_type="tel" autocomplete="tel" inputmode="numeric" maxlength=20
-                    value=phone error=form.error_for("phone") check=checks::phone hint=phone_hint/>
+                    value=phone error=form.error_for("phone") check=Check::Phone hint=phone_hint/>
                 <button type="submit" class="primary">"获取验证码"</button>
             </form>
         }
@@ -55,7 +56,7 @@ fn CodeStages(
         .into_any(),
         Extra::NewPassword => view! {
             <Field label="新密码" name="password" input_type="password" autocomplete="new-password" maxlength=64
-                error=form.error_for("password") check=checks::password hint="至少 8 位，不要用生日、手机号或连续数字"/>
+                error=form.error_for("password") check=Check::Password hint="至少 8 位，不要用生日、手机号或连续数字"/>
         }
         .into_any(),
         Extra::Nothing => ().into_any(),
@@ -64,9 +65,9 @@ fn CodeStages(
         <FormBanner posted/>
         <form method="post" action=final_action class="form" novalidate>
             <Field label=phone_label name="phone" input_type="tel" autocomplete="tel" inputmode="numeric" maxlength=20
-                value=phone.clone() error=form.error_for("phone") check=checks::phone/>
+                value=phone.clone() error=form.error_for("phone") check=Check::Phone/>
             <Field label="短信验证码" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength=8
-                value=form.value("code") error=form.error_for("code") check=checks::code hint="6 位数字，5 分钟内有效"/>
+                value=form.value("code") error=form.error_for("code") check=Check::Code hint="6 位数字，5 分钟内有效"/>
             {extra_fields}
             <button type="submit" class="primary">{submit_label}</button>
         </form>
@@ -86,7 +87,7 @@ pub fn SmsLoginPage() -> impl IntoView {
         <Title text="短信验证码登录"/>
         <section class="card">
             <h1>"短信验证码登录"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     view! {
@@ -95,7 +96,7 @@ pub fn SmsLoginPage() -> impl IntoView {
                             submit_label="登录" extra=Extra::Remember posted/>
                     }
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card"><A href="/login">"用密码登录"</A></p>
     }
@@ -108,7 +109,7 @@ pub fn ResetPage() -> impl IntoView {
         <Title text="找回密码"/>
         <section class="card">
             <h1>"找回密码"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     view! {
@@ -117,7 +118,7 @@ pub fn ResetPage() -> impl IntoView {
                             submit_label="设置新密码" extra=Extra::NewPassword posted/>
                     }
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card"><A href="/login">"返回登录"</A></p>
     }
@@ -131,7 +132,7 @@ pub fn ChangePhonePage() -> impl IntoView {
         <section class="card">
             <h1>"更换手机号"</h1>
             <p class="muted">"验证码将发送到新手机号，验证后用新手机号登录。"</p>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     view! {
@@ -140,7 +141,7 @@ pub fn ChangePhonePage() -> impl IntoView {
                             submit_label="确认更换" extra=Extra::Nothing posted/>
                     }
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card"><A href="/me">"返回我的"</A></p>
     }

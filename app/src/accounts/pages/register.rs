@@ -13,7 +13,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::accounts::api::{Register, SendRegisterCode};
 use crate::home::api::load_unit_directory;
-use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner, PostedForm};
+use crate::ui::components::Loading;
+use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner, PostedForm};
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -24,14 +25,14 @@ pub fn RegisterPage() -> impl IntoView {
         <Title text="注册"/>
         <section class="card">
             <h1>"注册会员"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     let tree = directory.await.map(|d| d.tree).unwrap_or_default();
                     let invited_unit = query.read_untracked().get("unit").unwrap_or_default();
                     view! { <RegisterForms posted tree invited_unit/> }
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card">"已有账号？" <A href="/login">"直接登录"</A></p>
     }
@@ -43,7 +44,7 @@ fn RegisterForms(posted: Option<PostedForm>, tree: Vec<UnitNode>, invited_unit: 
     // The second stage shows once a code was sent, and stays while the
     // member corrects the rest of the form.
     let code_stage =
-        form.notice.is_some() || (form.posted_to(action::<Register>()) && form.error_for("phone").is_none());
+        form.notice.is_some() || (form.posted_to(&action::<Register>()) && form.error_for("phone").is_none());
     let unit = Some(form.value("unit")).filter(|u| !u.is_empty()).unwrap_or(invited_unit);
     let unit_error = form.error_for("unit");
     let phone = form.value("phone");
@@ -53,7 +54,7 @@ fn RegisterForms(posted: Option<PostedForm>, tree: Vec<UnitNode>, invited_unit: 
             <form method="post" action={action::<SendRegisterCode>()} class="form" novalidate>
                 <Field label="手机号" name="phone" input_type="tel" autocomplete="tel" inputmode="numeric"
                     maxlength=20 value=phone error=form.error_for("phone")
-                    check=checks::phone hint="用于登录和接收验证码"/>
+                    check=Check::Phone hint="用于登录和接收验证码"/>
                 <UnitPicker tree selected=unit error=unit_error/>
                 <button type="submit" class="primary">"获取验证码"</button>
             </form>
@@ -65,15 +66,15 @@ fn RegisterForms(posted: Option<PostedForm>, tree: Vec<UnitNode>, invited_unit: 
         <form method="post" action={action::<Register>()} class="form" novalidate>
             <Field label="手机号" name="phone" input_type="tel" autocomplete="tel" inputmode="numeric"
                 maxlength=20 value=phone.clone() error=form.error_for("phone")
-                check=checks::phone/>
+                check=Check::Phone/>
             <Field label="短信验证码" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength=8
                 value=form.value("code") error=form.error_for("code")
-                check=checks::code hint="6 位数字，5 分钟内有效"/>
+                check=Check::Code hint="6 位数字，5 分钟内有效"/>
             <Field label="姓名" name="name" autocomplete="name" maxlength=20 value=form.value("name")
-                error=form.error_for("name") check=checks::name
+                error=form.error_for("name") check=Check::Name
                 hint="请填写真实姓名，实名认证时需与会员名册一致"/>
             <Field label="设置密码" name="password" input_type="password" autocomplete="new-password" maxlength=64
-                error=form.error_for("password") check=checks::password
+                error=form.error_for("password") check=Check::Password
                 hint="至少 8 位，不要用生日、手机号或连续数字"/>
             <UnitPicker tree selected=unit.clone() error=unit_error/>
             <button type="submit" class="primary">"注册"</button>
@@ -108,47 +109,23 @@ fn UnitPicker(tree: Vec<UnitNode>, selected: String, error: Option<String>) -> i
         collect(node, "", &mut groups);
     }
     let has_error = error.is_some();
-    // Once hydrated, a search box above the list hides the units whose name
-    // does not contain what was typed (a province has thousands). Without
-    // JavaScript the box stays hidden (CSS `.js-only`) and the grouped list
-    // works as it is.
-    let filter = RwSignal::new(String::new());
-    let shows = move |name: &str| {
-        let typed = filter.read();
-        let typed = typed.trim();
-        typed.is_empty() || name.contains(typed)
-    };
     view! {
         <div class="field" class:has-error=has_error>
             <label for="f-unit">"所在工会"</label>
-            <input
-                type="search"
-                class="js-only unit-filter"
-                placeholder="输入名称查找工会"
-                aria-label="查找工会"
-                aria-controls="f-unit"
-                on:input=move |ev| filter.set(event_target_value(&ev))
-            />
+            <UnitFilter/>
             <select id="f-unit" name="unit" aria-invalid=if has_error { "true" } else { "false" } aria-describedby="f-unit-message">
                 <option value="">"请选择您所在的基层工会"</option>
                 {groups
                     .into_iter()
                     .map(|(label, units)| {
                         let selected = selected.clone();
-                        let names: Vec<String> = units.iter().map(|(_, name)| name.clone()).collect();
-                        let group_hidden = move || !names.iter().any(|n| shows(n));
                         view! {
-                            <optgroup label=label hidden=group_hidden>
+                            <optgroup label=label>
                                 {units
                                     .into_iter()
                                     .map(|(code, name)| {
                                         let is_selected = code == selected;
-                                        let hidden_name = name.clone();
-                                        view! {
-                                            <option value=code selected=is_selected hidden=move || !shows(&hidden_name)>
-                                                {name}
-                                            </option>
-                                        }
+                                        view! { <option value=code selected=is_selected>{name}</option> }
                                     })
                                     .collect_view()}
                             </optgroup>
@@ -159,4 +136,52 @@ fn UnitPicker(tree: Vec<UnitNode>, selected: String, error: Option<String>) -> i
             <p class="field-message" id="f-unit-message">{error.unwrap_or_else(|| "可在列表中按单位名称查找".to_owned())}</p>
         </div>
     }
+}
+
+/// The search box above the unit list (an island): once its WASM has loaded,
+/// typing hides the units whose name does not contain the text (a province
+/// has thousands), and the groups left empty. It works on the list the
+/// server rendered, so the tree is not sent twice. Without JavaScript the
+/// box stays hidden (CSS `.js-only`) and the grouped list works as it is.
+#[island]
+fn UnitFilter() -> impl IntoView {
+    let on_input = move |ev: leptos::ev::Event| narrow_units(event_target_value(&ev).trim());
+    view! {
+        <input
+            type="search"
+            class="js-only unit-filter"
+            placeholder="输入名称查找工会"
+            aria-label="查找工会"
+            aria-controls="f-unit"
+            on:input=on_input
+        />
+    }
+}
+
+/// Hides the options of `#f-unit` that do not contain `typed`, and groups
+/// with none left (browser only).
+fn narrow_units(typed: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let elements = |root: &web_sys::Element, selector: &str| -> Vec<web_sys::Element> {
+            let Ok(list) = root.query_selector_all(selector) else { return Vec::new() };
+            (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok()).collect()
+        };
+        let show = |element: &web_sys::Element, shown: bool| {
+            let _ = if shown { element.remove_attribute("hidden") } else { element.set_attribute("hidden", "") };
+        };
+        let Some(list) = document().get_element_by_id("f-unit") else { return };
+        for group in elements(&list, "optgroup") {
+            let mut any = false;
+            for option in elements(&group, "option") {
+                let shown = typed.is_empty() || option.text_content().unwrap_or_default().contains(typed);
+                show(&option, shown);
+                any |= shown;
+            }
+            show(&group, any);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = typed;
 }

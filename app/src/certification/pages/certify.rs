@@ -3,7 +3,8 @@
 
 use crate::accounts::api::load_current_member;
 use crate::certification::api::{Certify, RequestReview};
-use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner, PostedForm};
+use crate::ui::components::Loading;
+use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner, PostedForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -18,7 +19,7 @@ pub fn CertifyPage() -> impl IntoView {
         <section class="card">
             <h1>"实名认证"</h1>
             <p class="muted">"填写会员名册上的姓名和身份证号，核对一致即完成认证。身份证号加密保存，页面上只显示部分号码。"</p>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     match member.await {
                         Ok(Some(m)) if m.certified => {
@@ -47,7 +48,7 @@ pub fn CertifyPage() -> impl IntoView {
                     }
                     let posted = posted.await;
                     let form = posted.clone().unwrap_or_default();
-                    let manual = form.posted_to(action::<RequestReview>());
+                    let manual = form.posted_to(&action::<RequestReview>());
                     let (auto_form, manual_form) = if manual { (PostedForm::default(), form) } else { (form.clone(), form) };
                     // The manual request opens by itself once the roster did
                     // not match, or when its own post needs fixing.
@@ -62,9 +63,9 @@ pub fn CertifyPage() -> impl IntoView {
                         {(!manual).then(|| view! { <FormBanner posted=posted.clone()/> })}
                         <form method="post" action={action::<Certify>()} class="form" novalidate>
                             <Field label="姓名" name="name" autocomplete="name" maxlength=20 value=auto_form.value("name")
-                                error=auto_form.error_for("name") check=checks::name/>
+                                error=auto_form.error_for("name") check=Check::Name/>
                             <Field label="身份证号" name="id_number" autocomplete="off" maxlength=22
-                                value=auto_form.value("id_number") error=auto_form.error_for("id_number") check=checks::id_number
+                                value=auto_form.value("id_number") error=auto_form.error_for("id_number") check=Check::IdNumber
                                 hint="18 位，末位可能是 X"/>
                             <button type="submit" class="primary">"提交认证"</button>
                         </form>
@@ -75,10 +76,10 @@ pub fn CertifyPage() -> impl IntoView {
                             <form method="post" action={action::<RequestReview>()} enctype="multipart/form-data" class="form" novalidate>
                                 <Field label="姓名" name="name" id_prefix="m-" autocomplete="name" maxlength=20
                                     value=manual_values.value("name") error=manual.then(|| manual_values.error_for("name")).flatten()
-                                    check=checks::name/>
+                                    check=Check::Name/>
                                 <Field label="身份证号" name="id_number" id_prefix="m-" autocomplete="off" maxlength=22
                                     value=manual_values.value("id_number")
-                                    error=manual.then(|| manual_values.error_for("id_number")).flatten() check=checks::id_number/>
+                                    error=manual.then(|| manual_values.error_for("id_number")).flatten() check=Check::IdNumber/>
                                 <PhotoField error=manual.then(|| manual_values.error_for("photo")).flatten()/>
                                 <button type="submit" class="secondary">"提交人工审核"</button>
                             </form>
@@ -86,7 +87,7 @@ pub fn CertifyPage() -> impl IntoView {
                     }
                     .into_any()
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card"><A href="/me">"返回我的"</A></p>
     }

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::certification::api::{load_review_queue, ApproveRequest, QueueRow, RejectRequest, RevealRequestId};
+use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner, PostedForm, TextArea};
 
 #[component]
@@ -19,7 +20,7 @@ pub fn ReviewPage() -> impl IntoView {
             <h1>"认证审核"</h1>
             <p class="muted">"名册核对不上的会员提交的人工审核申请。请对照会员证照片核实身份后通过，或填写原因驳回（会员会看到原因）。"</p>
         </section>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 let posted = posted.await;
                 match queue.await {
@@ -38,7 +39,7 @@ pub fn ReviewPage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
         <p class="below-card"><A href="/admin">"返回管理"</A></p>
     }
 }
@@ -50,7 +51,7 @@ fn RequestCard(row: QueueRow, form: PostedForm) -> impl IntoView {
     let mine = form.value("id") == id;
     // Only a successful reveal's answer puts the number here (a notice comes
     // with it); a value posted by the browser never shows.
-    let revealed = (mine && form.posted_to(action::<RevealRequestId>()) && form.notice.is_some())
+    let revealed = (mine && form.posted_to(&action::<RevealRequestId>()) && form.notice.is_some())
         .then(|| form.value("revealed"))
         .filter(|v| !v.is_empty());
     let reason_error = mine.then(|| form.error_for("reason")).flatten();

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::officials::api::{load_import_progress, ImportProgress};
 
 use crate::certification::api::{ConfirmRoster, PreviewRoster};
+use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, CsvUploadForm, FormBanner};
 
 #[component]
@@ -31,7 +32,7 @@ pub fn RosterAdminPage() -> impl IntoView {
                 "上传 CSV 文件（UTF-8 编码），列为 " <code>"unit_code,member_no,name,gender,birth_date,id_number,phone"</code> "。"
                 "只能导入您管理范围内单位的会员；已在名册中的会员（按身份证号）将被更新。"
             </p>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     if let Err(error) = access.await {
                         return view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any();
@@ -62,7 +63,7 @@ pub fn RosterAdminPage() -> impl IntoView {
                     }
                     .into_any()
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card"><A href="/admin">"返回管理"</A></p>
     }

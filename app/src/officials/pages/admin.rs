@@ -7,7 +7,8 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 use crate::officials::api::{load_admin_overview, AdminOverview, AppointOfficial};
-use crate::ui::forms::{action, checks, use_posted_form, Field, FormBanner, PostedForm};
+use crate::ui::components::Loading;
+use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm};
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -20,7 +21,7 @@ pub fn AdminPage() -> impl IntoView {
     let posted = use_posted_form();
     view! {
         <Title text="管理"/>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 let posted = posted.await;
                 match overview.await {
@@ -35,7 +36,7 @@ pub fn AdminPage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
     }
 }
 
@@ -104,7 +105,7 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
             <FormBanner posted/>
             <form method="post" action={action::<AppointOfficial>()} class="form" novalidate>
                 <Field label="会员手机号" name="phone" input_type="tel" inputmode="numeric" maxlength=20
-                    value=form.value("phone") error=form.error_for("phone") check=checks::phone
+                    value=form.value("phone") error=form.error_for("phone")
                     hint="对方需先注册成为会员"/>
                 <div class="field" class:has-error=unit_has_error>
                     <label for="f-unit">"管理单位"</label>

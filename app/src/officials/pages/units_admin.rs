@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::officials::api::{ImportUnits, PreviewUnits};
+use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, CsvUploadForm, FormBanner, TextArea};
 
 #[component]
@@ -21,7 +22,7 @@ pub fn UnitsAdminPage() -> impl IntoView {
                 "上传 CSV 文件（UTF-8 编码），列为 " <code>"code,parent_code,name,level"</code> "。"
                 "已有单位按代码更新，新单位将新增；全部检查通过后才会保存。"
             </p>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     if let Err(error) = access.await {
                         return view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any();
@@ -33,7 +34,7 @@ pub fn UnitsAdminPage() -> impl IntoView {
                         .map(|e| e.lines().map(str::to_owned).collect())
                         .unwrap_or_default();
                     let checked_csv = form.value("csv");
-                    let ready = form.notice.is_some() && !checked_csv.is_empty() && form.posted_to(action::<PreviewUnits>());
+                    let ready = form.notice.is_some() && !checked_csv.is_empty() && form.posted_to(&action::<PreviewUnits>());
                     view! {
                         <FormBanner posted/>
                         {(!problems.is_empty()).then(|| view! {
@@ -52,7 +53,7 @@ pub fn UnitsAdminPage() -> impl IntoView {
                     }
                     .into_any()
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card"><A href="/admin">"返回管理"</A></p>
     }

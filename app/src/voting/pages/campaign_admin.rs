@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
 use crate::voting::api::{
     load_candidates_admin, ApproveSignUp, CandidateRow, CreateCampaign, NominateCandidate, RejectSignUp,
@@ -21,7 +22,7 @@ pub fn NewCampaignPage() -> impl IntoView {
         <Title text="新建投票活动"/>
         <section class="card">
             <h1>"新建投票活动"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     let posted = posted.await;
                     let form = posted.clone().unwrap_or_default();
@@ -34,7 +35,7 @@ pub fn NewCampaignPage() -> impl IntoView {
                         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card"><A href="/admin/campaigns">"返回投票活动"</A></p>
     }
@@ -125,14 +126,14 @@ pub fn CandidatesAdminPage() -> impl IntoView {
     let posted = use_posted_form();
     view! {
         <Title text="候选人管理"/>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 let posted = posted.await;
                 let form = posted.clone().unwrap_or_default();
                 match data.await {
                     Ok((card, rows, units)) => {
                         let slug = card.slug.clone();
-                        let nominating = form.posted_to(action::<NominateCandidate>());
+                        let nominating = form.posted_to(&action::<NominateCandidate>());
                         let nominate_form = if nominating { form.clone() } else { PostedForm::default() };
                         view! {
                             <section class="card">
@@ -166,7 +167,7 @@ pub fn CandidatesAdminPage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
         <p class="below-card"><A href="/admin/campaigns">"返回投票活动"</A></p>
     }
 }
@@ -206,7 +207,7 @@ fn CandidateItem(row: CandidateRow, slug: String) -> impl IntoView {
 /// `slug`: its cover, or candidate `candidate`'s photo.
 #[component]
 fn PictureForm(
-    action: &'static str,
+    action: String,
     slug: String,
     candidate: Option<String>,
     label: &'static str,

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner};
 use crate::voting::api::{load_admin_campaigns, load_fraud_report, FraudReport, SaveExpertScores, UndoVoid, VoidVotes};
 
@@ -20,7 +21,7 @@ pub fn CampaignsAdminPage() -> impl IntoView {
             <h1>"投票活动"</h1>
             <p class="muted">"查看投票异常（突增、同一网络地址多账号、夜间集中投票），作废刷票选票并公示原因。"</p>
             <p class="actions"><a href="/admin/campaigns/new">"新建投票活动 ›"</a></p>
-            <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+            <Loading>
                 {move || Suspend::new(async move {
                     match campaigns.await {
                         Ok(list) => view! {
@@ -41,7 +42,7 @@ pub fn CampaignsAdminPage() -> impl IntoView {
                         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Loading>
         </section>
         <p class="below-card"><A href="/admin">"返回管理"</A></p>
     }
@@ -55,7 +56,7 @@ pub fn FraudPage() -> impl IntoView {
     let posted = use_posted_form();
     view! {
         <Title text="防刷票"/>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 let posted = posted.await;
                 match report.await {
@@ -78,7 +79,7 @@ pub fn FraudPage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
         <p class="below-card"><A href="/admin/campaigns">"返回投票活动"</A></p>
     }
 }
@@ -179,7 +180,7 @@ pub fn ResultsPage() -> impl IntoView {
     let posted = use_posted_form();
     view! {
         <Title text="投票结果"/>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 let posted = posted.await;
                 let form = posted.clone().unwrap_or_default();
@@ -240,7 +241,7 @@ pub fn ResultsPage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
         <p class="below-card"><A href="/admin/campaigns">"返回投票活动"</A></p>
     }
 }

@@ -10,6 +10,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner};
 use crate::voting::api::{load_campaign, load_campaigns, load_candidate, CampaignView, CandidateView, Standing};
 
@@ -18,7 +19,7 @@ pub fn VotePage() -> impl IntoView {
     let campaigns = Resource::new(|| (), |_| load_campaigns());
     view! {
         <Title text="投票"/>
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 match campaigns.await {
                     Ok(list) if list.is_empty() => view! {
@@ -40,30 +41,8 @@ pub fn VotePage() -> impl IntoView {
                     Err(error) => view! { <p class="card error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
     }
-}
-
-/// How often a hydrated leaderboard asks for fresh tallies.
-#[cfg(feature = "hydrate")]
-const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Refetches `resource` every `REFRESH` while the page is open (browser only).
-fn refresh_while_open<T>(resource: Resource<T>)
-where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-{
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = set_interval_with_handle(move || resource.refetch(), REFRESH).ok();
-        on_cleanup(move || {
-            if let Some(h) = handle {
-                h.clear();
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = resource;
 }
 
 #[component]
@@ -72,10 +51,9 @@ pub fn CampaignPage() -> impl IntoView {
     let query = use_query_map();
     let args = move || (params.read().get("campaign").unwrap_or_default(), query.read().get("q"));
     let view_data = Resource::new(args, |(slug, q)| load_campaign(slug, q));
-    refresh_while_open(view_data);
     let posted = use_posted_form();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 let posted = posted.await;
                 match view_data.await {
@@ -87,7 +65,7 @@ pub fn CampaignPage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
     }
 }
 
@@ -106,6 +84,7 @@ fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedF
         og_image,
     } = campaign;
     let slug = card.slug.clone();
+    let board_query = query.clone();
     let og_description: String = description.chars().take(80).collect();
     view! {
         <Title text=card.title.clone()/>
@@ -133,10 +112,7 @@ fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedF
                     value=query.clone().unwrap_or_default() enterkeyhint="search"/>
                 <button type="submit">"搜索"</button>
             </Form>
-            {(standings.is_empty()).then(|| view! { <p class="muted">"没有找到候选人。"</p> })}
-            <ol class="board">
-                {standings.into_iter().map(|s| view! { <BoardRow slug=slug.clone() standing=s/> }).collect_view()}
-            </ol>
+            <LiveBoard slug=slug.clone() query=board_query standings/>
         </section>
         {(!voids.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="voids-heading">
@@ -169,6 +145,46 @@ fn SignUpForm(slug: String, posted: Option<crate::ui::forms::PostedForm>) -> imp
     }
 }
 
+/// How often an open leaderboard asks for fresh tallies, in milliseconds.
+#[cfg(feature = "hydrate")]
+const REFRESH_MS: u64 = 5_000;
+
+/// The leaderboard (an island): the server's standings first; once its WASM
+/// has loaded it asks for fresh tallies every 5 s while the page is open.
+#[island]
+fn LiveBoard(slug: String, query: Option<String>, standings: Vec<Standing>) -> impl IntoView {
+    let standings = RwSignal::new(standings);
+    #[cfg(feature = "hydrate")]
+    {
+        let (slug, query) = (slug.clone(), query.clone());
+        let refresh = move || {
+            let (slug, query) = (slug.clone(), query.clone());
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = crate::voting::api::load_standings(slug, query).await {
+                    standings.set(fresh);
+                }
+            });
+        };
+        let handle = set_interval_with_handle(refresh, std::time::Duration::from_millis(REFRESH_MS)).ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = &query;
+    view! {
+        {move || standings.with(Vec::is_empty).then(|| view! { <p class="muted">"没有找到候选人。"</p> })}
+        <ol class="board">
+            {move || {
+                let slug = slug.clone();
+                standings.get().into_iter().map(move |s| view! { <BoardRow slug=slug.clone() standing=s/> }).collect_view()
+            }}
+        </ol>
+    }
+}
+
 #[component]
 fn BoardRow(slug: String, standing: Standing) -> impl IntoView {
     let Standing { rank, number, name, unit_name, votes, .. } = standing;
@@ -194,7 +210,7 @@ pub fn CandidatePage() -> impl IntoView {
     let candidate = Resource::new(args, |(slug, number)| load_candidate(slug, number));
     let posted = use_posted_form();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"正在加载…"</p> }>
+        <Loading>
             {move || Suspend::new(async move {
                 let posted = posted.await;
                 match candidate.await {
@@ -206,7 +222,7 @@ pub fn CandidatePage() -> impl IntoView {
                     .into_any(),
                 }
             })}
-        </Suspense>
+        </Loading>
     }
 }
 
@@ -218,16 +234,88 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::Post
     let description = format!("{}，{}。为TA投上一票！", standing.unit_name, standing.title);
     let login = format!("/login?next=/v/{}/{}", campaign.slug, standing.number);
     let voted = use_query_map().read_untracked().get("voted").is_some();
-    // Updated in place by a hydrated vote; the server's figures to start.
-    let votes = RwSignal::new(standing.votes);
-    let remaining = RwSignal::new(remaining_today);
-    let notice = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let key = RwSignal::new(vote_key);
+    let posted = posted.unwrap_or_default();
+    let vote = VoteState {
+        slug: campaign.slug.clone(),
+        number: standing.number,
+        votes: standing.votes,
+        remaining: remaining_today,
+        key: vote_key,
+        notice: voted.then(|| "投票成功！".to_owned()).or(posted.notice.clone()),
+        error: posted.error.as_ref().map(ToString::to_string),
+    };
+    view! {
+        <Title text=title.clone()/>
+        <Meta property="og:title" content=title/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:url" content=share_url.clone()/>
+        <Meta property="og:type" content="profile"/>
+        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
+        <p class="below-card crumbs"><a href=format!("/v/{}", campaign.slug)>{format!("‹ {}", campaign.title)}</a></p>
+        <section class="card candidate">
+            {photo_url.map(|url| view! { <img class="candidate-photo" src=url alt=format!("{} 的照片", standing.name)/> })}
+            <p class="candidate-no">{format!("{:02} 号", standing.number)}</p>
+            <h1>{standing.name.clone()}</h1>
+            <p class="muted">{format!("{} · {}", standing.unit_name, standing.title)}</p>
+            {if !campaign.voting {
+                view! {
+                    <p class="tally"><strong>{standing.votes}</strong>" 票"<span class="muted">{format!(" · 第 {} 名", standing.rank)}</span></p>
+                    <p class="muted">{format!("{}：{}", campaign.phase, campaign.period)}</p>
+                }
+                .into_any()
+            } else if remaining_today.is_some() {
+                view! { <VoteBox vote rank=standing.rank action={action::<crate::voting::api::Vote>()}/> }.into_any()
+            } else {
+                view! {
+                    <p class="tally"><strong>{standing.votes}</strong>" 票"<span class="muted">{format!(" · 第 {} 名", standing.rank)}</span></p>
+                    <a href=login class="button-link wide">"登录后投票"</a>
+                }
+                .into_any()
+            }}
+        </section>
+        <section class="card story" aria-label="事迹">
+            <h2>"事迹简介"</h2>
+            <div inner_html=story_html></div>
+        </section>
+        <section class="card share">
+            <h2>"邀请好友投票"</h2>
+            <img src=format!("/v/{}/{}/qr.svg", campaign.slug, standing.number) width="180" height="180" alt="候选人投票页二维码"/>
+            <p class="muted">"长按二维码保存或转发，好友扫码即可为TA投票。"</p>
+            <p><a href=format!("/v/{}/{}/poster.svg", campaign.slug, standing.number) target="_blank" rel="noopener">"打开投票海报（可保存后发送）"</a></p>
+            <ShareButton url=share_url title=standing.name.clone()/>
+        </section>
+    }
+}
+
+/// What the vote box starts from (the island's prop).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct VoteState {
+    slug: String,
+    number: i32,
+    votes: i64,
+    remaining: Option<i64>,
+    /// The page's idempotency key; each vote in place adds a counter.
+    key: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+/// The tally and the vote button of a signed-in member (an island). The
+/// button is a plain form post (`/api/vote`, then back to this page); once
+/// the island's WASM has loaded it votes in place and updates the count and
+/// the votes left.
+#[island]
+fn VoteBox(vote: VoteState, rank: usize, action: String) -> impl IntoView {
+    let VoteState { slug, number, votes, remaining, key, notice, error } = vote;
+    let votes = RwSignal::new(votes);
+    let remaining = RwSignal::new(remaining);
+    let notice = RwSignal::new(notice);
+    let error = RwSignal::new(error);
+    let key = RwSignal::new(key);
     let sent = RwSignal::new(0u32);
-    let vote = ServerAction::<crate::voting::api::Vote>::new();
+    let sender = ServerAction::<crate::voting::api::Vote>::new();
     Effect::new(move |_| {
-        if let Some(result) = vote.value().get() {
+        if let Some(result) = sender.value().get() {
             match result {
                 Ok(receipt) => {
                     if !receipt.replayed {
@@ -246,69 +334,35 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::Post
             sent.update(|n| *n += 1);
         }
     });
-    let slug = campaign.slug.clone();
-    let number = standing.number.to_string();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let key = format!("{}-{}", key.get_untracked(), sent.get_untracked());
-        vote.dispatch(crate::voting::api::Vote { campaign: slug.clone(), number: number.clone(), key });
+    let number_text = number.to_string();
+    let on_submit = {
+        let (slug, number) = (slug.clone(), number_text.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let key = format!("{}-{}", key.get_untracked(), sent.get_untracked());
+            sender.dispatch(crate::voting::api::Vote { campaign: slug.clone(), number: number.clone(), key });
+        }
     };
-    let signed_in = remaining_today.is_some();
     view! {
-        <Title text=title.clone()/>
-        <Meta property="og:title" content=title/>
-        <Meta property="og:description" content=description/>
-        <Meta property="og:url" content=share_url.clone()/>
-        <Meta property="og:type" content="profile"/>
-        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
-        <p class="below-card crumbs"><a href=format!("/v/{}", campaign.slug)>{format!("‹ {}", campaign.title)}</a></p>
-        <section class="card candidate">
-            {photo_url.map(|url| view! { <img class="candidate-photo" src=url alt=format!("{} 的照片", standing.name)/> })}
-            <p class="candidate-no">{format!("{:02} 号", standing.number)}</p>
-            <h1>{standing.name.clone()}</h1>
-            <p class="muted">{format!("{} · {}", standing.unit_name, standing.title)}</p>
-            <p class="tally">
-                <strong>{move || votes.get()}</strong>" 票"
-                <span class="muted">{format!(" · 第 {} 名", standing.rank)}</span>
-            </p>
-            {voted.then(|| view! { <p class="banner banner-notice" role="status">"投票成功！"</p> })}
-            <FormBanner posted/>
-            {move || notice.get().map(|n| view! { <p class="banner banner-notice" role="status">{n}</p> })}
-            {move || error.get().map(|e| view! { <p class="banner banner-error" role="alert">{e}</p> })}
-            {move || remaining.get().map(|n| view! { <p class="muted remaining">{format!("您今天还可以投 {n} 票")}</p> })}
-            {if !campaign.voting {
-                view! { <p class="muted">{format!("{}：{}", campaign.phase, campaign.period)}</p> }.into_any()
-            } else if signed_in {
-                view! {
-                    <form method="post" action={action::<crate::voting::api::Vote>()} class="vote-form" on:submit=on_submit>
-                        <input type="hidden" name="campaign" value=campaign.slug.clone()/>
-                        <input type="hidden" name="number" value=standing.number.to_string()/>
-                        <input type="hidden" name="key" value=move || key.get()/>
-                        <button type="submit" class="primary wide" disabled=move || vote.pending().get()>"投票"</button>
-                    </form>
-                }
-                .into_any()
-            } else {
-                view! { <a href=login class="button-link wide">"登录后投票"</a> }.into_any()
-            }}
-        </section>
-        <section class="card story" aria-label="事迹">
-            <h2>"事迹简介"</h2>
-            <div inner_html=story_html></div>
-        </section>
-        <section class="card share">
-            <h2>"邀请好友投票"</h2>
-            <img src=format!("/v/{}/{}/qr.svg", campaign.slug, standing.number) width="180" height="180" alt="候选人投票页二维码"/>
-            <p class="muted">"长按二维码保存或转发，好友扫码即可为TA投票。"</p>
-            <p><a href=format!("/v/{}/{}/poster.svg", campaign.slug, standing.number) target="_blank" rel="noopener">"打开投票海报（可保存后发送）"</a></p>
-            <ShareButton url=share_url title=standing.name.clone()/>
-        </section>
+        <p class="tally">
+            <strong>{move || votes.get()}</strong>" 票"
+            <span class="muted">{format!(" · 第 {rank} 名")}</span>
+        </p>
+        {move || notice.get().map(|n| view! { <p class="banner banner-notice" role="status">{n}</p> })}
+        {move || error.get().map(|e| view! { <p class="banner banner-error" role="alert">{e}</p> })}
+        {move || remaining.get().map(|n| view! { <p class="muted remaining">{format!("您今天还可以投 {n} 票")}</p> })}
+        <form method="post" action=action class="vote-form" on:submit=on_submit>
+            <input type="hidden" name="campaign" value=slug/>
+            <input type="hidden" name="number" value=number_text/>
+            <input type="hidden" name="key" value=move || key.get()/>
+            <button type="submit" class="primary wide" disabled=move || sender.pending().get()>"投票"</button>
+        </form>
     }
 }
 
-/// The link to share, visible and selectable everywhere; once hydrated, a
-/// button shares it (Web Share API) or copies it.
-#[component]
+/// The link to share, visible and selectable everywhere; once the island's
+/// WASM has loaded, a button shares it (Web Share API) or copies it.
+#[island]
 fn ShareButton(url: String, title: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let hydrated = RwSignal::new(false);

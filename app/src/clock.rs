@@ -1,8 +1,6 @@
-//! Time as the rules need it: Unix seconds, and day boundaries and wall-clock
-//! times in Asia/Shanghai (UTC+8 all year: China has no daylight saving).
-
-const SHANGHAI_OFFSET_SECS: i64 = 8 * 3600;
-const DAY_SECS: i64 = 24 * 3600;
+//! Time as the rules need it: the clock (Unix seconds), and day boundaries
+//! and wall-clock times in Asia/Shanghai — computed by `domain::calendar`,
+//! the one place for calendar arithmetic.
 
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
@@ -10,28 +8,10 @@ pub fn now() -> i64 {
 
 /// The Unix time of the most recent midnight in Shanghai.
 pub fn start_of_today_in_shanghai(now: i64) -> i64 {
-    let local = now + SHANGHAI_OFFSET_SECS;
-    local - local.rem_euclid(DAY_SECS) - SHANGHAI_OFFSET_SECS
+    domain::CivilDate::in_shanghai(now).midnight_in_shanghai()
 }
 
-/// The day number in Shanghai (days since 1970-01-01 there): a member's
-/// daily vote allowance starts again when it changes, at local midnight.
-pub fn shanghai_day(at: i64) -> i64 {
-    (at + SHANGHAI_OFFSET_SECS).div_euclid(DAY_SECS)
-}
-
-/// `HH:MM` in Shanghai, for "try again at …" messages.
-pub fn wall_clock_in_shanghai(at: i64) -> String {
-    let seconds_into_day = (at + SHANGHAI_OFFSET_SECS).rem_euclid(DAY_SECS);
-    format!("{:02}:{:02}", seconds_into_day / 3600, seconds_into_day % 3600 / 60)
-}
-
-/// `YYYY-MM-DD HH:MM` in Shanghai, for lists and logs.
-pub fn date_time_in_shanghai(at: i64) -> String {
-    let date = domain::CivilDate::in_shanghai(at);
-    let secs = (at + SHANGHAI_OFFSET_SECS).rem_euclid(DAY_SECS);
-    format!("{:04}-{:02}-{:02} {:02}:{:02}", date.year(), date.month(), date.day(), secs / 3600, secs % 3600 / 60)
-}
+pub use domain::calendar::{date_time_in_shanghai, shanghai_day, wall_clock_in_shanghai};
 
 /// Today's date in Shanghai: the latest birth date an ID number may hold.
 pub fn today_in_shanghai() -> domain::CivilDate {

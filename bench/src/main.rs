@@ -319,26 +319,14 @@ pub(crate) async fn bench_campaign_named(
     votes_per_candidate: i64,
 ) -> anyhow::Result<i64> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
-    let schedule = domain::campaign::Schedule::new(now - 300, now - 200, now - 100, now + 86_400, now + 2 * 86_400)
-        .context("schedule")?;
-    let id = db
-        .store()
-        .insert_campaign(
-            &store::NewCampaign {
-                slug,
-                unit_code: "37",
-                title: "压测",
-                description: "benchmark",
-                schedule,
-                voter_rule: domain::campaign::VoterRule::Registered,
-                votes_per_day,
-                votes_per_candidate,
-                expert_weight_pct: 0,
-                created_by: None,
-            },
-            now,
-        )
-        .await?;
+    let campaign = store::NewCampaign {
+        title: "压测",
+        description: "benchmark",
+        votes_per_day,
+        votes_per_candidate,
+        ..store::NewCampaign::voting_now(slug, "37", now)
+    };
+    let id = db.store().insert_campaign(&campaign, now).await?;
     let names: Vec<String> = (1..=30).map(|n| format!("候选人{n}")).collect();
     let candidates: Vec<store::NewCandidate> = names
         .iter()

@@ -1,75 +1,124 @@
-//! Civil dates (year, month, day) and "today in Shanghai", for the rules that
-//! compare a date with today: a birth date in an ID number may not lie in the
-//! future. China keeps UTC+8 all year (no daylight saving), so Shanghai's
-//! date is the UTC date of `unix seconds + 8 h`.
+//! Civil dates (year, month, day) and time in Shanghai: the one place where
+//! Gonghui does calendar arithmetic, on the `time` crate (already in the
+//! tree for sessions, cookies and sqlx: one calendar crate, not two). China
+//! keeps UTC+8 all year (no daylight saving), so a fixed offset is exact and
+//! no time-zone database is needed.
 //!
-//! Kept here, free of any clock, so the browser and the server parse alike:
-//! each caller passes its own "now".
+//! Kept here, free of any clock, so the browser and the server agree: each
+//! caller passes its own "now" (Unix seconds).
 
 use std::fmt;
 
-const SHANGHAI_OFFSET_SECS: i64 = 8 * 3600;
-const DAY_SECS: i64 = 24 * 3600;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// Asia/Shanghai: UTC+8, all year.
+const SHANGHAI: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => panic!("UTC+8 is a valid offset"),
+};
+
+/// The civil date and time in Shanghai at Unix time `unix_secs` (clamped
+/// to the years 1 to 9999).
+fn in_shanghai(unix_secs: i64) -> PrimitiveDateTime {
+    let first = PrimitiveDateTime::new(Date::MIN, time::Time::MIDNIGHT);
+    let floor = Date::from_calendar_date(1, Month::January, 1).map_or(first, |d| d.midnight());
+    let ceiling = Date::from_calendar_date(9999, Month::December, 31).map_or(first, |d| d.midnight());
+    let Ok(at) = OffsetDateTime::from_unix_timestamp(unix_secs) else {
+        return if unix_secs < 0 { floor } else { ceiling };
+    };
+    match at.checked_to_offset(SHANGHAI) {
+        Some(local) => PrimitiveDateTime::new(local.date(), local.time()).clamp(floor, ceiling),
+        None => ceiling,
+    }
+}
 
 /// A real date of the proleptic Gregorian calendar, year 1 to 9999. Orders
 /// as dates do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CivilDate {
-    year: u32,
-    month: u32,
-    day: u32,
-}
+pub struct CivilDate(Date);
 
 impl CivilDate {
     /// Later than any date an ID number can hold (its year has 4 digits).
-    pub const LATEST: CivilDate = CivilDate { year: 9999, month: 12, day: 31 };
+    pub const LATEST: CivilDate = CivilDate(match Date::from_calendar_date(9999, Month::December, 31) {
+        Ok(date) => date,
+        Err(_) => panic!("9999-12-31 is a date"),
+    });
 
     /// `None` unless it is a real date (30 February is not; 29 February is
     /// in leap years only).
     pub fn new(year: u32, month: u32, day: u32) -> Option<Self> {
-        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Self { year, month, day })
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+        Date::from_calendar_date(year as i32, month, u8::try_from(day).ok()?).ok().map(Self)
+    }
+
+    /// A date as a date input sends it: `2026-12-01`.
+    pub fn parse_iso(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        let bytes = raw.as_bytes();
+        let shaped = raw.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        if !shaped {
+            return None;
+        }
+        Self::new(raw[..4].parse().ok()?, raw[5..7].parse().ok()?, raw[8..].parse().ok()?)
     }
 
     /// The date in Shanghai at Unix time `unix_secs`.
     pub fn in_shanghai(unix_secs: i64) -> Self {
-        let days = (unix_secs + SHANGHAI_OFFSET_SECS).div_euclid(DAY_SECS);
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Self { year: year.clamp(1, 9999) as u32, month: month as u32, day: day as u32 }
+        Self(in_shanghai(unix_secs).date())
+    }
+
+    /// The Unix time of this date's midnight in Shanghai.
+    pub fn midnight_in_shanghai(self) -> i64 {
+        self.0.midnight().assume_offset(SHANGHAI).unix_timestamp()
     }
 
     pub fn year(self) -> u32 {
-        self.year
+        self.0.year() as u32
     }
     pub fn month(self) -> u32 {
-        self.month
+        u8::from(self.0.month()).into()
     }
     pub fn day(self) -> u32 {
-        self.day
+        self.0.day().into()
     }
 }
 
 /// `2026年12月31日`: how dates are written to members.
 impl fmt::Display for CivilDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}年{}月{}日", self.year, self.month, self.day)
+        write!(f, "{}年{}月{}日", self.year(), self.month(), self.day())
     }
+}
+
+/// The day number in Shanghai (days since 1970-01-01 there): a member's daily
+/// allowances start again when it changes, at local midnight.
+pub fn shanghai_day(unix_secs: i64) -> i64 {
+    /// 1970-01-01 as a Julian day number.
+    const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+    i64::from(in_shanghai(unix_secs).date().to_julian_day()) - UNIX_EPOCH_JULIAN_DAY
+}
+
+/// `HH:MM` in Shanghai at Unix time `unix_secs`.
+pub fn wall_clock_in_shanghai(unix_secs: i64) -> String {
+    let at = in_shanghai(unix_secs);
+    format!("{:02}:{:02}", at.hour(), at.minute())
+}
+
+/// `YYYY-MM-DD HH:MM` in Shanghai at Unix time `unix_secs`.
+pub fn date_time_in_shanghai(unix_secs: i64) -> String {
+    let at = in_shanghai(unix_secs);
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", at.year(), u8::from(at.month()), at.day(), at.hour(), at.minute())
+}
+
+/// Whether Unix time `unix_secs` falls between 00:00 and 06:00 in Shanghai.
+pub fn is_night_in_shanghai(unix_secs: i64) -> bool {
+    in_shanghai(unix_secs).hour() < 6
 }
 
 #[cfg(test)]
@@ -86,6 +135,19 @@ mod tests {
     }
 
     #[test]
+    fn times_read_in_shanghai() {
+        // 2026-11-21 16:30 UTC is 2026-11-22 00:30 in Shanghai.
+        let at = 1_795_278_600;
+        assert_eq!(wall_clock_in_shanghai(at), "00:30");
+        assert_eq!(date_time_in_shanghai(at), "2026-11-22 00:30");
+        assert_eq!(date_time_in_shanghai(951_782_400), "2000-02-29 08:00", "a leap day");
+        assert_eq!(CivilDate::parse_iso("2026-11-22").unwrap().midnight_in_shanghai(), at - 30 * 60);
+        assert!(is_night_in_shanghai(at) && !is_night_in_shanghai(at + 6 * 3600));
+        assert_eq!(CivilDate::parse_iso("2026-02-30"), None);
+        assert_eq!(CivilDate::parse_iso("2026-2-3"), None);
+    }
+
+    #[test]
     fn only_real_dates_exist() {
         assert!(CivilDate::new(2024, 2, 29).is_some(), "2024 is a leap year");
         assert!(CivilDate::new(1900, 2, 29).is_none(), "1900 is not");
@@ -99,12 +161,14 @@ mod tests {
     proptest! {
         #[test]
         fn consecutive_days_give_consecutive_dates(day in -80_000i64..80_000) {
-            let today = CivilDate::in_shanghai(day * DAY_SECS);
-            let tomorrow = CivilDate::in_shanghai((day + 1) * DAY_SECS);
+            let today = CivilDate::in_shanghai(day * 86_400);
+            let tomorrow = CivilDate::in_shanghai((day + 1) * 86_400);
             prop_assert!(tomorrow > today);
-            prop_assert!(CivilDate::new(today.year, today.month, today.day).is_some());
-            let next_is_first = tomorrow.day == 1;
-            prop_assert!(next_is_first || (tomorrow.year, tomorrow.month, tomorrow.day) == (today.year, today.month, today.day + 1));
+            prop_assert!(CivilDate::new(today.year(), today.month(), today.day()).is_some());
+            let next_is_first = tomorrow.day() == 1;
+            prop_assert!(next_is_first || (tomorrow.year(), tomorrow.month(), tomorrow.day()) == (today.year(), today.month(), today.day() + 1));
+            prop_assert_eq!(shanghai_day(day * 86_400 - 8 * 3600), day, "day numbers count Shanghai midnights");
+            prop_assert_eq!(today.midnight_in_shanghai() <= day * 86_400, true);
         }
     }
 }

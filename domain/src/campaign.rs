@@ -200,23 +200,8 @@ mod score_tests {
 /// that day's midnight in Shanghai. `None` for anything else or an
 /// impossible date.
 pub fn shanghai_midnight(raw: &str) -> Option<i64> {
-    let mut parts = raw.trim().splitn(3, '-');
-    let (y, m, d): (i64, i64, i64) =
-        (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(2000..=2100).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
-        return None;
-    }
-    // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 - 8 * 3600)
+    let date = crate::CivilDate::parse_iso(raw)?;
+    (2000..=2100).contains(&date.year()).then(|| date.midnight_in_shanghai())
 }
 
 #[cfg(test)]

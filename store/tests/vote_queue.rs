@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use domain::campaign::{Schedule, VoterRule};
 use domain::member::{MemberName, Phone};
 use domain::{UnitCode, UnitRow, UnitTree};
 use store::{CastVote, MemberId, NewCampaign, NewCandidate, QueuedVote, Store, VoteError, VoteQueue};
@@ -56,25 +55,9 @@ async fn seed(store: &Store) -> (Arc<store::Campaign>, Vec<i64>, Vec<MemberId>) 
         let name = MemberName::parse("测试会员").expect("name");
         members.push(store.insert_member(&phone, &name, &unit, "not-a-real-hash", NOW).await.expect("member"));
     }
-    let schedule = Schedule::new(NOW - 300, NOW - 200, NOW - 100, NOW + 86_400, NOW + 2 * 86_400).expect("schedule");
-    let id = store
-        .insert_campaign(
-            &NewCampaign {
-                slug: "burst",
-                unit_code: "37",
-                title: "测试",
-                description: "",
-                schedule,
-                voter_rule: VoterRule::Registered,
-                votes_per_day: 3,
-                votes_per_candidate: 2,
-                expert_weight_pct: 0,
-                created_by: None,
-            },
-            NOW,
-        )
-        .await
-        .expect("campaign");
+    let campaign =
+        NewCampaign { votes_per_day: 3, votes_per_candidate: 2, ..NewCampaign::voting_now("burst", "37", NOW) };
+    let id = store.insert_campaign(&campaign, NOW).await.expect("campaign");
     let candidates =
         [1, 2].map(|n| NewCandidate { number: n, name: "候选人", unit_code: "37010201", title: "", story_html: "" });
     store.insert_candidates(id, &candidates, NOW).await.expect("candidates");

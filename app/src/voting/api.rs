@@ -293,25 +293,22 @@ pub async fn create_campaign(
 ) -> Result<String, AppError> {
     let store = ssr::store()?;
     let actor = crate::officials::service::official(&store, &crate::context::session().await?).await?;
-    let fields: Vec<(String, String)> = [
-        ("title", title),
-        ("description", description),
-        ("unit", unit),
-        ("slug", slug),
-        ("signup_starts", signup_starts),
-        ("review_starts", review_starts),
-        ("voting_starts", voting_starts),
-        ("publicity_starts", publicity_starts),
-        ("closes", closes),
-        ("voter_rule", voter_rule),
-        ("votes_per_day", votes_per_day),
-        ("votes_per_candidate", votes_per_candidate),
-        ("expert_weight_pct", expert_weight_pct),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect();
-    let slug = crate::voting::campaigns::create(&store, &actor, &fields).await?;
+    let form = crate::voting::campaigns::CampaignForm {
+        title,
+        description,
+        unit,
+        slug,
+        signup_starts,
+        review_starts,
+        voting_starts,
+        publicity_starts,
+        closes,
+        voter_rule,
+        votes_per_day,
+        votes_per_candidate,
+        expert_weight_pct,
+    };
+    let slug = crate::voting::campaigns::create(&store, &actor, &form).await?;
     crate::context::go_to(&format!("/admin/campaigns/{slug}/candidates"));
     Ok(slug)
 }
@@ -327,11 +324,8 @@ pub async fn nominate_candidate(
 ) -> Result<String, AppError> {
     let store = ssr::store()?;
     let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
-    let fields: Vec<(String, String)> = [("name", name), ("unit", unit), ("title", title), ("story", story)]
-        .into_iter()
-        .map(|(field, value)| (field.to_owned(), value))
-        .collect();
-    crate::voting::campaigns::nominate(&store, &campaign, &actor, &fields).await
+    let nomination = crate::voting::campaigns::Nomination { name, unit, title, story };
+    crate::voting::campaigns::nominate(&store, &campaign, &actor, &nomination).await
 }
 
 /// Approves a member's pending sign-up `id` of campaign `slug` (numbering it).
@@ -379,8 +373,7 @@ pub async fn sign_up(slug: String, title: String, story: String) -> Result<Strin
         .await?
         .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
     let campaign = crate::voting::service::campaign(&store, &slug).await?;
-    let fields = vec![("title".to_owned(), title), ("story".to_owned(), story)];
-    crate::voting::campaigns::sign_up(&store, &campaign, member, &fields).await
+    crate::voting::campaigns::sign_up(&store, &campaign, member, &title, &story).await
 }
 
 /// The expert panel's scores of campaign `slug`: candidate number → score
@@ -388,11 +381,9 @@ pub async fn sign_up(slug: String, title: String, story: String) -> Result<Strin
 #[server(prefix = "/api", endpoint = "admin/campaigns/scores")]
 pub async fn save_expert_scores(
     slug: String,
-    scores: std::collections::HashMap<String, String>,
+    scores: std::collections::BTreeMap<String, String>,
 ) -> Result<String, AppError> {
     let store = ssr::store()?;
     let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
-    let fields: Vec<(String, String)> =
-        scores.into_iter().map(|(number, score)| (format!("score_{number}"), score)).collect();
-    crate::voting::service::save_expert_scores(&store, &campaign, actor.member_id, &fields).await
+    crate::voting::service::save_expert_scores(&store, &campaign, actor.member_id, &scores).await
 }

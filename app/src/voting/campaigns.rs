@@ -8,10 +8,33 @@ use store::{Actor, Campaign, MemberId, NewCampaign, NewCandidate, Store};
 use crate::clock::now;
 use crate::error::AppError;
 
-type Fields = [(String, String)];
+/// The new-campaign form as typed (the arguments of `admin/campaigns/new`).
+/// Every field is text here: the rules below parse each one and name it in
+/// the message when it is wrong.
+#[derive(Clone, Debug, Default)]
+pub struct CampaignForm {
+    pub title: String,
+    pub description: String,
+    pub unit: String,
+    pub slug: String,
+    pub signup_starts: String,
+    pub review_starts: String,
+    pub voting_starts: String,
+    pub publicity_starts: String,
+    pub closes: String,
+    pub voter_rule: String,
+    pub votes_per_day: String,
+    pub votes_per_candidate: String,
+    pub expert_weight_pct: String,
+}
 
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim()).unwrap_or("")
+/// An official's nomination as typed.
+#[derive(Clone, Debug, Default)]
+pub struct Nomination {
+    pub name: String,
+    pub unit: String,
+    pub title: String,
+    pub story: String,
 }
 
 fn bad(field: &str, message: impl Into<String>) -> AppError {
@@ -45,8 +68,8 @@ pub fn story_html(raw: &str) -> Result<String, AppError> {
     Ok(html)
 }
 
-fn short_text(fields: &Fields, name: &str, label: &str, max: usize) -> Result<String, AppError> {
-    let value = field(fields, name);
+fn short_text(value: &str, name: &str, label: &str, max: usize) -> Result<String, AppError> {
+    let value = value.trim();
     if value.is_empty() {
         return Err(bad(name, format!("请填写{label}")));
     }
@@ -56,8 +79,9 @@ fn short_text(fields: &Fields, name: &str, label: &str, max: usize) -> Result<St
     Ok(value.to_owned())
 }
 
-fn number_in(fields: &Fields, name: &str, label: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64, AppError> {
-    field(fields, name)
+fn number_in(value: &str, name: &str, label: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64, AppError> {
+    value
+        .trim()
         .parse::<i64>()
         .ok()
         .filter(|n| range.contains(n))
@@ -65,37 +89,37 @@ fn number_in(fields: &Fields, name: &str, label: &str, range: std::ops::RangeInc
 }
 
 /// Creates a campaign from the officials' form; audited. Returns its slug.
-pub async fn create(store: &Store, actor: &Actor, fields: &Fields) -> Result<String, AppError> {
-    let title = short_text(fields, "title", "活动名称", 60)?;
-    let description = short_text(fields, "description", "活动说明", 500)?;
-    let unit = UnitCode::parse(field(fields, "unit")).map_err(|_| bad("unit", "请选择主办单位"))?;
+pub async fn create(store: &Store, actor: &Actor, form: &CampaignForm) -> Result<String, AppError> {
+    let title = short_text(&form.title, "title", "活动名称", 60)?;
+    let description = short_text(&form.description, "description", "活动说明", 500)?;
+    let unit = UnitCode::parse(form.unit.trim()).map_err(|_| bad("unit", "请选择主办单位"))?;
     if !store.unit_in_scope(actor, &unit).await.map_err(|e| AppError::from_store("create_campaign", e))? {
         return Err(AppError::rejected(403, "unit", "只能为本单位及下级单位创建投票活动"));
     }
-    let slug = field(fields, "slug").to_ascii_lowercase();
+    let slug = form.slug.trim().to_ascii_lowercase();
     if !(3..=40).contains(&slug.len())
         || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
         return Err(bad("slug", "链接名应为 3–40 个小写字母、数字或“-”，例如 qilu-2027"));
     }
-    let date = |name: &str, label: &str| {
-        shanghai_midnight(field(fields, name)).ok_or_else(|| bad(name, format!("请选择{label}")))
+    let date = |value: &str, name: &str, label: &str| {
+        shanghai_midnight(value).ok_or_else(|| bad(name, format!("请选择{label}")))
     };
-    let signup = date("signup_starts", "报名开始日期")?;
-    let review = date("review_starts", "审核开始日期")?;
-    let voting = date("voting_starts", "投票开始日期")?;
-    let publicity = date("publicity_starts", "公示开始日期")?;
-    let closes = date("closes", "活动结束日期")?;
+    let signup = date(&form.signup_starts, "signup_starts", "报名开始日期")?;
+    let review = date(&form.review_starts, "review_starts", "审核开始日期")?;
+    let voting = date(&form.voting_starts, "voting_starts", "投票开始日期")?;
+    let publicity = date(&form.publicity_starts, "publicity_starts", "公示开始日期")?;
+    let closes = date(&form.closes, "closes", "活动结束日期")?;
     let schedule = Schedule::new(signup, review, voting, publicity, closes)
         .ok_or_else(|| bad("publicity_starts", "日期应依次为：报名开始 ≤ 审核开始 ≤ 投票开始 < 公示开始 ≤ 活动结束"))?;
-    let voter_rule =
-        VoterRule::parse(field(fields, "voter_rule")).ok_or_else(|| bad("voter_rule", "请选择投票资格"))?;
-    let votes_per_day = number_in(fields, "votes_per_day", "每天票数", 1..=100)?;
-    let votes_per_candidate = number_in(fields, "votes_per_candidate", "每位候选人每天票数", 1..=100)?;
+    let voter_rule = VoterRule::parse(form.voter_rule.trim()).ok_or_else(|| bad("voter_rule", "请选择投票资格"))?;
+    let votes_per_day = number_in(&form.votes_per_day, "votes_per_day", "每天票数", 1..=100)?;
+    let votes_per_candidate =
+        number_in(&form.votes_per_candidate, "votes_per_candidate", "每位候选人每天票数", 1..=100)?;
     if votes_per_candidate > votes_per_day {
         return Err(bad("votes_per_candidate", "每位候选人每天票数不能多于每天票数"));
     }
-    let expert_weight_pct = number_in(fields, "expert_weight_pct", "专家评分权重", 0..=100)?;
+    let expert_weight_pct = number_in(&form.expert_weight_pct, "expert_weight_pct", "专家评分权重", 0..=100)?;
     if store.campaign_by_slug(&slug).await.map_err(|e| AppError::from_store("create_campaign", e))?.is_some() {
         return Err(AppError::rejected(409, "slug", "这个链接名已被其他活动使用"));
     }
@@ -121,9 +145,14 @@ pub async fn create(store: &Store, actor: &Actor, fields: &Fields) -> Result<Str
 }
 
 /// An official nominates a candidate (approved and numbered at once).
-pub async fn nominate(store: &Store, campaign: &Campaign, actor: &Actor, fields: &Fields) -> Result<String, AppError> {
-    let name = domain::MemberName::parse(field(fields, "name")).map_err(|e| bad("name", e.to_string()))?;
-    let unit = UnitCode::parse(field(fields, "unit")).map_err(|_| bad("unit", "请选择候选人所在单位"))?;
+pub async fn nominate(
+    store: &Store,
+    campaign: &Campaign,
+    actor: &Actor,
+    nomination: &Nomination,
+) -> Result<String, AppError> {
+    let name = domain::MemberName::parse(nomination.name.trim()).map_err(|e| bad("name", e.to_string()))?;
+    let unit = UnitCode::parse(nomination.unit.trim()).map_err(|_| bad("unit", "请选择候选人所在单位"))?;
     if !store.unit_exists(&unit).await.map_err(|e| AppError::from_store("nominate", e))? {
         return Err(bad("unit", "所选单位不存在"));
     }
@@ -132,8 +161,8 @@ pub async fn nominate(store: &Store, campaign: &Campaign, actor: &Actor, fields:
     if !store.unit_in_campaign_subtree(campaign.id, &unit).await.map_err(|e| AppError::from_store("nominate", e))? {
         return Err(AppError::rejected(403, "unit", format!("候选人所在单位应为{}及其下级单位", campaign.unit_name)));
     }
-    let title = short_text(fields, "title", "职务或工种", 30)?;
-    let story = story_html(field(fields, "story"))?;
+    let title = short_text(&nomination.title, "title", "职务或工种", 30)?;
+    let story = story_html(&nomination.story)?;
     let candidate =
         NewCandidate { number: 0, name: name.as_ref(), unit_code: unit.as_ref(), title: &title, story_html: &story };
     let number = store
@@ -149,7 +178,8 @@ pub async fn sign_up(
     store: &Store,
     campaign: &Campaign,
     member: MemberId,
-    fields: &Fields,
+    title: &str,
+    story: &str,
 ) -> Result<String, AppError> {
     if campaign.schedule.phase_at(now()) != Phase::SignUp {
         return Err(AppError::rejected(403, "", "现在不是报名时间"));
@@ -159,8 +189,8 @@ pub async fn sign_up(
     if me.certified_member_no.is_none() {
         return Err(AppError::rejected(403, "", "报名参选需先完成实名认证"));
     }
-    let title = short_text(fields, "title", "职务或工种", 30)?;
-    let story = story_html(field(fields, "story"))?;
+    let title = short_text(title, "title", "职务或工种", 30)?;
+    let story = story_html(story)?;
     if !store
         .sign_up_candidate(campaign.id, member, &title, &story, now())
         .await

@@ -66,7 +66,7 @@ pub async fn report(store: &Store, campaign: &Campaign) -> Result<FraudReport, A
         }
         let total: i64 = rows.iter().map(|(_, v)| v).sum();
         let at_night: i64 =
-            rows.iter().filter(|(m, _)| ((m * 60 + 8 * 3600).rem_euclid(86_400)) < 6 * 3600).map(|(_, v)| v).sum();
+            rows.iter().filter(|(m, _)| domain::calendar::is_night_in_shanghai(m * 60)).map(|(_, v)| v).sum();
         if at_night >= NIGHT_MIN_VOTES && at_night * 100 > NIGHT_SHARE_PCT * total {
             night.push(NightSpike {
                 candidate_id: *candidate,

@@ -292,7 +292,7 @@ pub async fn save_expert_scores(
     store: &Store,
     campaign: &Campaign,
     actor: MemberId,
-    fields: &[(String, String)],
+    scores_typed: &std::collections::BTreeMap<String, String>,
 ) -> Result<String, AppError> {
     let numbers: Vec<i32> = store
         .candidates(campaign.id)
@@ -301,9 +301,12 @@ pub async fn save_expert_scores(
         .iter()
         .map(|c| c.number)
         .collect();
+    // Candidate number → the score as typed, in number order.
+    let mut typed: Vec<(i32, &String)> =
+        scores_typed.iter().filter_map(|(number, value)| Some((number.trim().parse().ok()?, value))).collect();
+    typed.sort();
     let mut scores = Vec::new();
-    for (name, value) in fields {
-        let Some(number) = name.strip_prefix("score_").and_then(|n| n.parse::<i32>().ok()) else { continue };
+    for (number, value) in typed {
         if !numbers.contains(&number) {
             continue;
         }

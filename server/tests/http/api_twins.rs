@@ -6,7 +6,7 @@
 
 use store::testing::TestDb;
 
-use crate::support::{age_sms_codes, date_in_days as date, latest_code, make_admin, Person, RunningServer, PASSWORD};
+use crate::support::{age_sms_codes, latest_code, make_admin, CampaignForm, Person, RunningServer, PASSWORD};
 
 impl Person {
     /// `POST /api/{endpoint}` (urlencoded, as server functions take it): status and JSON.
@@ -77,29 +77,14 @@ async fn an_official_runs_a_campaign_through_the_api(db: TestDb) {
     let admin = Person::new(&server);
     admin.register("13800000001", "王管理", "37010201").await;
     make_admin(db.url(), "13800000001");
-    let (d0, d7, d14, d21, d28) = (date(0), date(7), date(14), date(21), date(28));
-    let mut campaign = vec![
-        ("title", "历下区最美职工"),
-        ("description", "评选身边的最美职工。"),
-        ("unit", "370102"),
-        ("slug", "lixia-api"),
-        ("signup_starts", d0.as_str()),
-        ("review_starts", d7.as_str()),
-        ("voting_starts", d14.as_str()),
-        ("publicity_starts", d21.as_str()),
-        ("closes", d28.as_str()),
-        ("voter_rule", "registered"),
-        ("votes_per_day", "5"),
-        ("votes_per_candidate", "1"),
-        ("expert_weight_pct", "20"),
-    ];
-    let (status, body) = admin.api("admin/campaigns/new", &campaign).await;
+    let campaign = CampaignForm::lixia("lixia-api");
+    let (status, body) = admin.api("admin/campaigns/new", &campaign.fields()).await;
     assert_eq!((status, body.as_str()), (200, Some("lixia-api")), "{body}");
-    campaign[3] = ("slug", "Bad Slug");
-    let (status, body) = admin.api("admin/campaigns/new", &campaign).await;
+    let campaign = campaign.with("slug", "Bad Slug");
+    let (status, body) = admin.api("admin/campaigns/new", &campaign.fields()).await;
     assert_eq!(status, 400);
     assert!(message(&body).starts_with("链接名应为 3–40 个小写字母、数字或“-”"), "{body}");
-    let (status, body) = Person::new(&server).api("admin/campaigns/new", &campaign).await;
+    let (status, body) = Person::new(&server).api("admin/campaigns/new", &campaign.fields()).await;
     assert_eq!((status, message(&body)), (401, "请先登录"));
 
     let nominee =

@@ -3,7 +3,7 @@
 //! script removed), a certified member signs up and is approved; voting has
 //! not started yet. SQLite and PostgreSQL.
 
-use crate::support::{date_in_days as date, make_admin, Person, RunningServer};
+use crate::support::{date_in_days, make_admin, CampaignForm, Person, RunningServer};
 use store::testing::TestDb;
 
 async fn campaigns(db: &TestDb) -> i64 {
@@ -24,25 +24,9 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
     official.register("13800000002", "李区长", "37010202").await;
     admin.post("/admin", "/api/admin/officials", &[("phone", "13800000002"), ("unit", "370102")]).await;
 
-    let (d0, d7, d14, d21, d28) = (date(0), date(7), date(14), date(21), date(28));
-    let good: Vec<(&str, &str)> = vec![
-        ("title", "历下区最美职工评选"),
-        ("description", "评选身边的最美职工。"),
-        ("unit", "370102"),
-        ("slug", "lixia-2026"),
-        ("signup_starts", &d0),
-        ("review_starts", &d7),
-        ("voting_starts", &d14),
-        ("publicity_starts", &d21),
-        ("closes", &d28),
-        ("voter_rule", "certified_in_subtree"),
-        ("votes_per_day", "5"),
-        ("votes_per_candidate", "1"),
-        ("expert_weight_pct", "20"),
-    ];
-    let with = |name: &str, value: &'static str| -> Vec<(String, String)> {
-        good.iter().map(|(n, v)| (n.to_string(), if *n == name { value.to_owned() } else { v.to_string() })).collect()
-    };
+    let good = CampaignForm::lixia("lixia-2026")
+        .with("title", "历下区最美职工评选")
+        .with("voter_rule", "certified_in_subtree");
     for (name, value, status, message) in [
         ("title", "", 400, "请填写活动名称"),
         ("unit", "370103", 403, "只能为本单位及下级单位创建投票活动"),
@@ -52,21 +36,18 @@ async fn an_official_runs_a_campaign_from_creation_to_approved_sign_ups(db: Test
         ("votes_per_candidate", "9", 400, "每位候选人每天票数不能多于每天票数"),
         ("expert_weight_pct", "101", 400, "专家评分权重应为 0–100 的整数"),
     ] {
-        let form = with(name, value);
-        let form: Vec<(&str, &str)> = form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let (got, html) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &form).await;
+        let form = CampaignForm::lixia("lixia-2026").with("voter_rule", "certified_in_subtree").with(name, value);
+        let (got, html) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &form.fields()).await;
         assert_eq!(got, status, "{name}={value}");
         assert!(html.contains(message), "{name}={value}: {message}");
     }
-    let mut early = good.clone();
-    early.retain(|(n, _)| *n != "publicity_starts");
-    early.push(("publicity_starts", &d7));
-    let (status, html) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &early).await;
+    let early = CampaignForm::lixia("lixia-2026").with("publicity_starts", &date_in_days(7));
+    let (status, html) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &early.fields()).await;
     assert_eq!(status, 400);
     assert!(html.contains("日期应依次为"), "{html}");
     assert_eq!(campaigns(&db).await, 1, "only the demo campaign");
 
-    let (status, _) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &good).await;
+    let (status, _) = official.post("/admin/campaigns/new", "/api/admin/campaigns/new", &good.fields()).await;
     assert_eq!(status, 303);
     assert_eq!(campaigns(&db).await, 2);
     let page = "/admin/campaigns/lixia-2026/candidates";

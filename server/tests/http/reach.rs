@@ -7,7 +7,7 @@
 //! roster, because only the new unit was checked, not the row's current one.
 //! SQLite and PostgreSQL.
 
-use crate::support::{date_in_days as date, make_admin, png, Person, RunningServer};
+use crate::support::{make_admin, png, CampaignForm, Person, RunningServer};
 use store::testing::TestDb;
 
 const ROSTER: &str = include_str!("../../../demo/roster.csv");
@@ -75,23 +75,8 @@ async fn a_county_official_changes_nothing_that_belongs_outside_their_county(db:
         assert_eq!(admin.post("/admin", "/api/admin/officials", &[("phone", phone), ("unit", unit)]).await.0, 200);
     }
     // 历下区's own campaign, to nominate into.
-    let (d0, d7, d14, d21, d28) = (date(0), date(7), date(14), date(21), date(28));
-    let campaign = [
-        ("title", "历下区最美职工"),
-        ("description", "评选身边的最美职工。"),
-        ("unit", "370102"),
-        ("slug", "lixia-2026"),
-        ("signup_starts", &d0),
-        ("review_starts", &d7),
-        ("voting_starts", &d14),
-        ("publicity_starts", &d21),
-        ("closes", &d28),
-        ("voter_rule", "registered"),
-        ("votes_per_day", "5"),
-        ("votes_per_candidate", "1"),
-        ("expert_weight_pct", "0"),
-    ];
-    let (status, html) = lixia.post("/admin/campaigns/new", "/api/admin/campaigns/new", &campaign).await;
+    let campaign = CampaignForm::lixia("lixia-2026").with("expert_weight_pct", "0");
+    let (status, html) = lixia.post("/admin/campaigns/new", "/api/admin/campaigns/new", &campaign.fields()).await;
     assert_eq!(status, 303, "{html}");
     // A member of 历下区 asks for manual review with the neighbour's ID number.
     let member = Person::new(&server);

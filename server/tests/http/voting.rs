@@ -200,16 +200,9 @@ async fn the_voting_window_and_the_voter_rule_are_enforced(db: TestDb) {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let day = 86_400;
     let campaign = |slug: &'static str, schedule: Schedule, voter_rule: VoterRule| store::NewCampaign {
-        slug,
-        unit_code: "370102",
-        title: "测试评选",
-        description: "测试",
         schedule,
         voter_rule,
-        votes_per_day: 5,
-        votes_per_candidate: 5,
-        expert_weight_pct: 0,
-        created_by: None,
+        ..store::NewCampaign::voting_now(slug, "370102", now)
     };
     let open = Schedule::new(now - 3 * day, now - 2 * day, now - day, now + day, now + 2 * day).unwrap();
     let ended = Schedule::new(now - 5 * day, now - 4 * day, now - 3 * day, now - day, now + day).unwrap();

@@ -332,7 +332,7 @@ async fn dev_sms_inbox(State(state): State<AppState>, headers: axum::http::Heade
     if !wants_html {
         return axum::Json(messages).into_response();
     }
-    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escape = |s: &str| html_escape::encode_text(s).into_owned();
     let rows: String = messages
         .iter()
         .map(|m| {

@@ -124,9 +124,9 @@ fn place_svg(svg: &str, placement: &str) -> String {
     format!("<svg {placement} {}{rest}", attributes.join(" "))
 }
 
-/// Text safe inside SVG (XML) elements.
+/// Text safe inside SVG (XML) elements and double-quoted attributes.
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    html_escape::encode_double_quoted_attribute(text).into_owned()
 }
 
 /// `GET /media/{kind}/{id}`: a campaign's cover or a candidate's photo.

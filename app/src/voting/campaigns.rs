@@ -58,7 +58,7 @@ pub fn story_html(raw: &str) -> Result<String, AppError> {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
-            .map(|l| format!("<p>{}</p>", l.replace('&', "&amp;").replace('>', "&gt;")))
+            .map(|l| format!("<p>{}</p>", html_escape::encode_text(l)))
             .collect();
         crate::voting::service::sanitize_story(&paragraphs)
     };

@@ -10,6 +10,7 @@ mod campaigns;
 mod error;
 mod media;
 mod members;
+mod newsroom;
 mod officials;
 pub mod protect;
 mod requests;
@@ -31,6 +32,7 @@ pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, 
 pub use error::StoreError;
 pub use media::MediaKind;
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
+pub use newsroom::{Decision, DecisionError, NewStory, StoryState, StoryStatus};
 pub use officials::{Actor, AuditEntry, MemberListing};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
 pub use roster::{CertifyError, Reach, RosterImportError, RosterImportSummary, RosterMatch};

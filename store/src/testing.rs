@@ -65,6 +65,15 @@ impl TestDb {
         &self.store
     }
 
+    /// Runs `sql` as is on the database, past every method of the store: for
+    /// tests that try what no handler does (the database must still refuse).
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        match &self.store {
+            Store::Sqlite { write, .. } => sqlx::query(sql).execute(write).await.map(|r| r.rows_affected()),
+            Store::Postgres { pool } => sqlx::query(sql).execute(pool).await.map(|r| r.rows_affected()),
+        }
+    }
+
     /// The `DATABASE_URL` of this database, for starting a server on it.
     pub fn url(&self) -> &str {
         &self.url

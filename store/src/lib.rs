@@ -32,7 +32,10 @@ pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, 
 pub use error::StoreError;
 pub use media::MediaKind;
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
-pub use newsroom::{Decision, DecisionError, NewStory, StoryState, StoryStatus};
+pub use newsroom::{
+    ApplyError, CorrespondentListing, Decision, DecisionError, NewCorrespondent, NewStory, OwnCorrespondent,
+    StoryState, StoryStatus,
+};
 pub use officials::{Actor, AuditEntry, MemberListing};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
 pub use roster::{CertifyError, Reach, RosterImportError, RosterImportSummary, RosterMatch};

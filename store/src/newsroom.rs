@@ -282,3 +282,202 @@ impl Store {
         })
     }
 }
+
+/// A member's application to be their unit's correspondent (信息员登记表),
+/// every field already checked.
+pub struct NewCorrespondent<'a> {
+    pub member: MemberId,
+    pub name: &'a str,
+    /// `男` or `女`.
+    pub gender: &'a str,
+    /// `YYYY-MM`.
+    pub birth_month: &'a str,
+    pub education: &'a str,
+    pub union_post: &'a str,
+    pub job_title: &'a str,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub id_number: &'a domain::IdNumber,
+    pub interests: &'a str,
+    /// The unit's own channels, each may be empty: website, WeChat official
+    /// account name and id, Weibo, newspaper, magazine, other.
+    pub channels: [&'a str; 7],
+    pub intro: &'a str,
+}
+
+/// A correspondent's record as officials list it (ID number masked).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CorrespondentListing {
+    pub id: i64,
+    pub status: String,
+    pub name: String,
+    pub gender: String,
+    pub birth_month: String,
+    pub education: String,
+    pub union_post: String,
+    pub job_title: String,
+    pub phone: String,
+    pub email: String,
+    pub id_masked: String,
+    pub interests: String,
+    pub unit_name: String,
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// A member's own latest correspondent record.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct OwnCorrespondent {
+    pub id: i64,
+    pub status: String,
+    pub unit_name: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The member already is (or asked to be) their unit's correspondent.
+    #[error("already a correspondent of this unit, or waiting")]
+    AlreadyLive,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Store {
+    /// Files a correspondent application for the member's own unit. The
+    /// partial unique index keeps one live record per member and unit.
+    pub async fn apply_correspondent(
+        &self,
+        c: &NewCorrespondent<'_>,
+        key: &crate::protect::DataKey,
+        now: i64,
+    ) -> Result<i64, ApplyError> {
+        let inserted: Result<i64, sqlx::Error> = on_writer!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO correspondents (member_id, unit_id, status, name, gender, birth_month, education, \
+                         union_post, job_title, phone, email, id_sealed, id_index, id_masked, interests, website, \
+                         wechat_name, wechat_id, weibo, newspaper, magazine, other_channel, intro, created_at) \
+                     SELECT id, unit_id, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                         $16, $17, $18, $19, $20, $21, $22 FROM members WHERE id = $1 RETURNING id",
+                )
+                .bind(c.member.0)
+                .bind(c.name)
+                .bind(c.gender)
+                .bind(c.birth_month)
+                .bind(c.education)
+                .bind(c.union_post)
+                .bind(c.job_title)
+                .bind(c.phone)
+                .bind(c.email)
+                .bind(key.seal(c.id_number.expose()))
+                .bind(key.blind_index(c.id_number.expose()))
+                .bind(c.id_number.masked())
+                .bind(c.interests)
+                .bind(c.channels[0])
+                .bind(c.channels[1])
+                .bind(c.channels[2])
+                .bind(c.channels[3])
+                .bind(c.channels[4])
+                .bind(c.channels[5])
+                .bind(c.channels[6])
+                .bind(c.intro)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO correspondent_changes (correspondent_id, actor_id, what, at) VALUES ($1, $2, '申请', $3)")
+                    .bind(id)
+                    .bind(c.member.0)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+            .await
+        });
+        match inserted {
+            Ok(id) => Ok(id),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(ApplyError::AlreadyLive),
+            Err(e) => Err(StoreError::from(e).into()),
+        }
+    }
+
+    /// The member's latest correspondent record, if any.
+    pub async fn own_correspondent(&self, member: MemberId) -> Result<Option<OwnCorrespondent>, StoreError> {
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.id, c.status, u.name AS unit_name, c.reason FROM correspondents c \
+                 JOIN units u ON u.id = c.unit_id WHERE c.member_id = $1 ORDER BY c.id DESC LIMIT 1",
+            )
+            .bind(member.0)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
+    /// Correspondent records of units in `actor`'s reach with `status`,
+    /// oldest first.
+    pub async fn correspondents_in_reach(
+        &self,
+        actor: &crate::Actor,
+        status: &str,
+    ) -> Result<Vec<CorrespondentListing>, StoreError> {
+        let sql = format!(
+            "{} SELECT c.id, c.status, c.name, c.gender, c.birth_month, c.education, c.union_post, c.job_title, \
+                 c.phone, c.email, c.id_masked, c.interests, u.name AS unit_name, c.reason, c.created_at \
+             FROM correspondents c JOIN units u ON u.id = c.unit_id \
+             WHERE c.unit_id IN (SELECT id FROM scope) AND c.status = $2 ORDER BY c.id",
+            crate::officials::scope_cte(actor)
+        );
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(&sql).bind(actor.member_id.0).bind(status).fetch_all(pool).await?
+        }))
+    }
+
+    /// Approves or refuses pending application `id` of a unit in `actor`'s
+    /// reach, with the change kept and audited in the same transaction.
+    /// `false` when there is no such pending application in reach.
+    pub async fn decide_correspondent(
+        &self,
+        actor: &crate::Actor,
+        id: i64,
+        approve: bool,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "{} UPDATE correspondents SET status = $3, reason = $4, decided_by = $1, decided_at = $5 \
+             WHERE id = $2 AND status = 'pending' AND unit_id IN (SELECT id FROM scope) RETURNING name",
+            crate::officials::scope_cte(actor)
+        );
+        let (status, what) = if approve { ("approved", "通过") } else { ("refused", "未通过") };
+        let decided: Result<bool, sqlx::Error> = on_writer!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                let name: Option<(String,)> = sqlx::query_as(&sql)
+                    .bind(actor.member_id.0)
+                    .bind(id)
+                    .bind(status)
+                    .bind(if approve { None } else { Some(reason) })
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((name,)) = name else { return Ok(false) };
+                sqlx::query("INSERT INTO correspondent_changes (correspondent_id, actor_id, what, at) VALUES ($1, $2, $3, $4)")
+                    .bind(id)
+                    .bind(actor.member_id.0)
+                    .bind(what)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                crate::audit_in_tx!(&mut *tx, actor.member_id, "审核信息员", &format!("{name}（{what}）"), reason, now)?;
+                tx.commit().await?;
+                Ok(true)
+            }
+            .await
+        });
+        Ok(decided?)
+    }
+}

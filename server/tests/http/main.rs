@@ -13,6 +13,7 @@ mod campaigns;
 mod faults;
 mod form_actions;
 mod fraud;
+mod newsroom;
 mod officials;
 mod raw_text;
 mod reach;

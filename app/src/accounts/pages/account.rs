@@ -85,6 +85,7 @@ pub fn MePage() -> impl IntoView {
                         </section>
                         {member.certified.then(|| view! {
                             <A href="/card" attr:class="card admin-link">"惠员卡 ›"</A>
+                            <A href="/desk" attr:class="card admin-link">"信息员：报送本单位的新闻 ›"</A>
                         })}
                         {(!member.certified).then(|| view! {
                             <A href="/certify" attr:class="card admin-link">"实名认证：凭姓名和身份证号验证会员身份 ›"</A>

@@ -67,6 +67,7 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
             <p class="actions">
                 <A href="/admin/stats">"注册认证统计 ›"</A>
                 <A href="/admin/certify">"认证审核 ›"</A>
+                <A href="/admin/correspondents">"信息员审核 ›"</A>
                 <A href="/admin/campaigns">"投票活动与防刷票 ›"</A>
                 <A href="/admin/roster">"导入会员名册 ›"</A>
                 {is_super_admin.then(|| view! { <A href="/admin/units">"导入单位 ›"</A> })}

@@ -1,0 +1,2 @@
+pub mod correspondents;
+pub mod desk;

@@ -35,7 +35,7 @@ use crate::accounts::pages::register::RegisterPage;
 use crate::card::pages::{CardCheckPage, CardPage};
 use crate::certification::pages::{certify::CertifyPage, review::ReviewPage, roster_admin::RosterAdminPage};
 use crate::home::pages::HomePage;
-use crate::newsroom::pages::{correspondents::CorrespondentsAdminPage, desk::DeskPage};
+use crate::newsroom::pages::{correspondents::CorrespondentsAdminPage, desk::DeskPage, review::ReviewQueuePage};
 use crate::officials::pages::{admin::AdminPage, units_admin::UnitsAdminPage};
 use crate::stats::pages::{GongshiPage, StatsPage};
 use crate::ui::components::{SiteHeader, TabBar};
@@ -159,6 +159,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/v/:campaign/:number") view=CandidatePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("card") view=CardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("desk") view=DeskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/review") view=ReviewQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/correspondents") view=CorrespondentsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>
                 </Routes>

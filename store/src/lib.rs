@@ -33,8 +33,8 @@ pub use error::StoreError;
 pub use media::MediaKind;
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use newsroom::{
-    ApplyError, CorrespondentListing, Decision, DecisionError, NewCorrespondent, NewStory, OwnCorrespondent,
-    StoryState, StoryStatus,
+    ApplyError, CorrespondentListing, Decision, DecisionError, NewCorrespondent, NewStory, NewsroomRole,
+    OwnCorrespondent, QueuedStory, StoryListing, StoryState, StoryStatus,
 };
 pub use officials::{Actor, AuditEntry, MemberListing};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};

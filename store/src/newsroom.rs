@@ -481,3 +481,227 @@ impl Store {
         Ok(decided?)
     }
 }
+
+/// A newsroom role on a unit's subtree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewsroomRole {
+    /// 责任编辑: writes, and takes the first step of a longer chain (初审).
+    Editor,
+    /// 复审: the middle step of a three-step chain.
+    Second,
+    /// 终审: the last step of every chain.
+    Final,
+}
+
+impl NewsroomRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Editor => "editor",
+            Self::Second => "second",
+            Self::Final => "final",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "editor" => Some(Self::Editor),
+            "second" => Some(Self::Second),
+            "final" => Some(Self::Final),
+            _ => None,
+        }
+    }
+
+    /// The role that takes step `step` of a chain of `steps`: the last step
+    /// is 终审, the first of a longer chain 初审 (the editor), the middle 复审.
+    pub fn for_step(step: i64, steps: i64) -> Self {
+        if step >= steps {
+            Self::Final
+        } else if step == 1 {
+            Self::Editor
+        } else {
+            Self::Second
+        }
+    }
+}
+
+/// A story as its author's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoryListing {
+    pub id: i64,
+    pub title: String,
+    pub body_md: String,
+    pub excerpt: String,
+    pub kind: String,
+    pub event_date: String,
+    pub outward: bool,
+    pub status: String,
+    pub version: i64,
+    pub late: bool,
+    pub updated_at: i64,
+    /// The latest decision's comment (the reason for a return or rejection).
+    pub last_comment: Option<String>,
+}
+
+/// A story waiting for a reviewer's step.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueuedStory {
+    pub id: i64,
+    pub title: String,
+    pub body_html: String,
+    pub desk_unit_name: String,
+    pub author_name: String,
+    pub version: i64,
+    pub steps: i64,
+    pub next_step: i64,
+    pub late: bool,
+    pub submitted_at: i64,
+}
+
+impl Store {
+    /// Gives `member` role `role` on unit `unit_code`'s subtree, when the unit
+    /// is in `actor`'s reach; audited. `false` when it is not.
+    pub async fn grant_newsroom_role(
+        &self,
+        actor: &crate::Actor,
+        member: MemberId,
+        unit_code: &str,
+        role: NewsroomRole,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "{} INSERT INTO newsroom_roles (member_id, unit_id, role, granted_by, granted_at) \
+             SELECT $2, id, $4, $1, $5 FROM units WHERE code = $3 AND id IN (SELECT id FROM scope) \
+             ON CONFLICT (member_id, unit_id, role) DO NOTHING",
+            crate::officials::scope_cte(actor)
+        );
+        let granted: Result<bool, sqlx::Error> = on_writer!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                let (in_reach,): (bool,) = sqlx::query_as(&format!(
+                    "{} SELECT EXISTS (SELECT 1 FROM units WHERE code = $2 AND id IN (SELECT id FROM scope))",
+                    crate::officials::scope_cte(actor)
+                ))
+                .bind(actor.member_id.0)
+                .bind(unit_code)
+                .fetch_one(&mut *tx)
+                .await?;
+                if !in_reach {
+                    return Ok(false);
+                }
+                sqlx::query(&sql)
+                    .bind(actor.member_id.0)
+                    .bind(member.0)
+                    .bind(unit_code)
+                    .bind(role.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let target = format!("会员 #{} · {unit_code} · {}", member.0, role.as_str());
+                crate::audit_in_tx!(&mut *tx, actor.member_id, "任命新闻审核角色", &target, "", now)?;
+                tx.commit().await?;
+                Ok(true)
+            }
+            .await
+        });
+        Ok(granted?)
+    }
+
+    /// Whether `member` is an approved correspondent of unit `unit_code`, or
+    /// its editor (责任编辑 on it or a unit above it).
+    pub async fn may_write_for(&self, member: MemberId, unit_code: &str) -> Result<bool, StoreError> {
+        let (yes,): (bool,) = on_reader!(self, pool => {
+            sqlx::query_as(
+                "WITH RECURSIVE up (id, parent_id) AS ( \
+                     SELECT id, parent_id FROM units WHERE code = $2 \
+                     UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id) \
+                 SELECT EXISTS (SELECT 1 FROM correspondents c JOIN units u ON u.id = c.unit_id \
+                                WHERE c.member_id = $1 AND u.code = $2 AND c.status = 'approved') \
+                     OR EXISTS (SELECT 1 FROM newsroom_roles r \
+                                WHERE r.member_id = $1 AND r.role = 'editor' AND r.unit_id IN (SELECT id FROM up))",
+            )
+            .bind(member.0)
+            .bind(unit_code)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(yes)
+    }
+
+    /// The author's stories, newest first.
+    pub async fn stories_of(&self, author: MemberId) -> Result<Vec<StoryListing>, StoreError> {
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT s.id, s.title, s.body_md, s.excerpt, s.kind, s.event_date, s.outward, s.status, s.version, \
+                     s.late, s.updated_at, \
+                     (SELECT d.comment FROM story_decisions d WHERE d.story_id = s.id ORDER BY d.id DESC LIMIT 1) \
+                         AS last_comment \
+                 FROM stories s WHERE s.author_id = $1 ORDER BY s.id DESC",
+            )
+            .bind(author.0)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Replaces the text of `author`'s returned story `id` (before it is
+    /// submitted again). `false` when it is not theirs or not returned.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn revise_story(
+        &self,
+        author: MemberId,
+        id: i64,
+        title: &str,
+        body_md: &str,
+        body_html: &str,
+        excerpt: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = on_writer!(self, pool => {
+            sqlx::query(
+                "UPDATE stories SET title = $3, body_md = $4, body_html = $5, excerpt = $6, updated_at = $7 \
+                 WHERE id = $2 AND author_id = $1 AND status = 'returned'",
+            )
+            .bind(author.0)
+            .bind(id)
+            .bind(title)
+            .bind(body_md)
+            .bind(body_html)
+            .bind(excerpt)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// Stories waiting for a step `reviewer` may take: their desk is in the
+    /// subtree of a unit where the reviewer holds the role for that step, and
+    /// the reviewer approved no earlier step of the same version (one person,
+    /// one step). Oldest first.
+    pub async fn review_queue(&self, reviewer: MemberId) -> Result<Vec<QueuedStory>, StoreError> {
+        let stories: Vec<QueuedStory> = on_reader!(self, pool => {
+            sqlx::query_as(
+                "WITH RECURSIVE reach (id, role) AS ( \
+                     SELECT unit_id, role FROM newsroom_roles WHERE member_id = $1 \
+                     UNION SELECT u.id, r.role FROM units u JOIN reach r ON u.parent_id = r.id), \
+                 waiting AS ( \
+                     SELECT s.*, 1 + (SELECT COUNT(*) FROM story_decisions d \
+                         WHERE d.story_id = s.id AND d.version = s.version AND d.decision = 'approve') AS next_step \
+                     FROM stories s WHERE s.status = 'in_review') \
+                 SELECT w.id, w.title, w.body_html, u.name AS desk_unit_name, m.name AS author_name, w.version, \
+                     w.steps, w.next_step, w.late, w.submitted_at \
+                 FROM waiting w JOIN units u ON u.id = w.desk_unit_id JOIN members m ON m.id = w.author_id \
+                 WHERE w.author_id <> $1 AND EXISTS (SELECT 1 FROM reach r WHERE r.id = w.desk_unit_id AND r.role = \
+                     CASE WHEN w.next_step >= w.steps THEN 'final' WHEN w.next_step = 1 THEN 'editor' ELSE 'second' END) \
+                 AND NOT EXISTS (SELECT 1 FROM story_decisions d WHERE d.story_id = w.id AND d.version = w.version \
+                     AND d.reviewer_id = $1 AND d.decision = 'approve') \
+                 ORDER BY w.submitted_at, w.id",
+            )
+            .bind(reviewer.0)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(stories)
+    }
+}

@@ -128,3 +128,152 @@ pub async fn refuse_correspondent(id: i64, reason: String) -> Result<String, App
     let (store, actor) = ssr::official().await?;
     crate::newsroom::service::decide(&store, &actor, id, false, &reason).await
 }
+
+/// The signed-in member's stories, newest first.
+#[server(prefix = "/api", endpoint = "newsroom/stories/mine", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_my_stories() -> Result<Vec<StoryRow>, AppError> {
+    let (store, member) = ssr::member().await?;
+    let stories = store.stories_of(member).await.map_err(|e| AppError::from_store("my_stories", e))?;
+    Ok(stories
+        .into_iter()
+        .map(|s| StoryRow {
+            status_label: status_label(&s.status).to_owned(),
+            id: s.id,
+            title: s.title,
+            body: s.body_md,
+            excerpt: s.excerpt,
+            kind: s.kind,
+            event_date: s.event_date,
+            outward: s.outward,
+            status: s.status,
+            version: s.version,
+            late: s.late,
+            updated: crate::clock::date_time_in_shanghai(s.updated_at),
+            comment: s.last_comment.filter(|c| !c.is_empty()),
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn story_form(
+    title: String,
+    body: String,
+    excerpt: Option<String>,
+    kind: String,
+    event_date: String,
+    outward: Option<String>,
+) -> crate::newsroom::service::StoryForm {
+    crate::newsroom::service::StoryForm {
+        title,
+        body,
+        excerpt: excerpt.unwrap_or_default(),
+        kind,
+        event_date,
+        outward: outward.is_some_and(|o| o == "1" || o == "on" || o == "true"),
+    }
+}
+
+/// A correspondent (or editor) submits a story (报送单) to their unit's desk:
+/// `title` (≤ 60), `body` (Markdown), `excerpt` (optional: made from the
+/// body), `kind`, `event_date` (`YYYY-MM-DD`), `outward` (present: may be used
+/// outside the union). It enters the unit's review chain. The notice.
+#[server(prefix = "/api", endpoint = "newsroom/stories/submit")]
+pub async fn submit_story(
+    title: String,
+    body: String,
+    excerpt: Option<String>,
+    kind: String,
+    event_date: String,
+    outward: Option<String>,
+) -> Result<String, AppError> {
+    let (store, member) = ssr::member().await?;
+    let form = story_form(title, body, excerpt, kind, event_date, outward);
+    crate::newsroom::service::submit(&store, member, &form).await
+}
+
+/// The author changes returned story `id` and submits it again. The notice.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "newsroom/stories/resubmit")]
+pub async fn resubmit_story(
+    id: i64,
+    title: String,
+    body: String,
+    excerpt: Option<String>,
+    kind: String,
+    event_date: String,
+    outward: Option<String>,
+) -> Result<String, AppError> {
+    let (store, member) = ssr::member().await?;
+    let form = story_form(title, body, excerpt, kind, event_date, outward);
+    crate::newsroom::service::resubmit(&store, member, id, &form).await
+}
+
+/// The stories waiting for a step the signed-in member may take, oldest first.
+#[server(prefix = "/api", endpoint = "newsroom/review", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
+    let (store, member) = ssr::member().await?;
+    let queue = store.review_queue(member).await.map_err(|e| AppError::from_store("review_queue", e))?;
+    Ok(queue
+        .into_iter()
+        .map(|s| ReviewItem {
+            step_label: match store::NewsroomRole::for_step(s.next_step, s.steps) {
+                store::NewsroomRole::Editor => "初审",
+                store::NewsroomRole::Second => "复审",
+                store::NewsroomRole::Final => "终审",
+            }
+            .to_owned(),
+            id: s.id,
+            version: s.version,
+            title: s.title,
+            body_html: s.body_html,
+            desk_unit_name: s.desk_unit_name,
+            author_name: s.author_name,
+            late: s.late,
+            submitted: crate::clock::date_time_in_shanghai(s.submitted_at),
+        })
+        .collect())
+}
+
+/// Approves the step story `id` (version `version`) waits for.
+#[server(prefix = "/api", endpoint = "newsroom/review/approve")]
+pub async fn approve_story(id: i64, version: i64) -> Result<String, AppError> {
+    let (store, member) = ssr::member().await?;
+    crate::newsroom::service::decide_story(&store, member, id, version, "approve", "").await
+}
+
+/// Returns story `id` to its author for changes, with `comment` (退回修改).
+#[server(prefix = "/api", endpoint = "newsroom/review/return")]
+pub async fn return_story(id: i64, version: i64, comment: String) -> Result<String, AppError> {
+    let (store, member) = ssr::member().await?;
+    crate::newsroom::service::decide_story(&store, member, id, version, "return", &comment).await
+}
+
+/// Keeps story `id` for later (待用), `comment` optional.
+#[server(prefix = "/api", endpoint = "newsroom/review/hold")]
+pub async fn hold_story(id: i64, version: i64, comment: Option<String>) -> Result<String, AppError> {
+    let (store, member) = ssr::member().await?;
+    crate::newsroom::service::decide_story(&store, member, id, version, "hold", &comment.unwrap_or_default()).await
+}
+
+/// Rejects story `id` with `comment` as the reason (退稿).
+#[server(prefix = "/api", endpoint = "newsroom/review/reject")]
+pub async fn reject_story(id: i64, version: i64, comment: String) -> Result<String, AppError> {
+    let (store, member) = ssr::member().await?;
+    crate::newsroom::service::decide_story(&store, member, id, version, "reject", &comment).await
+}
+
+/// Gives the member with `phone` a newsroom `role` (`editor`, `second`,
+/// `final`) on `unit` (a unit code in the official's reach). Audited.
+#[server(prefix = "/api", endpoint = "admin/newsroom/roles")]
+pub async fn grant_newsroom_role(phone: String, unit: String, role: String) -> Result<String, AppError> {
+    let (store, actor) = ssr::official().await?;
+    crate::newsroom::service::grant_role(&store, &actor, &phone, &unit, &role).await
+}
+
+/// The units an official may give newsroom roles on: (code, name).
+#[server(prefix = "/api", endpoint = "admin/newsroom/units", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_role_units() -> Result<Vec<(String, String)>, AppError> {
+    let (store, actor) = ssr::official().await?;
+    let units = store.units_in_scope(&actor).await.map_err(|e| AppError::from_store("role_units", e))?;
+    Ok(units.into_iter().map(|(code, name, _)| (code, name)).collect())
+}

@@ -41,3 +41,58 @@ pub struct CorrespondentRow {
 
 /// The education levels the 登记表 offers.
 pub const EDUCATION: &[&str] = &["初中及以下", "高中/中专", "大专", "本科", "硕士", "博士"];
+
+/// One of the author's stories on their desk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryRow {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub excerpt: String,
+    pub kind: String,
+    pub event_date: String,
+    pub outward: bool,
+    /// `in_review`, `returned`, `held`, `rejected`, `ready`, `published`.
+    pub status: String,
+    /// 审核中 / 退回修改 / 待用 / 退稿 / 已采用 / 已发布.
+    pub status_label: String,
+    pub version: i64,
+    pub late: bool,
+    pub updated: String,
+    /// The last reviewer's comment (why it was returned or rejected).
+    pub comment: Option<String>,
+}
+
+/// A story waiting for the reviewer's step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub id: i64,
+    pub version: i64,
+    pub title: String,
+    /// Sanitised HTML (Markdown rendered on the server, then ammonia).
+    pub body_html: String,
+    pub desk_unit_name: String,
+    pub author_name: String,
+    /// 初审 / 复审 / 终审.
+    pub step_label: String,
+    pub late: bool,
+    pub submitted: String,
+}
+
+/// The stories' kinds (两类稿件 and the rest), as stored and as shown.
+pub const KINDS: &[(&str, &str)] =
+    &[("news", "新闻"), ("theory", "理论"), ("experience", "经验"), ("model", "典型"), ("other", "其他")];
+
+/// A story status as members read it.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "draft" => "草稿",
+        "in_review" => "审核中",
+        "returned" => "退回修改",
+        "held" => "待用",
+        "rejected" => "退稿",
+        "ready" => "已采用",
+        "published" => "已发布",
+        _ => "未知",
+    }
+}

@@ -153,3 +153,188 @@ pub async fn decide(store: &Store, actor: &Actor, id: i64, approve: bool, reason
         "已退回登记表，并告知原因".to_owned()
     })
 }
+
+/// A story as typed (the arguments of `newsroom/stories/submit`).
+#[derive(Clone, Debug, Default)]
+pub struct StoryForm {
+    pub title: String,
+    pub body: String,
+    pub excerpt: String,
+    pub kind: String,
+    pub event_date: String,
+    pub outward: bool,
+}
+
+/// The longest story body (characters of Markdown).
+const BODY_CHARS: usize = 20_000;
+/// An excerpt made from the body when none is given (characters).
+const EXCERPT_CHARS: usize = 120;
+/// News is due within three days of the event (Ordos' rule); later is marked late.
+const LATE_AFTER_DAYS: i64 = 3;
+
+/// Markdown → HTML, then ammonia's allow-list: no script survives.
+pub fn render_markdown(body: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(body));
+    ammonia::clean(&html)
+}
+
+/// The checked story: title, body (Markdown and HTML), excerpt, kind, event date.
+struct CheckedStory {
+    title: String,
+    body_md: String,
+    body_html: String,
+    excerpt: String,
+    kind: &'static str,
+    event: domain::CivilDate,
+}
+
+fn check_story(form: &StoryForm) -> Result<CheckedStory, AppError> {
+    let title = text(&form.title, "title", "标题", 60, true)?;
+    let body_md = form.body.trim().to_owned();
+    if body_md.is_empty() {
+        return Err(bad("body", "请填写正文"));
+    }
+    if body_md.chars().count() > BODY_CHARS {
+        return Err(bad("body", format!("正文不能超过 {BODY_CHARS} 字")));
+    }
+    let body_html = render_markdown(&body_md);
+    let excerpt = text(&form.excerpt, "excerpt", "正文摘选", 300, false)?;
+    let excerpt = if excerpt.is_empty() {
+        let plain = ammonia::Builder::empty().clean(&body_html).to_string();
+        let plain = html_escape::decode_html_entities(&plain).split_whitespace().collect::<Vec<_>>().join(" ");
+        plain.chars().take(EXCERPT_CHARS).collect()
+    } else {
+        excerpt
+    };
+    let kind = match form.kind.trim() {
+        "news" => "news",
+        "theory" => "theory",
+        "experience" => "experience",
+        "model" => "model",
+        "other" => "other",
+        _ => return Err(bad("kind", "请选择稿件类型")),
+    };
+    let event = domain::CivilDate::parse_iso(&form.event_date)
+        .filter(|d| *d <= today_in_shanghai())
+        .ok_or_else(|| bad("event_date", "请选择事件发生日期（不能晚于今天）"))?;
+    Ok(CheckedStory { title, body_md, body_html, excerpt, kind, event })
+}
+
+/// Submitted more than three days after the event.
+fn is_late(event: domain::CivilDate) -> bool {
+    let today = today_in_shanghai();
+    today.midnight_in_shanghai() - event.midnight_in_shanghai() > LATE_AFTER_DAYS * 86_400
+}
+
+/// A correspondent (or an editor) submits a story to their unit's desk; it
+/// goes through the unit's review chain. The notice.
+pub async fn submit(store: &Store, author: MemberId, form: &StoryForm) -> Result<String, AppError> {
+    let err = |e| AppError::from_store("submit_story", e);
+    let me = store.member_by_id(author).await.map_err(err)?.ok_or(AppError::Internal)?;
+    let desk = me.unit_code.to_string();
+    if !store.may_write_for(author, &desk).await.map_err(err)? {
+        return Err(AppError::rejected(403, "", "只有本单位的信息员或编辑可以投稿"));
+    }
+    let story = check_story(form)?;
+    let event_date = format!("{:04}-{:02}-{:02}", story.event.year(), story.event.month(), story.event.day());
+    let new = store::NewStory {
+        desk_unit_code: &desk,
+        author,
+        title: &story.title,
+        body_md: &story.body_md,
+        body_html: &story.body_html,
+        excerpt: &story.excerpt,
+        kind: story.kind,
+        event_date: &event_date,
+        outward: form.outward,
+    };
+    let now = now();
+    let id = store.insert_story_draft(&new, now).await.map_err(err)?;
+    let steps = store.review_chain_steps(&desk).await.map_err(err)?;
+    let late = is_late(story.event);
+    store.submit_story(id, steps, late, now).await.map_err(err)?;
+    Ok(if late {
+        "稿件已报送，进入审核（事件已过去三天以上，标为迟报）".to_owned()
+    } else {
+        "稿件已报送，进入审核".to_owned()
+    })
+}
+
+/// The author changes a returned story and submits it again (its next
+/// version goes through every step again). The notice.
+pub async fn resubmit(store: &Store, author: MemberId, id: i64, form: &StoryForm) -> Result<String, AppError> {
+    let err = |e| AppError::from_store("resubmit_story", e);
+    let story = check_story(form)?;
+    let now = now();
+    let revised =
+        store.revise_story(author, id, &story.title, &story.body_md, &story.body_html, &story.excerpt, now).await;
+    if !revised.map_err(err)? {
+        return Err(AppError::rejected(404, "", "这篇稿件不是退回修改的稿件"));
+    }
+    store.submit_story(id, 0, is_late(story.event), now).await.map_err(err)?;
+    Ok("修改后的稿件已重新报送".to_owned())
+}
+
+/// A reviewer's decision on the step the story waits for. Returning and
+/// rejecting need a comment. The notice.
+pub async fn decide_story(
+    store: &Store,
+    reviewer: MemberId,
+    id: i64,
+    version: i64,
+    decision: &str,
+    comment: &str,
+) -> Result<String, AppError> {
+    use store::{Decision, DecisionError};
+    let err = |e| AppError::from_store("decide_story", e);
+    let decision = match decision {
+        "approve" => Decision::Approve,
+        "return" => Decision::Return,
+        "hold" => Decision::Hold,
+        "reject" => Decision::Reject,
+        _ => return Err(bad("", "无法识别的审核操作")),
+    };
+    let needs_comment = matches!(decision, Decision::Return | Decision::Reject);
+    let comment = text(comment, "comment", "审核意见", 500, needs_comment)?;
+    let queue = store.review_queue(reviewer).await.map_err(err)?;
+    let Some(story) = queue.iter().find(|s| s.id == id && s.version == version) else {
+        return Err(AppError::rejected(404, "", "这篇稿件不在您的审核队列中，或已被处理"));
+    };
+    match store.decide_story(id, version, story.next_step, reviewer, decision, &comment, now()).await {
+        Ok(status) => Ok(match status {
+            store::StoryStatus::Ready => "终审通过：稿件已采用，可以发布".to_owned(),
+            store::StoryStatus::InReview => "已通过本级审核，转下一级".to_owned(),
+            store::StoryStatus::Returned => "已退回修改".to_owned(),
+            store::StoryStatus::Held => "已标为待用".to_owned(),
+            _ => "已退稿".to_owned(),
+        }),
+        Err(DecisionError::NotThisStep | DecisionError::AlreadyApproved) => {
+            Err(AppError::rejected(409, "", "这篇稿件刚被他人处理，请刷新后再看"))
+        }
+        Err(DecisionError::Store(e)) => Err(err(e)),
+    }
+}
+
+/// Gives the member with `phone` newsroom role `role` on unit `unit` (in the
+/// official's reach). The notice.
+pub async fn grant_role(store: &Store, actor: &Actor, phone: &str, unit: &str, role: &str) -> Result<String, AppError> {
+    let err = |e| AppError::from_store("grant_role", e);
+    let phone = Phone::parse(phone).map_err(|e| bad("phone", e.to_string()))?;
+    let role = store::NewsroomRole::parse(role.trim()).ok_or_else(|| bad("role", "请选择角色"))?;
+    let member = store
+        .credentials_by_phone(&phone)
+        .await
+        .map_err(err)?
+        .map(|c| c.member.id)
+        .ok_or_else(|| bad("phone", "该手机号尚未注册会员，请对方先注册"))?;
+    if !store.grant_newsroom_role(actor, member, unit.trim(), role, now()).await.map_err(err)? {
+        return Err(AppError::rejected(403, "unit", "只能在本单位及下级单位任命"));
+    }
+    let label = match role {
+        store::NewsroomRole::Editor => "责任编辑（初审）",
+        store::NewsroomRole::Second => "复审",
+        store::NewsroomRole::Final => "终审",
+    };
+    Ok(format!("已任命 {} 为{label}", phone.masked()))
+}

@@ -5,13 +5,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::newsroom::api::{load_applications, ApproveCorrespondent, CorrespondentRow, RefuseCorrespondent};
+use crate::newsroom::api::{
+    load_applications, load_role_units, ApproveCorrespondent, CorrespondentRow, GrantNewsroomRole, RefuseCorrespondent,
+};
 use crate::ui::components::Loading;
-use crate::ui::forms::{action, use_posted_form, FormBanner, PostedForm, TextArea};
+use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
 
 #[component]
 pub fn CorrespondentsAdminPage() -> impl IntoView {
     let rows = Resource::new(|| (), |_| load_applications());
+    let units = Resource::new(|| (), |_| load_role_units());
     let posted = use_posted_form();
     view! {
         <Title text="信息员审核"/>
@@ -20,11 +23,15 @@ pub fn CorrespondentsAdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let posted = posted.await;
                 let form = posted.clone().unwrap_or_default();
+                let roles_form =
+                    if form.posted_to(&action::<GrantNewsroomRole>()) { form.clone() } else { PostedForm::default() };
+                let units = units.await.unwrap_or_default();
                 match rows.await {
                     Ok(rows) => view! {
                         <FormBanner posted/>
                         {rows.is_empty().then(|| view! { <p class="card muted">"没有待审核的信息员登记表。"</p> })}
                         {rows.into_iter().map(|row| view! { <ApplicationCard row form=form.clone()/> }).collect_view()}
+                        <RolesForm form=roles_form units/>
                     }
                     .into_any(),
                     Err(error) => view! { <p class="card error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -69,5 +76,46 @@ fn ApplicationCard(row: CorrespondentRow, form: PostedForm) -> impl IntoView {
                 <button type="submit" class="secondary">"不通过"</button>
             </form>
         </article>
+    }
+}
+
+/// Newsroom roles: 责任编辑 (初审), 复审, 终审 on a unit's subtree.
+#[component]
+fn RolesForm(form: PostedForm, units: Vec<(String, String)>) -> impl IntoView {
+    let unit = form.value("unit");
+    let role = form.value("role");
+    let unit_error = form.error_for("unit");
+    let role_error = form.error_for("role");
+    let (unit_invalid, role_invalid) = (unit_error.is_some(), role_error.is_some());
+    let roles = [("editor", "责任编辑（初审）"), ("second", "复审"), ("final", "终审")];
+    view! {
+        <section class="card" aria-labelledby="roles-heading">
+            <h2 id="roles-heading">"任命稿件审核人"</h2>
+            <p class="muted">"三审制：初审（责任编辑）→ 复审 → 终审，每一级由不同的人审核；本单位未设审核人的，由上级单位审核。"</p>
+            <form method="post" action={action::<GrantNewsroomRole>()} class="form" novalidate>
+                <Field label="会员手机号" name="phone" input_type="tel" inputmode="numeric" maxlength=20 id_prefix="role-"
+                    value=form.value("phone") error=form.error_for("phone") hint="对方需先注册成为会员"/>
+                <div class="field" class:has-error=unit_invalid>
+                    <label for="f-role-unit">"单位"</label>
+                    <select id="f-role-unit" name="unit" aria-describedby="f-role-unit-message">
+                        <option value="">"请选择单位"</option>
+                        {units.into_iter().map(|(code, name)| {
+                            let selected = code == unit;
+                            view! { <option value=code selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="field-message" id="f-role-unit-message">{unit_error.unwrap_or_default()}</p>
+                </div>
+                <div class="field" class:has-error=role_invalid>
+                    <label for="f-role-role">"角色"</label>
+                    <select id="f-role-role" name="role" aria-describedby="f-role-role-message">
+                        <option value="">"请选择角色"</option>
+                        {roles.into_iter().map(|(key, label)| view! { <option value=key selected=role == key>{label}</option> }).collect_view()}
+                    </select>
+                    <p class="field-message" id="f-role-role-message">{role_error.unwrap_or_default()}</p>
+                </div>
+                <button type="submit" class="primary wide">"任命"</button>
+            </form>
+        </section>
     }
 }

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::newsroom::api::{load_desk, ApplyCorrespondent, DeskView, EDUCATION};
+use crate::newsroom::api::{
+    load_desk, load_my_stories, ApplyCorrespondent, DeskView, ResubmitStory, StoryRow, SubmitStory, EDUCATION, KINDS,
+};
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner, PostedForm, TextArea};
 
@@ -49,9 +51,9 @@ fn DeskBody(desk: DeskView, posted: Option<PostedForm>) -> impl IntoView {
         "approved" => {
             let unit = desk.own.as_ref().map(|o| o.unit_name.clone()).unwrap_or_default();
             view! {
-                <FormBanner posted/>
                 <p class="banner banner-notice" role="status">{format!("您是{unit}的信息员。")}</p>
-                <p class="muted">"稿件报送与审核（先审后发）正在建设中。"</p>
+                <p class="actions"><A href="/desk/review">"审核稿件 ›"</A></p>
+                <Stories posted/>
             }
             .into_any()
         }
@@ -140,6 +142,125 @@ fn ApplicationForm(posted: Option<PostedForm>) -> impl IntoView {
             </fieldset>
             {area("单位宣传工作简介", "intro", 500, "不超过 500 字，可不填")}
             <button type="submit" class="primary wide">"提交登记表"</button>
+        </form>
+    }
+}
+
+/// The correspondent's stories and the form for a new one.
+#[component]
+fn Stories(posted: Option<PostedForm>) -> impl IntoView {
+    let stories = Resource::new(|| (), |_| load_my_stories());
+    let form = posted.clone().unwrap_or_default();
+    let resubmitting = form.posted_to(&action::<ResubmitStory>());
+    // Copy, so the loading wrapper's children can be called again.
+    let form = StoredValue::new(form);
+    view! {
+        <FormBanner posted=posted.clone()/>
+        <Loading>
+            {move || {
+                let form = form.get_value();
+                Suspend::new(async move {
+                    let stories = stories.await.unwrap_or_default();
+                    view! {
+                        <h2>"我的稿件"</h2>
+                        {stories.is_empty().then(|| view! { <p class="muted">"还没有稿件。"</p> })}
+                        <ul class="plain-list stories">
+                            {stories.into_iter().map(|s| view! { <StoryItem story=s form=form.clone()/> }).collect_view()}
+                        </ul>
+                    }
+                })
+            }}
+        </Loading>
+        <h2>"写稿"</h2>
+        <StoryFields posted=if resubmitting { None } else { posted } story=None/>
+    }
+}
+
+#[component]
+fn StoryItem(story: StoryRow, form: PostedForm) -> impl IntoView {
+    let returned = story.status == "returned";
+    let mine = form.posted_to(&action::<ResubmitStory>()) && form.value("id") == story.id.to_string();
+    let comment = story.comment.clone();
+    view! {
+        <li class="card story-item" id=format!("story-{}", story.id)>
+            <p><strong>{story.title.clone()}</strong></p>
+            <p class="muted">
+                {format!("{} · 第 {} 稿 · {}", story.status_label, story.version, story.updated)}
+                {story.late.then_some(" · 迟报")}
+            </p>
+            {comment.map(|c| view! { <p class="banner banner-error">{format!("审核意见：{c}")}</p> })}
+            {returned.then(|| view! {
+                <details open=mine>
+                    <summary>"修改后重新报送"</summary>
+                    <StoryFields posted=mine.then_some(form.clone()) story=Some(story.clone())/>
+                </details>
+            })}
+        </li>
+    }
+}
+
+/// The 报送单: a new story, or a returned one to change and send again.
+#[component]
+fn StoryFields(posted: Option<PostedForm>, story: Option<StoryRow>) -> impl IntoView {
+    let form = posted.unwrap_or_default();
+    let typed = !form.values.is_empty();
+    let value = |name: &str, stored: &str| if typed { form.value(name) } else { stored.to_owned() };
+    let s = story.clone();
+    let get = move |f: fn(&StoryRow) -> String| s.as_ref().map(f).unwrap_or_default();
+    let title = value("title", &get(|s| s.title.clone()));
+    let body = value("body", &get(|s| s.body.clone()));
+    let excerpt = value("excerpt", &get(|s| s.excerpt.clone()));
+    let kind = value("kind", &get(|s| s.kind.clone()));
+    let event_date = value("event_date", &get(|s| s.event_date.clone()));
+    let outward = if typed { !form.value("outward").is_empty() } else { story.as_ref().is_none_or(|s| s.outward) };
+    let prefix = story.as_ref().map(|s| format!("s{}-", s.id)).unwrap_or_default();
+    let id = |name: &str| format!("f-{prefix}{name}");
+    let message = |name: &str| form.error_for(name);
+    let (action_path, story_id) = match &story {
+        Some(s) => (action::<ResubmitStory>(), Some(s.id.to_string())),
+        None => (action::<SubmitStory>(), None),
+    };
+    let body_error = message("body");
+    let body_invalid = body_error.is_some();
+    let kind_error = message("kind");
+    let kind_invalid = kind_error.is_some();
+    let (body_id, kind_id) = (id("body"), id("kind"));
+    view! {
+        <form method="post" action=action_path class="form" novalidate>
+            {story_id.map(|sid| view! { <input type="hidden" name="id" value=sid/> })}
+            <div class="field" class:has-error=message("title").is_some()>
+                <label for=id("title")>"标题"</label>
+                <input id=id("title") name="title" maxlength="60" value=title/>
+                <p class="field-message">{message("title").unwrap_or_default()}</p>
+            </div>
+            <div class="field" class:has-error=kind_invalid>
+                <label for=kind_id.clone()>"稿件类型"</label>
+                <select id=kind_id name="kind">
+                    <option value="">"请选择"</option>
+                    {KINDS.iter().map(|(k, label)| view! { <option value=*k selected=kind == *k>{*label}</option> }).collect_view()}
+                </select>
+                <p class="field-message">{kind_error.unwrap_or_default()}</p>
+            </div>
+            <div class="field" class:has-error=message("event_date").is_some()>
+                <label for=id("event_date")>"事件发生日期"</label>
+                <input id=id("event_date") name="event_date" type="date" value=event_date/>
+                <p class="field-message">{message("event_date").unwrap_or_else(|| "新闻请在事件发生后三天内报送".to_owned())}</p>
+            </div>
+            <div class="field" class:has-error=body_invalid>
+                <label for=body_id.clone()>"正文"</label>
+                <TextArea id=body_id name="body" rows=10 maxlength=20000 value=body/>
+                <p class="field-message">{body_error.unwrap_or_else(|| "支持 Markdown：空一行分段，**加粗**，- 列表".to_owned())}</p>
+            </div>
+            <div class="field" class:has-error=message("excerpt").is_some()>
+                <label for=id("excerpt")>"正文摘选（可不填，将自动摘取正文开头）"</label>
+                <TextArea id=id("excerpt") name="excerpt" rows=2 maxlength=300 value=excerpt/>
+                <p class="field-message">{message("excerpt").unwrap_or_default()}</p>
+            </div>
+            <label class="check">
+                <input type="checkbox" name="outward" value="1" checked=outward/>
+                "可用于对外宣传"
+            </label>
+            <button type="submit" class="primary wide">"报送"</button>
         </form>
     }
 }

@@ -1,2 +1,3 @@
 pub mod correspondents;
 pub mod desk;
+pub mod review;

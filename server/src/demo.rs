@@ -67,6 +67,105 @@ async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
         }
     }
     tracing::info!("loaded the demo roster and members");
+    load_newsroom(store, key).await
+}
+
+/// A living newsroom desk: correspondents approved and waiting, the three
+/// reviewers of the province (the demo admin takes 终审), and stories in
+/// every state — one waiting for the demo admin's 终审.
+async fn load_newsroom(store: &Store, key: &DataKey) -> anyhow::Result<()> {
+    use store::{Decision, NewStory, NewsroomRole};
+    let now = app::clock::now();
+    let member = |phone: &'static str| async move {
+        let phone = domain::Phone::parse(phone).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let found = store.credentials_by_phone(&phone).await?.ok_or_else(|| anyhow::anyhow!("demo member {phone}"))?;
+        anyhow::Ok(found.member.id)
+    };
+    let admin = store.actor(member("13800000000").await?).await?;
+    // (phone, name, gender, birth month, ID number, approve?)
+    let correspondents = [
+        ("13856081167", "袁斌", "女", "1961-04", "37010219610422464X", true),
+        ("18311150634", "苏鹏", "女", "2004-06", "370211200406249624", true),
+        ("13405840948", "冯桂东", "女", "1963-05", "370103196305270083", false),
+    ];
+    for (phone, name, gender, birth_month, id_number, approve) in correspondents {
+        let id_number = domain::IdNumber::parse(id_number, app::clock::today_in_shanghai())
+            .map_err(|e| anyhow::anyhow!("demo correspondent {name}: {e}"))?;
+        let application = store::NewCorrespondent {
+            member: member(phone).await?,
+            name,
+            gender,
+            birth_month,
+            education: "本科",
+            union_post: "宣传委员",
+            job_title: "",
+            phone,
+            email: "news@example.com",
+            id_number: &id_number,
+            interests: "摄影、写作",
+            channels: ["", "本单位工会", "", "", "", "", ""],
+            intro: "每月编发一期工会简报。",
+        };
+        let id = store.apply_correspondent(&application, key, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        if approve {
+            store.decide_correspondent(&admin, id, true, "", now).await?;
+        }
+    }
+    // 三审 of the province: 刘敏 初审, 武晓 复审, the demo admin 终审.
+    let reviewers = [member("19009883727").await?, member("19220638116").await?, admin.member_id];
+    for (reviewer, role) in reviewers.iter().zip([NewsroomRole::Editor, NewsroomRole::Second, NewsroomRole::Final]) {
+        store.grant_newsroom_role(&admin, *reviewer, "37", role, now).await?;
+    }
+    let author = member("13856081167").await?;
+    // (title, body, approvals, then: None = waits, Some(decision, comment))
+    let stories: [(&str, &str, usize, Option<(Decision, &str)>); 6] = [
+        (
+            "供电公司工会开展“安康杯”知识竞赛",
+            "11 月 28 日，历下区供电公司工会举办“安康杯”安全知识竞赛，12 支队伍参赛。",
+            0,
+            None,
+        ),
+        ("一线班组长讲述节能降耗新办法", "供电公司工会组织班组长交流会，分享节能降耗的 **五个小办法**。", 2, None),
+        (
+            "冬季送温暖走访困难职工",
+            "工会走访慰问困难职工 30 户，送去米面油和慰问金。",
+            1,
+            Some((Decision::Return, "请补充走访的时间和带队人员")),
+        ),
+        ("劳模工作室带徒十年", "市级劳模王师傅的工作室十年带出徒弟 46 人。", 3, None),
+        ("职工书屋新添图书两千册", "职工书屋新添图书两千册，开放时间延长到晚上八点。", 0, Some((Decision::Hold, ""))),
+        ("会议通知转发", "转发上级会议通知。", 0, Some((Decision::Reject, "会议通知不属于新闻稿件，请报送活动报道"))),
+    ];
+    for (title, body, approvals, then) in stories {
+        let body_html = app::newsroom::service::render_markdown(body);
+        let draft = NewStory {
+            desk_unit_code: "37010202",
+            author,
+            title,
+            body_md: body,
+            body_html: &body_html,
+            excerpt: body,
+            kind: "news",
+            event_date: &app::clock::date_time_in_shanghai(now - 86_400)[..10],
+            outward: true,
+        };
+        let id = store.insert_story_draft(&draft, now).await?;
+        store.submit_story(id, 3, false, now).await?;
+        for (step, reviewer) in reviewers.iter().enumerate().take(approvals) {
+            store
+                .decide_story(id, 1, step as i64 + 1, *reviewer, Decision::Approve, "", now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        if let Some((decision, comment)) = then {
+            let step = approvals as i64 + 1;
+            store
+                .decide_story(id, 1, step, reviewers[approvals], decision, comment, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+    }
+    tracing::info!("loaded the demo newsroom");
     Ok(())
 }
 

@@ -216,7 +216,7 @@ fn StoryFields(posted: Option<PostedForm>, story: Option<StoryRow>) -> impl Into
     let prefix = story.as_ref().map(|s| format!("s{}-", s.id)).unwrap_or_default();
     let id = |name: &str| format!("f-{prefix}{name}");
     let message = |name: &str| form.error_for(name);
-    let (action_path, story_id) = match &story {
+    let (action, story_id) = match &story {
         Some(s) => (action::<ResubmitStory>(), Some(s.id.to_string())),
         None => (action::<SubmitStory>(), None),
     };
@@ -226,7 +226,7 @@ fn StoryFields(posted: Option<PostedForm>, story: Option<StoryRow>) -> impl Into
     let kind_invalid = kind_error.is_some();
     let (body_id, kind_id) = (id("body"), id("kind"));
     view! {
-        <form method="post" action=action_path class="form" novalidate>
+        <form method="post" action=action class="form" novalidate>
             {story_id.map(|sid| view! { <input type="hidden" name="id" value=sid/> })}
             <div class="field" class:has-error=message("title").is_some()>
                 <label for=id("title")>"标题"</label>

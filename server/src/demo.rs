@@ -117,8 +117,10 @@ async fn load_newsroom(store: &Store, key: &DataKey) -> anyhow::Result<()> {
         store.grant_newsroom_role(&admin, *reviewer, "37", role, now).await?;
     }
     let author = member("13856081167").await?;
-    // (title, body, approvals, then: None = waits, Some(decision, comment))
-    let stories: [(&str, &str, usize, Option<(Decision, &str)>); 6] = [
+    /// What happens after the approvals: nothing (it waits), or a decision with its comment.
+    type Then = Option<(Decision, &'static str)>;
+    // (title, body, approvals, then)
+    let stories: [(&str, &str, usize, Then); 6] = [
         (
             "供电公司工会开展“安康杯”知识竞赛",
             "11 月 28 日，历下区供电公司工会举办“安康杯”安全知识竞赛，12 支队伍参赛。",

@@ -705,3 +705,30 @@ impl Store {
         Ok(stories)
     }
 }
+
+/// A decision on one of an author's stories, for the author's 我的.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoryNotice {
+    pub title: String,
+    pub decision: String,
+    pub step: i64,
+    pub steps: i64,
+    pub comment: String,
+    pub at: i64,
+}
+
+impl Store {
+    /// The latest `limit` decisions on `author`'s stories, newest first.
+    pub async fn story_notices(&self, author: MemberId, limit: i64) -> Result<Vec<StoryNotice>, StoreError> {
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT s.title, d.decision, d.step, s.steps, d.comment, d.at FROM story_decisions d \
+                 JOIN stories s ON s.id = d.story_id WHERE s.author_id = $1 ORDER BY d.id DESC LIMIT $2",
+            )
+            .bind(author.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}

@@ -277,3 +277,31 @@ pub async fn load_role_units() -> Result<Vec<(String, String)>, AppError> {
     let units = store.units_in_scope(&actor).await.map_err(|e| AppError::from_store("role_units", e))?;
     Ok(units.into_iter().map(|(code, name, _)| (code, name)).collect())
 }
+
+/// The latest review decisions on the signed-in member's stories (none when
+/// signed out), for 我的.
+#[server(prefix = "/api", endpoint = "newsroom/notices", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_story_notices() -> Result<Vec<StoryNoticeView>, AppError> {
+    let store = crate::context::store()?;
+    let Some(member) = crate::accounts::session::member(&store, &crate::context::session().await?).await? else {
+        return Ok(Vec::new());
+    };
+    let notices = store.story_notices(member, 5).await.map_err(|e| AppError::from_store("story_notices", e))?;
+    Ok(notices
+        .into_iter()
+        .map(|n| {
+            let what = match n.decision.as_str() {
+                "approve" if n.step >= n.steps => "已采用".to_owned(),
+                "approve" => format!("通过{}", if n.step == 1 { "初审" } else { "复审" }),
+                "return" => "退回修改".to_owned(),
+                "hold" => "待用".to_owned(),
+                _ => "退稿".to_owned(),
+            };
+            StoryNoticeView {
+                text: format!("《{}》{what}", n.title),
+                comment: Some(n.comment).filter(|c| !c.is_empty()),
+                at: crate::clock::date_time_in_shanghai(n.at),
+            }
+        })
+        .collect())
+}

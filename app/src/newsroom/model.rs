@@ -96,3 +96,13 @@ pub fn status_label(status: &str) -> &'static str {
         _ => "未知",
     }
 }
+
+/// A review decision on one of the member's stories, as 我的 tells it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryNoticeView {
+    /// 《标题》已采用 / 通过初审 / 退回修改 / 待用 / 退稿.
+    pub text: String,
+    /// The reviewer's comment, if any.
+    pub comment: Option<String>,
+    pub at: String,
+}

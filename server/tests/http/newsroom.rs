@@ -230,6 +230,11 @@ async fn a_story_is_returned_once_resubmitted_and_passes_three_reviewers_before_
     assert_eq!(decide(1, "approve", "", version.clone()).await.0, 404, "no longer under review");
     let (_, desk) = member.get("/desk").await;
     assert!(desk.contains("退回修改 · 第 1 稿") && desk.contains("审核意见：请补充比武的时间和地点"), "{desk}");
+    let (_, me) = member.get("/me").await;
+    assert!(
+        me.contains("《机械厂开展技能比武》退回修改") && me.contains("审核意见：请补充比武的时间和地点"),
+        "我的 tells: {me}"
+    );
     let mut changed = story("机械厂十一月开展技能比武");
     changed.push(("id", id.as_str()));
     let (status, html) = member.post("/desk", "/api/newsroom/stories/resubmit", &changed).await;
@@ -245,5 +250,6 @@ async fn a_story_is_returned_once_resubmitted_and_passes_three_reviewers_before_
     }
     let (_, desk) = member.get("/desk").await;
     assert!(desk.contains("已采用 · 第 2 稿"), "{desk}");
+    assert!(member.get("/me").await.1.contains("《机械厂十一月开展技能比武》已采用"), "and 我的 says so");
     assert!(queue(&reviewers[2]).await.is_empty());
 }

@@ -55,11 +55,13 @@ pub fn LoginPage() -> impl IntoView {
 pub fn MePage() -> impl IntoView {
     let member = Resource::new(|| (), |_| load_current_member());
     let request = Resource::new(|| (), |_| crate::certification::api::load_my_request());
+    let notices = Resource::new(|| (), |_| crate::newsroom::api::load_story_notices());
     view! {
         <Title text="我的"/>
         <Loading>
             {move || Suspend::new(async move {
                 let request = request.await.ok().flatten();
+                let notices = notices.await.unwrap_or_default();
                 match member.await {
                     Ok(Some(member)) => view! {
                         {member.is_official.then(|| view! {
@@ -83,6 +85,19 @@ pub fn MePage() -> impl IntoView {
                                 </dd>
                             </dl>
                         </section>
+                        {(!notices.is_empty()).then(|| view! {
+                            <section class="card" aria-labelledby="notices-heading">
+                                <h2 id="notices-heading">"稿件审核动态"</h2>
+                                <ul class="plain-list">
+                                    {notices.into_iter().map(|n| view! {
+                                        <li>
+                                            <p>{n.text}<span class="muted">{format!(" · {}", n.at)}</span></p>
+                                            {n.comment.map(|c| view! { <p class="muted">{format!("审核意见：{c}")}</p> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        })}
                         {member.certified.then(|| view! {
                             <A href="/card" attr:class="card admin-link">"惠员卡 ›"</A>
                             <A href="/desk" attr:class="card admin-link">"信息员：报送本单位的新闻 ›"</A>

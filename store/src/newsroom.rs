@@ -555,6 +555,8 @@ pub struct QueuedStory {
     pub next_step: i64,
     pub late: bool,
     pub submitted_at: i64,
+    /// When it reached this step: its last approval, else its (re)submission.
+    pub waiting_since: i64,
 }
 
 impl Store {
@@ -690,7 +692,9 @@ impl Store {
                          WHERE d.story_id = s.id AND d.version = s.version AND d.decision = 'approve') AS next_step \
                      FROM stories s WHERE s.status = 'in_review') \
                  SELECT w.id, w.title, w.body_html, u.name AS desk_unit_name, m.name AS author_name, w.version, \
-                     w.steps, w.next_step, w.late, w.submitted_at \
+                     w.steps, w.next_step, w.late, w.submitted_at, \
+                     COALESCE((SELECT MAX(d.at) FROM story_decisions d WHERE d.story_id = w.id AND d.version = w.version), \
+                         w.updated_at) AS waiting_since \
                  FROM waiting w JOIN units u ON u.id = w.desk_unit_id JOIN members m ON m.id = w.author_id \
                  WHERE w.author_id <> $1 AND EXISTS (SELECT 1 FROM reach r WHERE r.id = w.desk_unit_id AND r.role = \
                      CASE WHEN w.next_step >= w.steps THEN 'final' WHEN w.next_step = 1 THEN 'editor' ELSE 'second' END) \

@@ -213,6 +213,7 @@ pub async fn resubmit_story(
 pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
     let (store, member) = ssr::member().await?;
     let queue = store.review_queue(member).await.map_err(|e| AppError::from_store("review_queue", e))?;
+    let now = crate::clock::now();
     Ok(queue
         .into_iter()
         .map(|s| ReviewItem {
@@ -230,6 +231,7 @@ pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
             author_name: s.author_name,
             late: s.late,
             submitted: crate::clock::date_time_in_shanghai(s.submitted_at),
+            waiting: waited(now - s.waiting_since),
         })
         .collect())
 }

@@ -77,6 +77,8 @@ pub struct ReviewItem {
     pub step_label: String,
     pub late: bool,
     pub submitted: String,
+    /// How long it has waited at this step: 12 分钟 / 5 小时 / 3 天.
+    pub waiting: String,
 }
 
 /// The stories' kinds (两类稿件 and the rest), as stored and as shown.
@@ -105,4 +107,31 @@ pub struct StoryNoticeView {
     /// The reviewer's comment, if any.
     pub comment: Option<String>,
     pub at: String,
+}
+
+/// A wait as reviewers read it: minutes under an hour, hours under two
+/// days, days after that.
+pub fn waited(secs: i64) -> String {
+    let secs = secs.max(0);
+    if secs < 3600 {
+        format!("{} 分钟", secs / 60)
+    } else if secs < 2 * 86_400 {
+        format!("{} 小时", secs / 3600)
+    } else {
+        format!("{} 天", secs / 86_400)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::waited;
+
+    #[test]
+    fn waits_read_in_minutes_then_hours_then_days() {
+        assert_eq!(waited(59 * 60), "59 分钟");
+        assert_eq!(waited(3600), "1 小时");
+        assert_eq!(waited(47 * 3600), "47 小时");
+        assert_eq!(waited(2 * 86_400), "2 天");
+        assert_eq!(waited(-5), "0 分钟", "a clock a little behind the database reads as now");
+    }
 }

@@ -202,6 +202,7 @@ async fn a_story_is_returned_once_resubmitted_and_passes_three_reviewers_before_
     assert!(queue(&member).await.is_empty(), "an author does not review their own story");
     let (_, page) = reviewers[0].get("/desk/review").await;
     assert!(page.contains("<strong>技能比武</strong>") && !page.contains("alert(1)"), "{page}");
+    assert!(page.contains("初审 · 已等待 0 分钟"), "the reviewer sees how long it has waited: {page}");
     let (id, version) = first[0].clone();
     let decide = |who: usize, what: &'static str, comment: &'static str, version: String| {
         let reviewer = &reviewers[who];

@@ -50,7 +50,7 @@ fn ReviewCard(item: ReviewItem, form: PostedForm) -> impl IntoView {
     };
     view! {
         <article class="card request" id=format!("review-{}", item.id)>
-            <p class="muted">{format!("{} · {} · {} · 第 {} 稿 · {}", item.step_label, item.desk_unit_name, item.author_name, item.version, item.submitted)}
+            <p class="muted">{format!("{} · 已等待 {} · {} · {} · 第 {} 稿 · 报送于 {}", item.step_label, item.waiting, item.desk_unit_name, item.author_name, item.version, item.submitted)}
                 {item.late.then_some(" · 迟报")}</p>
             <h2>{item.title.clone()}</h2>
             <div class="story" inner_html=item.body_html.clone()></div>

@@ -130,3 +130,19 @@ impl Upload {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
     }
 }
+
+/// The store and the signed-in member (401 `请先登录` when signed out).
+pub async fn signed_in() -> Result<(store::Store, store::MemberId), AppError> {
+    let store = store()?;
+    let member = crate::accounts::session::member(&store, &session().await?)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
+    Ok((store, member))
+}
+
+/// The store and the signed-in official (401 signed out, 403 not an official).
+pub async fn official() -> Result<(store::Store, store::Actor), AppError> {
+    let store = store()?;
+    let actor = crate::officials::service::official(&store, &session().await?).await?;
+    Ok((store, actor))
+}

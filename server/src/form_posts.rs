@@ -191,15 +191,7 @@ fn form_page(headers: &HeaderMap) -> Option<String> {
     (is_local(&path) && !path.starts_with("/api/")).then_some(path)
 }
 
-/// A path on this site (never `//other.host` or `/\other.host`), printable
-/// ASCII as a Location header needs.
-fn is_local(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.starts_with("/\\")
-        && path.len() <= 400
-        && path.chars().all(|c| c.is_ascii_graphic())
-}
+use app::ui::forms::is_local_path as is_local;
 
 /// Renders `page` as a GET with this request's extensions (session, client
 /// address) and headers, and the posted form in context.

@@ -140,3 +140,20 @@ fn replace_database(url: &str, name: &str) -> String {
         None => format!("{without_db}/{name}"),
     }
 }
+
+/// A unit tree from `(code, parent code, name, level)` rows, as a units file
+/// would give them; panics if the rows do not make a tree.
+pub fn unit_tree(rows: &[(&str, &str, &str, &str)]) -> domain::UnitTree {
+    let rows: Vec<domain::UnitRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (code, parent, name, level))| domain::UnitRow {
+            line: i + 2,
+            code: (*code).into(),
+            parent_code: (*parent).into(),
+            name: (*name).into(),
+            level: (*level).into(),
+        })
+        .collect();
+    domain::UnitTree::from_rows(&rows).expect("test tree is valid")
+}

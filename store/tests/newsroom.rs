@@ -4,7 +4,7 @@
 //! are used or raw SQL tries to skip a step.
 
 use domain::member::{MemberName, Phone};
-use domain::{UnitCode, UnitRow, UnitTree};
+use domain::UnitCode;
 use store::testing::TestDb;
 use store::{Decision, DecisionError, MemberId, NewStory, Store, StoryStatus};
 
@@ -34,22 +34,12 @@ const NOW: i64 = 1_796_000_000;
 
 /// The province, a city and a grassroots union; an author and three reviewers.
 async fn seed(store: &Store) -> (MemberId, [MemberId; 3]) {
-    let rows: Vec<UnitRow> = [
+    let tree = store::testing::unit_tree(&[
         ("37", "", "山东省总工会", "province"),
         ("3701", "37", "济南市总工会", "city"),
         ("37010201", "3701", "机械厂工会", "grassroots"),
-    ]
-    .iter()
-    .enumerate()
-    .map(|(i, (code, parent, name, level))| UnitRow {
-        line: i + 2,
-        code: (*code).into(),
-        parent_code: (*parent).into(),
-        name: (*name).into(),
-        level: (*level).into(),
-    })
-    .collect();
-    store.import_units(&UnitTree::from_rows(&rows).expect("tree")).await.expect("units");
+    ]);
+    store.import_units(&tree).await.expect("units");
     let unit = UnitCode::parse("37010201").expect("code");
     let mut people = Vec::new();
     for i in 0..4 {

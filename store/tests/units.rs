@@ -1,6 +1,6 @@
 //! The same unit-store behaviour, checked on SQLite and on PostgreSQL.
 
-use domain::{UnitRow, UnitTree};
+use domain::UnitTree;
 use store::{Store, UnitImportSummary};
 
 /// Generates one test per engine for each named scenario below.
@@ -28,18 +28,7 @@ on_both_engines!(
 );
 
 fn tree(rows: &[(&str, &str, &str, &str)]) -> UnitTree {
-    let rows: Vec<UnitRow> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (code, parent, name, level))| UnitRow {
-            line: i + 2,
-            code: (*code).into(),
-            parent_code: (*parent).into(),
-            name: (*name).into(),
-            level: (*level).into(),
-        })
-        .collect();
-    UnitTree::from_rows(&rows).expect("test tree is valid")
+    store::testing::unit_tree(rows)
 }
 
 const JINAN: &[(&str, &str, &str, &str)] = &[

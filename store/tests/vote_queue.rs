@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use domain::member::{MemberName, Phone};
-use domain::{UnitCode, UnitRow, UnitTree};
+use domain::UnitCode;
 use store::{CastVote, MemberId, NewCampaign, NewCandidate, QueuedVote, Store, VoteError, VoteQueue};
 
 macro_rules! on_both_engines {
@@ -36,18 +36,11 @@ const MEMBERS: usize = 20;
 /// A campaign (3 votes a day, 2 per candidate) with two candidates, and
 /// `MEMBERS` members. Returns the campaign and the candidate ids.
 async fn seed(store: &Store) -> (Arc<store::Campaign>, Vec<i64>, Vec<MemberId>) {
-    let rows: Vec<UnitRow> = [("37", "", "山东省总工会", "province"), ("37010201", "37", "机械厂工会", "grassroots")]
-        .iter()
-        .enumerate()
-        .map(|(i, (code, parent, name, level))| UnitRow {
-            line: i + 2,
-            code: (*code).into(),
-            parent_code: (*parent).into(),
-            name: (*name).into(),
-            level: (*level).into(),
-        })
-        .collect();
-    store.import_units(&UnitTree::from_rows(&rows).expect("tree")).await.expect("units");
+    let tree = store::testing::unit_tree(&[
+        ("37", "", "山东省总工会", "province"),
+        ("37010201", "37", "机械厂工会", "grassroots"),
+    ]);
+    store.import_units(&tree).await.expect("units");
     let unit = UnitCode::parse("37010201").expect("code");
     let mut members = Vec::new();
     for i in 0..MEMBERS {

@@ -45,15 +45,10 @@ pub mod ssr {
     }
 
     /// Where to go after signing in: `next` when it is a path on this site
-    /// (never another host: `//evil.example` and `/\\evil` are refused; only
-    /// printable ASCII, as a Location header needs), else 我的.
+    /// (`ui::forms::is_local_path`), else 我的.
     pub fn next_page(next: Option<&str>) -> String {
         let next = next.unwrap_or_default();
-        let local = next.starts_with('/')
-            && !next.starts_with("//")
-            && !next.starts_with("/\\")
-            && next.chars().all(|c| c.is_ascii_graphic());
-        if local {
+        if crate::ui::forms::is_local_path(next) {
             next.chars().take(200).collect()
         } else {
             "/me".to_owned()

@@ -11,13 +11,6 @@ pub use super::model::*;
 mod ssr {
     use super::*;
 
-    pub async fn official() -> Result<(store::Store, store::Actor), AppError> {
-        let accounts = crate::context::accounts()?;
-        let store = accounts.store().clone();
-        let actor = crate::officials::service::official(&store, &crate::context::session().await?).await?;
-        Ok((store, actor))
-    }
-
     pub fn key() -> Result<store::protect::DataKey, AppError> {
         crate::context::services().map(|s| s.data_key)
     }
@@ -47,7 +40,7 @@ pub async fn load_my_request() -> Result<Option<RequestView>, AppError> {
 /// The pending requests in the official's reach, oldest first (at most 50).
 #[server(prefix = "/api", endpoint = "admin/certify-requests", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_review_queue() -> Result<Vec<QueueRow>, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     let rows = store.pending_certify_requests(&actor, 50).await.map_err(|e| AppError::from_store("review_queue", e))?;
     Ok(rows
         .into_iter()
@@ -76,14 +69,14 @@ pub async fn load_review_queue() -> Result<Vec<QueueRow>, AppError> {
 /// generates one). Answers the notice.
 #[server(prefix = "/api", endpoint = "admin/certify-requests/approve")]
 pub async fn approve_request(id: i64, member_no: Option<String>) -> Result<String, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     crate::certification::service::approve(&store, &ssr::key()?, &actor, id, member_no.as_deref().unwrap_or("")).await
 }
 
 /// Rejects request `id` with a reason the member reads.
 #[server(prefix = "/api", endpoint = "admin/certify-requests/reject")]
 pub async fn reject_request(id: i64, reason: String) -> Result<String, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     crate::certification::service::reject(&store, &actor, id, &reason).await
 }
 
@@ -91,7 +84,7 @@ pub async fn reject_request(id: i64, reason: String) -> Result<String, AppError>
 /// written to the audit log).
 #[server(prefix = "/api", endpoint = "admin/certify-requests/reveal-id")]
 pub async fn reveal_request_id(id: i64) -> Result<RevealedId, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     let revealed = crate::certification::service::reveal_id_number(&store, &ssr::key()?, &actor, id).await?;
     Ok(RevealedId { notice: "完整身份证号已显示，本次查看已记入操作日志".to_owned(), revealed })
 }
@@ -133,7 +126,7 @@ pub async fn request_review(data: leptos::server_fn::codec::MultipartData) -> Re
 #[server(prefix = "/api", endpoint = "admin/roster/preview", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn preview_roster(data: leptos::server_fn::codec::MultipartData) -> Result<RosterPreview, AppError> {
     let upload = crate::context::Upload::read(data, "file").await?;
-    let (_, actor) = ssr::official().await?;
+    let (_, actor) = crate::context::official().await?;
     let services = crate::context::services()?;
     let file = upload.file.ok_or_else(|| AppError::rejected(400, "file", "请选择要上传的文件"))?;
     let preview = crate::certification::roster::preview(&services, &actor, &file).await.map_err(|(e, _)| e)?;
@@ -147,7 +140,7 @@ pub async fn preview_roster(data: leptos::server_fn::codec::MultipartData) -> Re
 #[server(prefix = "/api", endpoint = "admin/roster/confirm")]
 pub async fn confirm_roster(token: String) -> Result<Option<String>, AppError> {
     use crate::certification::roster::{confirm, Confirmed};
-    let (_, actor) = ssr::official().await?;
+    let (_, actor) = crate::context::official().await?;
     match confirm(&crate::context::services()?, &actor, &token).await? {
         Confirmed::Done(notice) => Ok(Some(notice)),
         Confirmed::Background { job } => {

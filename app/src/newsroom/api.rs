@@ -6,30 +6,11 @@ use leptos::prelude::*;
 
 pub use super::model::*;
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use super::*;
-
-    pub async fn member() -> Result<(store::Store, store::MemberId), AppError> {
-        let store = crate::context::store()?;
-        let member = crate::accounts::session::member(&store, &crate::context::session().await?)
-            .await?
-            .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
-        Ok((store, member))
-    }
-
-    pub async fn official() -> Result<(store::Store, store::Actor), AppError> {
-        let store = crate::context::store()?;
-        let actor = crate::officials::service::official(&store, &crate::context::session().await?).await?;
-        Ok((store, actor))
-    }
-}
-
 /// The signed-in member's way into the desk: certified or not, and their
 /// correspondent record.
 #[server(prefix = "/api", endpoint = "newsroom/desk", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_desk() -> Result<DeskView, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     let me =
         store.member_by_id(member).await.map_err(|e| AppError::from_store("desk", e))?.ok_or(AppError::Internal)?;
     let own = store.own_correspondent(member).await.map_err(|e| AppError::from_store("desk", e))?;
@@ -64,7 +45,7 @@ pub async fn apply_correspondent(
     other_channel: Option<String>,
     intro: Option<String>,
 ) -> Result<String, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     let key = crate::context::services()?.data_key;
     let form = crate::newsroom::service::Application {
         name,
@@ -92,7 +73,7 @@ pub async fn apply_correspondent(
 /// Pending correspondent applications of units in the official's reach.
 #[server(prefix = "/api", endpoint = "admin/correspondents", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_applications() -> Result<Vec<CorrespondentRow>, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     let rows =
         store.correspondents_in_reach(&actor, "pending").await.map_err(|e| AppError::from_store("applications", e))?;
     Ok(rows
@@ -118,21 +99,21 @@ pub async fn load_applications() -> Result<Vec<CorrespondentRow>, AppError> {
 /// Approves application `id` (officials of its unit or above). Audited.
 #[server(prefix = "/api", endpoint = "admin/correspondents/approve")]
 pub async fn approve_correspondent(id: i64) -> Result<String, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     crate::newsroom::service::decide(&store, &actor, id, true, "").await
 }
 
 /// Refuses application `id` with a `reason` the member reads. Audited.
 #[server(prefix = "/api", endpoint = "admin/correspondents/refuse")]
 pub async fn refuse_correspondent(id: i64, reason: String) -> Result<String, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     crate::newsroom::service::decide(&store, &actor, id, false, &reason).await
 }
 
 /// The signed-in member's stories, newest first.
 #[server(prefix = "/api", endpoint = "newsroom/stories/mine", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_my_stories() -> Result<Vec<StoryRow>, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     let stories = store.stories_of(member).await.map_err(|e| AppError::from_store("my_stories", e))?;
     Ok(stories
         .into_iter()
@@ -186,7 +167,7 @@ pub async fn submit_story(
     event_date: String,
     outward: Option<String>,
 ) -> Result<String, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     let form = story_form(title, body, excerpt, kind, event_date, outward);
     crate::newsroom::service::submit(&store, member, &form).await
 }
@@ -203,7 +184,7 @@ pub async fn resubmit_story(
     event_date: String,
     outward: Option<String>,
 ) -> Result<String, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     let form = story_form(title, body, excerpt, kind, event_date, outward);
     crate::newsroom::service::resubmit(&store, member, id, &form).await
 }
@@ -211,7 +192,7 @@ pub async fn resubmit_story(
 /// The stories waiting for a step the signed-in member may take, oldest first.
 #[server(prefix = "/api", endpoint = "newsroom/review", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     let queue = store.review_queue(member).await.map_err(|e| AppError::from_store("review_queue", e))?;
     let now = crate::clock::now();
     Ok(queue
@@ -239,28 +220,28 @@ pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
 /// Approves the step story `id` (version `version`) waits for.
 #[server(prefix = "/api", endpoint = "newsroom/review/approve")]
 pub async fn approve_story(id: i64, version: i64) -> Result<String, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     crate::newsroom::service::decide_story(&store, member, id, version, "approve", "").await
 }
 
 /// Returns story `id` to its author for changes, with `comment` (退回修改).
 #[server(prefix = "/api", endpoint = "newsroom/review/return")]
 pub async fn return_story(id: i64, version: i64, comment: String) -> Result<String, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     crate::newsroom::service::decide_story(&store, member, id, version, "return", &comment).await
 }
 
 /// Keeps story `id` for later (待用), `comment` optional.
 #[server(prefix = "/api", endpoint = "newsroom/review/hold")]
 pub async fn hold_story(id: i64, version: i64, comment: Option<String>) -> Result<String, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     crate::newsroom::service::decide_story(&store, member, id, version, "hold", &comment.unwrap_or_default()).await
 }
 
 /// Rejects story `id` with `comment` as the reason (退稿).
 #[server(prefix = "/api", endpoint = "newsroom/review/reject")]
 pub async fn reject_story(id: i64, version: i64, comment: String) -> Result<String, AppError> {
-    let (store, member) = ssr::member().await?;
+    let (store, member) = crate::context::signed_in().await?;
     crate::newsroom::service::decide_story(&store, member, id, version, "reject", &comment).await
 }
 
@@ -268,14 +249,14 @@ pub async fn reject_story(id: i64, version: i64, comment: String) -> Result<Stri
 /// `final`) on `unit` (a unit code in the official's reach). Audited.
 #[server(prefix = "/api", endpoint = "admin/newsroom/roles")]
 pub async fn grant_newsroom_role(phone: String, unit: String, role: String) -> Result<String, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     crate::newsroom::service::grant_role(&store, &actor, &phone, &unit, &role).await
 }
 
 /// The units an official may give newsroom roles on: (code, name).
 #[server(prefix = "/api", endpoint = "admin/newsroom/units", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_role_units() -> Result<Vec<(String, String)>, AppError> {
-    let (store, actor) = ssr::official().await?;
+    let (store, actor) = crate::context::official().await?;
     let units = store.units_in_scope(&actor).await.map_err(|e| AppError::from_store("role_units", e))?;
     Ok(units.into_iter().map(|(code, name, _)| (code, name)).collect())
 }

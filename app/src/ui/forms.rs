@@ -73,6 +73,18 @@ pub fn use_posted_form() -> Resource<Option<PostedForm>> {
     )
 }
 
+/// A path on this site, safe to send a browser to: never `//other.host` or
+/// `/\\other.host` (browsers read both as another host), printable ASCII as
+/// a `Location` header needs, at most 400 characters. Sign-in's `next` and
+/// the form handler's pages both go through it.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && path.len() <= 400
+        && path.chars().all(|c| c.is_ascii_graphic())
+}
+
 /// The address a form posts to: server function `F`'s path under `/api/`,
 /// with the page the form is on (`?page=/register`). Forms name their server
 /// function's type, so each form has its API twin by construction (and a

@@ -24,6 +24,8 @@ pub struct Services {
     /// Writes votes that arrive together in one statement (group commit).
     pub vote_queue: store::VoteQueue,
     pub public_origin: PublicOrigin,
+    /// The asset library's blob storage and upload limits.
+    pub media: crate::newsroom::media::Media,
 }
 
 /// This request's services (500 if the server forgot to provide them).
@@ -145,4 +147,12 @@ pub async fn official() -> Result<(store::Store, store::Actor), AppError> {
     let store = store()?;
     let actor = crate::officials::service::official(&store, &session().await?).await?;
     Ok((store, actor))
+}
+
+/// 128 random bits as 32 hex characters: unguessable names (pending
+/// imports, media addresses, spool files).
+pub fn random_token() -> String {
+    use rand::Rng;
+    let bytes: [u8; 16] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

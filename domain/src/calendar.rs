@@ -87,6 +87,85 @@ impl CivilDate {
     pub fn day(self) -> u32 {
         self.0.day().into()
     }
+
+    /// `YYYY-MM-DD`, as forms and the database write dates.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
+    }
+}
+
+/// A calendar quarter (the 通报's period): Q1 is January to March.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    year: u32,
+    quarter: u32,
+}
+
+impl Quarter {
+    pub fn new(year: u32, quarter: u32) -> Option<Self> {
+        ((1..=9998).contains(&year) && (1..=4).contains(&quarter)).then_some(Self { year, quarter })
+    }
+
+    /// `2026Q4` (or `2026-Q4`, lower case accepted).
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim().to_ascii_uppercase();
+        let (year, quarter) = raw.split_once('Q')?;
+        let year = year.trim_end_matches('-');
+        if year.len() != 4 || quarter.len() != 1 {
+            return None;
+        }
+        Self::new(year.parse().ok()?, quarter.parse().ok()?)
+    }
+
+    /// The quarter that Unix time `unix_secs` falls in, in Shanghai.
+    pub fn containing(unix_secs: i64) -> Self {
+        let date = CivilDate::in_shanghai(unix_secs);
+        Self { year: date.year().min(9998), quarter: (date.month() - 1) / 3 + 1 }
+    }
+
+    pub fn year(self) -> u32 {
+        self.year
+    }
+
+    pub fn number(self) -> u32 {
+        self.quarter
+    }
+
+    /// Its first and the next quarter's first second (Shanghai midnights).
+    pub fn bounds(self) -> (i64, i64) {
+        let first = |year: u32, month: u32| CivilDate::new(year, month, 1).map_or(0, CivilDate::midnight_in_shanghai);
+        let month = (self.quarter - 1) * 3 + 1;
+        let end = if self.quarter == 4 { first(self.year + 1, 1) } else { first(self.year, month + 3) };
+        (first(self.year, month), end)
+    }
+
+    /// The quarter before.
+    pub fn previous(self) -> Self {
+        if self.quarter == 1 {
+            Self { year: self.year.saturating_sub(1).max(1), quarter: 4 }
+        } else {
+            Self { year: self.year, quarter: self.quarter - 1 }
+        }
+    }
+
+    /// `2026Q4`.
+    pub fn code(self) -> String {
+        format!("{}Q{}", self.year, self.quarter)
+    }
+}
+
+impl fmt::Display for Quarter {
+    /// 2026年第四季度.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = ["一", "二", "三", "四"][(self.quarter - 1) as usize];
+        write!(f, "{}年第{name}季度", self.year)
+    }
+}
+
+/// Year `year`'s first and the next year's first second (Shanghai).
+pub fn year_bounds(year: u32) -> (i64, i64) {
+    let first = |year: u32| CivilDate::new(year, 1, 1).map_or(0, CivilDate::midnight_in_shanghai);
+    (first(year), first(year + 1))
 }
 
 /// `2026年12月31日`: how dates are written to members.
@@ -156,6 +235,23 @@ mod tests {
         assert!(CivilDate::new(1965, 13, 1).is_none());
         assert!(CivilDate::new(1880, 1, 1).is_some(), "GB 11643's own example was born in 1880");
         assert_eq!(CivilDate::new(2026, 12, 31).unwrap().to_string(), "2026年12月31日");
+    }
+
+    #[test]
+    fn a_quarter_runs_from_shanghai_midnight_to_the_next_quarters() {
+        let q4 = Quarter::parse("2026q4").unwrap();
+        assert_eq!(q4, Quarter::parse("2026-Q4").unwrap());
+        let (from, to) = q4.bounds();
+        assert_eq!(from, CivilDate::new(2026, 10, 1).unwrap().midnight_in_shanghai());
+        assert_eq!(to, CivilDate::new(2027, 1, 1).unwrap().midnight_in_shanghai());
+        assert_eq!(Quarter::containing(to - 1), q4);
+        assert_eq!(Quarter::containing(to).code(), "2027Q1");
+        assert_eq!(q4.previous().code(), "2026Q3");
+        assert_eq!(Quarter::parse("2027Q1").unwrap().previous(), q4);
+        assert_eq!(q4.to_string(), "2026年第四季度");
+        assert_eq!(Quarter::parse("2026Q5"), None);
+        assert_eq!(Quarter::parse("26Q1"), None);
+        assert_eq!(year_bounds(2026), (CivilDate::new(2026, 1, 1).unwrap().midnight_in_shanghai(), to));
     }
 
     proptest! {

@@ -44,7 +44,7 @@ pub mod roster;
 pub mod stats;
 pub mod units;
 
-pub use calendar::CivilDate;
+pub use calendar::{CivilDate, Quarter};
 pub use id_number::{Gender, IdNumber, IdNumberError};
 pub use member::{MemberFieldError, MemberName, Password, Phone, SmsCode};
 pub use roster::{check_roster, RosterEntry, RosterRow, RosterRowError};

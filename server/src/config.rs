@@ -89,6 +89,27 @@ pub struct Config {
     /// `GONGHUI_UPLOAD_LIMIT_BYTES`, default 32 MiB: the largest roster upload
     /// (100 000 rows are ~8 MB).
     pub upload_limit: usize,
+    /// `GONGHUI_MEDIA_DIR`, default `data/media`: the asset library's files
+    /// (when no S3 store is configured) and the upload spool.
+    pub media_dir: PathBuf,
+    /// `GONGHUI_S3_BUCKET` (with `GONGHUI_S3_ENDPOINT`, `GONGHUI_S3_REGION`,
+    /// `GONGHUI_S3_ACCESS_KEY`, `GONGHUI_S3_SECRET_KEY`): keep the asset
+    /// library in an S3-compatible store instead of on local disk.
+    pub s3: Option<S3Config>,
+    /// `GONGHUI_PHOTO_LIMIT_MB` (15), `GONGHUI_AUDIO_LIMIT_MB` (50),
+    /// `GONGHUI_VIDEO_LIMIT_MB` (300), `GONGHUI_FILE_LIMIT_MB` (20): the
+    /// largest upload of each kind.
+    pub media_limits: app::newsroom::media::MediaLimits,
+}
+
+/// An S3-compatible object store (MinIO, a cloud's OSS/COS with its S3 API).
+#[derive(Clone, Debug)]
+pub struct S3Config {
+    pub endpoint: Option<String>,
+    pub bucket: String,
+    pub region: String,
+    pub access_key: String,
+    pub secret_key: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +182,27 @@ impl Config {
             data_key: get("GONGHUI_DATA_KEY"),
             data_key_file: PathBuf::from(get("GONGHUI_DATA_KEY_FILE").unwrap_or_else(|| "data/data.key".to_owned())),
             upload_limit: parse("GONGHUI_UPLOAD_LIMIT_BYTES", get("GONGHUI_UPLOAD_LIMIT_BYTES"), 32 * 1024 * 1024)?,
+            media_dir: PathBuf::from(get("GONGHUI_MEDIA_DIR").unwrap_or_else(|| "data/media".to_owned())),
+            s3: get("GONGHUI_S3_BUCKET").map(|bucket| S3Config {
+                endpoint: get("GONGHUI_S3_ENDPOINT"),
+                bucket,
+                region: get("GONGHUI_S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                access_key: get("GONGHUI_S3_ACCESS_KEY").unwrap_or_default(),
+                secret_key: get("GONGHUI_S3_SECRET_KEY").unwrap_or_default(),
+            }),
+            media_limits: {
+                let defaults = app::newsroom::media::MediaLimits::default();
+                let mb = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+                    Ok(parse::<u64>(name, get(name), default >> 20)? << 20)
+                };
+                app::newsroom::media::MediaLimits {
+                    photo: mb("GONGHUI_PHOTO_LIMIT_MB", defaults.photo)?,
+                    audio: mb("GONGHUI_AUDIO_LIMIT_MB", defaults.audio)?,
+                    video: mb("GONGHUI_VIDEO_LIMIT_MB", defaults.video)?,
+                    file: mb("GONGHUI_FILE_LIMIT_MB", defaults.file)?,
+                    files_per_upload: defaults.files_per_upload,
+                }
+            },
         })
     }
 }

@@ -53,9 +53,16 @@ pub async fn answer_as_page(State(state): State<AppState>, request: Request, nex
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    // The body limit layer outside this one has already capped the size.
-    let Ok(bytes) = to_bytes(body, usize::MAX).await else { return unreadable() };
-    let Some(typed) = typed_fields(&parts.headers, &bytes).await else { return unreadable() };
+    // Streamed uploads (video) go through as they arrive: nothing of them is
+    // shown again, and holding hundreds of MB here is what they avoid.
+    let (body, typed) = if crate::is_streamed_upload(parts.uri.path()) {
+        (body, Vec::new())
+    } else {
+        // The body limit layer outside this one has already capped the size.
+        let Ok(bytes) = to_bytes(body, usize::MAX).await else { return unreadable() };
+        let Some(typed) = typed_fields(&parts.headers, &bytes).await else { return unreadable() };
+        (Body::from(bytes), typed)
+    };
     let page = page_in_query(&parts.uri).or_else(|| form_page(&parts.headers));
     let action = parts.uri.path().to_owned();
     let page_headers = parts.headers.clone();
@@ -63,7 +70,7 @@ pub async fn answer_as_page(State(state): State<AppState>, request: Request, nex
     parts.headers.remove(header::REFERER);
     // The session (shared: a sign-in just made shows), the client address…
     let page_extensions = parts.extensions.clone();
-    let answer = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let answer = next.run(Request::from_parts(parts, body)).await;
 
     let failed = answer.headers().contains_key(SERVER_FN_ERROR);
     let location = answer.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);

@@ -8,6 +8,8 @@ mod data_key;
 pub mod demo;
 mod form_posts;
 pub mod invite;
+mod media;
+mod newsroom;
 pub mod origin;
 pub mod page_cache;
 pub mod rate_limit;
@@ -33,7 +35,6 @@ use store::Store;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub vote_queue: store::VoteQueue,
     /// Pages' Content-Security-Policy, `{nonce}` filled in per render.
     pub page_policy: app::context::PagePolicy,
+    /// The asset library's storage (local disk or S3) and limits.
+    pub media: app::newsroom::media::Media,
 }
 
 impl AppState {
@@ -73,6 +76,7 @@ impl AppState {
             votes: self.votes.clone(),
             vote_queue: self.vote_queue.clone(),
             public_origin: app::context::PublicOrigin(self.config.public_origin.clone()),
+            media: self.media.clone(),
         }
     }
 
@@ -136,7 +140,8 @@ pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
             idle.forget_idle();
         }
     });
-    Ok(router(config, store, accounts, dev_sms, sessions, limits, data_key))
+    let media = media::open(&config)?;
+    Ok(router(config, store, accounts, dev_sms, sessions, limits, data_key, media))
 }
 
 fn router(
@@ -147,6 +152,7 @@ fn router(
     sessions: sessions::DbSessionStore,
     limits: rate_limit::AccountLimiter,
     data_key: store::protect::DataKey,
+    media: app::newsroom::media::Media,
 ) -> Router {
     let config = Arc::new(config);
     let state = AppState {
@@ -163,6 +169,7 @@ fn router(
         ),
         vote_queue: store::VoteQueue::start(store.clone()),
         page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
+        media,
     };
     let default_policy = HeaderValue::from_str(&csp::default_policy(&config.frame_ancestors)).expect("checked origins");
     // X-Frame-Options knows only one origin; where app webviews may frame
@@ -197,7 +204,11 @@ fn router(
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnSessionEnd);
 
-    let body_limits = BodyLimits { body: config.body_limit, upload: config.upload_limit };
+    let body_limits = BodyLimits {
+        body: config.body_limit,
+        upload: config.upload_limit,
+        media: usize::try_from(config.media_limits.body()).unwrap_or(usize::MAX),
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .route("/admin/certify/{id}/photo", get(review::request_photo))
@@ -206,6 +217,10 @@ fn router(
         .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))
         .route("/v/{campaign}/{number}/poster.svg", get(voting::candidate_poster))
         .route("/media/{kind}/{id}", get(voting::media))
+        .route("/m/{token}", get(media::serve))
+        .route("/m/{token}/{width}", get(media::serve_thumb))
+        .route("/admin/newsroom/report.csv", get(newsroom::report_csv))
+        .route("/admin/newsroom/ledger.csv", get(newsroom::ledger_csv))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))
@@ -220,7 +235,7 @@ fn router(
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+                .layer(axum::middleware::from_fn_with_state(config.request_timeout, time_limit))
                 // Outside compression: cached share pages are kept compressed.
                 .layer(axum::middleware::from_fn_with_state(page_cache::PageCache::default(), page_cache::serve))
                 // Brotli for browsers that ask (all current ones), gzip for
@@ -258,9 +273,38 @@ pub fn route_table() -> (Vec<String>, Vec<(String, axum::http::Method)>) {
 struct BodyLimits {
     body: usize,
     upload: usize,
+    /// The asset library's uploads (video): streamed, never buffered.
+    media: usize,
 }
 
 /// Whether `path` is a server function that takes files (multipart).
+/// How long an upload of the asset library may take: 300 MB of video over a
+/// phone's 3 Mbit/s uplink is ~14 minutes.
+const STREAMED_UPLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// Cuts off a request still running after the configured time (408), so a
+/// stuck query cannot pin a worker; streamed uploads get their own, longer,
+/// time (tower-http's TimeoutLayer has one time for every path).
+async fn time_limit(
+    State(limit): State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let limit = if is_streamed_upload(request.uri().path()) { STREAMED_UPLOAD_TIME } else { limit };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
+/// Uploads read as a stream by their server function (each file judged and
+/// capped while it arrives): the form handler passes their bodies through
+/// instead of reading them whole.
+pub(crate) fn is_streamed_upload(path: &str) -> bool {
+    use leptos::server_fn::ServerFn;
+    path == app::newsroom::api::UploadAssets::PATH
+}
+
 fn is_upload(path: &str) -> bool {
     use leptos::server_fn::ServerFn;
     [
@@ -279,7 +323,14 @@ async fn limit_body(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use tower::ServiceExt;
-    let limit = if is_upload(request.uri().path()) { limits.upload } else { limits.body };
+    let path = request.uri().path();
+    let limit = if is_streamed_upload(path) {
+        limits.media
+    } else if is_upload(path) {
+        limits.upload
+    } else {
+        limits.body
+    };
     let inner = tower::service_fn(move |request: axum::http::Request<tower_http::body::Limited<axum::body::Body>>| {
         let next = next.clone();
         async move { Ok::<_, std::convert::Infallible>(next.run(request.map(axum::body::Body::new)).await) }

@@ -12,13 +12,13 @@ use crate::AppState;
 
 /// A refusal as plain Chinese text under its status (a download link has no
 /// page to show it on).
-fn plain(status: StatusCode, message: String) -> Response {
+pub(crate) fn plain(status: StatusCode, message: String) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response()
 }
 
 /// Writes `rows` after `header` as CSV with a UTF-8 byte-order mark, served
 /// as a private download named `file`.
-fn csv_download(file: &str, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Response {
+pub(crate) fn csv_download(file: &str, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Response {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let written = out.write_record(header).and_then(|()| rows.into_iter().try_for_each(|row| out.write_record(&row)));
     let Some(bytes) = written.ok().and_then(|()| out.into_inner().ok()) else {

@@ -6,7 +6,9 @@
 //! written once in the portable subset both engines accept (`$1` binds,
 //! `ON CONFLICT … DO UPDATE`), and each engine has its own migrations.
 
+mod assets;
 mod campaigns;
+mod desk;
 mod error;
 mod media;
 mod members;
@@ -28,7 +30,12 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use assets::{Asset, AssetKind, NewAsset};
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
+pub use desk::{
+    AdoptionLevel, CallTarget, FigureRow, FiguresBy, LedgerEntry, PaymentRate, RankedCorrespondent, ReportError,
+    StoryCall,
+};
 pub use error::StoreError;
 pub use media::MediaKind;
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};

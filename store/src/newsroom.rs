@@ -90,6 +90,10 @@ pub struct NewStory<'a> {
     pub event_date: &'a str,
     /// May be used outside the union (对外宣传).
     pub outward: bool,
+    /// The call for stories (征集) it answers.
+    pub call: Option<i64>,
+    /// Assets from the library (素材库) it carries, in order.
+    pub assets: &'a [i64],
 }
 
 /// A story's review state.
@@ -162,13 +166,17 @@ impl Store {
         Ok(steps.map_or(3, |(s,)| s))
     }
 
-    /// Saves a draft; its id.
-    pub async fn insert_story_draft(&self, story: &NewStory<'_>, now: i64) -> Result<i64, StoreError> {
-        let (id,): (i64,) = on_writer!(self, pool => {
-            sqlx::query_as(
-                "INSERT INTO stories (desk_unit_id, author_id, title, body_md, body_html, excerpt, kind, event_date, \
-                     outward, steps, status, created_at, updated_at) \
-                 VALUES ((SELECT id FROM units WHERE code = $1), $2, $3, $4, $5, $6, $7, $8, $9, 3, 'draft', $10, $10) \
+    /// Saves a draft with its attachments (assets the author may use: their
+    /// own uploads, their unit's, or shared down from a unit above), in one
+    /// transaction; its id. `None` (nothing saved) when an asset is not one
+    /// they may use.
+    pub async fn insert_story_draft(&self, story: &NewStory<'_>, now: i64) -> Result<Option<i64>, StoreError> {
+        on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO stories (desk_unit_id, origin_unit_id, author_id, title, body_md, body_html, excerpt, \
+                     kind, event_date, outward, call_id, steps, status, created_at, updated_at) \
+                 SELECT id, id, $2, $3, $4, $5, $6, $7, $8, $9, $11, 3, 'draft', $10, $10 FROM units WHERE code = $1 \
                  RETURNING id",
             )
             .bind(story.desk_unit_code)
@@ -181,10 +189,24 @@ impl Store {
             .bind(story.event_date)
             .bind(story.outward)
             .bind(now)
-            .fetch_one(pool)
-            .await?
-        });
-        Ok(id)
+            .bind(story.call)
+            .fetch_one(&mut *tx)
+            .await?;
+            for asset in story.assets {
+                let added = sqlx::query(crate::assets::ATTACH_SQL)
+                    .bind(story.author.0)
+                    .bind(id)
+                    .bind(asset)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if added != 1 {
+                    return Ok(None);
+                }
+            }
+            tx.commit().await?;
+            Ok(Some(id))
+        })
     }
 
     /// Submits draft or returned story `id` for review through a chain of
@@ -277,6 +299,34 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            if status == StoryStatus::Ready {
+                // 采用 by this desk, with the 稿酬 its rates give now.
+                let (origin, desk, kind): (i64, i64, String) = sqlx::query_as(
+                    "SELECT origin_unit_id, desk_unit_id, kind FROM stories WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let level = if origin == desk { "own" } else { "parent" };
+                let fen: Option<(i64,)> = sqlx::query_as(crate::desk::RATE_SQL)
+                    .bind(origin)
+                    .bind(&kind)
+                    .bind(level)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let fen = fen.map_or(0, |(f,)| f);
+                sqlx::query(
+                    "INSERT INTO adoptions (story_id, author_id, origin_unit, by_unit, level, kind, fen, at) \
+                     SELECT id, author_id, origin_unit_id, desk_unit_id, $2, kind, $3, $4 FROM stories WHERE id = $1 \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(level)
+                .bind(fen)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await.map_err(StoreError::from)?;
             Ok(status)
         })
@@ -659,7 +709,18 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // The returned version's text, for the reviewer's diff.
             sqlx::query(
+                "INSERT INTO story_versions (story_id, version, title, body_md) \
+                 SELECT id, version, title, body_md FROM stories \
+                 WHERE id = $2 AND author_id = $1 AND status = 'returned' ON CONFLICT DO NOTHING",
+            )
+            .bind(author.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let changed = sqlx::query(
                 "UPDATE stories SET title = $3, body_md = $4, body_html = $5, excerpt = $6, updated_at = $7 \
                  WHERE id = $2 AND author_id = $1 AND status = 'returned'",
             )
@@ -670,9 +731,11 @@ impl Store {
             .bind(body_html)
             .bind(excerpt)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            tx.commit().await?;
+            changed
         });
         Ok(changed == 1)
     }

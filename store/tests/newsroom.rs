@@ -61,8 +61,10 @@ async fn submitted_story(store: &Store, author: MemberId, steps: i64) -> i64 {
         kind: "news",
         event_date: "2026-11-30",
         outward: true,
+        call: None,
+        assets: &[],
     };
-    let id = store.insert_story_draft(&story, NOW).await.expect("draft");
+    let id = store.insert_story_draft(&story, NOW).await.expect("draft").expect("no assets to refuse");
     assert!(store.submit_story(id, steps, false, NOW).await.expect("submit"));
     id
 }

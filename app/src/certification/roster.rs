@@ -93,11 +93,7 @@ pub async fn preview(services: &Services, actor: &Actor, bytes: &[u8]) -> Result
         let listed = if shown.is_empty() { String::new() } else { format!("：{}", shown.join("；")) };
         return Err((file_error(format!("没有可以导入的会员，请修改后重新上传{listed}")), shown));
     }
-    let token: String = {
-        use rand::Rng;
-        let bytes: [u8; 16] = rand::rng().random();
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    };
+    let token = crate::context::random_token();
     let text = String::from_utf8_lossy(bytes);
     let now = crate::clock::now();
     if let Err(error) =

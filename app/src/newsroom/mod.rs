@@ -5,6 +5,10 @@
 //! pages → api → service → store/domain; `model` holds the view types all three share.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod figures;
+#[cfg(feature = "ssr")]
+pub mod media;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

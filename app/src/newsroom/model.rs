@@ -135,3 +135,128 @@ mod tests {
         assert_eq!(waited(-5), "0 分钟", "a clock a little behind the database reads as now");
     }
 }
+
+/// An asset of the library (素材库) as pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetView {
+    pub id: i64,
+    /// `photo`, `audio`, `video`, `file`.
+    pub kind: String,
+    pub title: String,
+    pub tags: String,
+    pub unit_name: String,
+    /// `/m/{token}`: the whole file (ranges served).
+    pub url: String,
+    /// Photos: `/m/{token}/320`, the list-sized thumbnail.
+    pub thumb: Option<String>,
+    /// Photos: `srcset` from the thumbnails (320w, 960w).
+    pub srcset: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    /// 2.4 MB.
+    pub size: String,
+    pub uploaded: String,
+}
+
+/// Sizes as people read them.
+pub fn size_label(bytes: i64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes + 1023) / 1024)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// One row of the quarterly 通报 (a unit, a correspondent, or the total).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FigureLine {
+    pub name: String,
+    /// A correspondent's unit (empty for unit rows).
+    pub unit_name: String,
+    pub submitted: i64,
+    pub late: i64,
+    pub adopted_own: i64,
+    pub adopted_parent: i64,
+    pub adopted_outside: i64,
+    pub held: i64,
+    pub rejected: i64,
+    pub reported_up: i64,
+    /// 稿酬, yuan with two decimals.
+    pub pay: String,
+}
+
+/// The quarterly 通报 of a unit's subtree.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarterReport {
+    /// 鄂尔多斯市总工会.
+    pub unit_name: String,
+    pub unit_code: String,
+    /// `2026Q4` and 2026年第四季度.
+    pub quarter: String,
+    pub quarter_label: String,
+    pub previous: String,
+    pub next: Option<String>,
+    pub units: Vec<FigureLine>,
+    pub total: FigureLine,
+    pub people: Vec<FigureLine>,
+    /// 优秀信息员: the year so far, best first.
+    pub best: Vec<RankLine>,
+    /// The units the official may see figures of: (code, name).
+    pub reach: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankLine {
+    pub place: usize,
+    pub name: String,
+    pub unit_name: String,
+    pub adopted: i64,
+}
+
+/// Fen as yuan: 5000 → 50.00.
+pub fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, (fen % 100).abs())
+}
+
+/// A 稿酬 rate as the rate table shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLine {
+    pub kind: String,
+    pub kind_label: String,
+    pub level: String,
+    pub level_label: String,
+    pub yuan: String,
+}
+
+/// Who adopted a story, for its 稿酬.
+pub const LEVELS: &[(&str, &str)] = &[("own", "本级采用"), ("parent", "上级采用"), ("outside", "外部媒体采用")];
+
+/// A call for stories (征集).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallView {
+    pub id: i64,
+    pub unit_name: String,
+    pub topic: String,
+    pub details: String,
+    pub deadline: String,
+}
+
+/// A target unit of a call and whether it answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallTargetView {
+    pub unit_name: String,
+    pub answers: i64,
+}
+
+/// A subtree's 稿酬 ledger for a quarter, as rows of [`LEDGER_HEADER`]
+/// (each correspondent's entries, their 小计, and the 合计 last).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerView {
+    pub unit_name: String,
+    pub unit_code: String,
+    pub quarter: String,
+    pub quarter_label: String,
+    pub rows: Vec<Vec<String>>,
+    /// The unit's own rate table.
+    pub rates: Vec<RateLine>,
+}

@@ -6,6 +6,13 @@ use leptos::prelude::*;
 
 pub use super::model::*;
 
+mod assets;
+mod figures;
+mod flow;
+pub use assets::*;
+pub use figures::*;
+pub use flow::*;
+
 /// The signed-in member's way into the desk: certified or not, and their
 /// correspondent record.
 #[server(prefix = "/api", endpoint = "newsroom/desk", input = leptos::server_fn::codec::GetUrl)]
@@ -136,6 +143,7 @@ pub async fn load_my_stories() -> Result<Vec<StoryRow>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
 fn story_form(
     title: String,
     body: String,
@@ -143,21 +151,31 @@ fn story_form(
     kind: String,
     event_date: String,
     outward: Option<String>,
-) -> crate::newsroom::service::StoryForm {
-    crate::newsroom::service::StoryForm {
+    assets: Option<Vec<i64>>,
+    call: Option<String>,
+) -> Result<crate::newsroom::service::StoryForm, AppError> {
+    let call = match call.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(raw) => Some(raw.parse().map_err(|_| AppError::rejected(400, "call", "请选择征稿"))?),
+    };
+    Ok(crate::newsroom::service::StoryForm {
         title,
         body,
         excerpt: excerpt.unwrap_or_default(),
         kind,
         event_date,
         outward: outward.is_some_and(|o| o == "1" || o == "on" || o == "true"),
-    }
+        assets: assets.unwrap_or_default(),
+        call,
+    })
 }
 
 /// A correspondent (or editor) submits a story (报送单) to their unit's desk:
 /// `title` (≤ 60), `body` (Markdown), `excerpt` (optional: made from the
 /// body), `kind`, `event_date` (`YYYY-MM-DD`), `outward` (present: may be used
-/// outside the union). It enters the unit's review chain. The notice.
+/// outside the union), `assets[]` (library assets to attach), `call` (the
+/// 征集 it answers). It enters the unit's review chain. The notice.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "newsroom/stories/submit")]
 pub async fn submit_story(
     title: String,
@@ -166,9 +184,11 @@ pub async fn submit_story(
     kind: String,
     event_date: String,
     outward: Option<String>,
+    assets: Option<Vec<i64>>,
+    call: Option<String>,
 ) -> Result<String, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let form = story_form(title, body, excerpt, kind, event_date, outward);
+    let form = story_form(title, body, excerpt, kind, event_date, outward, assets, call)?;
     crate::newsroom::service::submit(&store, member, &form).await
 }
 
@@ -183,9 +203,10 @@ pub async fn resubmit_story(
     kind: String,
     event_date: String,
     outward: Option<String>,
+    assets: Option<Vec<i64>>,
 ) -> Result<String, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let form = story_form(title, body, excerpt, kind, event_date, outward);
+    let form = story_form(title, body, excerpt, kind, event_date, outward, assets, None)?;
     crate::newsroom::service::resubmit(&store, member, id, &form).await
 }
 

@@ -161,6 +161,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("desk") view=DeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/review") view=ReviewQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/correspondents") view=CorrespondentsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/assets") view=crate::newsroom::pages::assets::AssetsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/newsroom") view=crate::newsroom::pages::figures::ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/newsroom/print") view=crate::newsroom::pages::figures::ReportPrintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/newsroom/ledger") view=crate::newsroom::pages::figures::LedgerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/newsroom/calls") view=crate::newsroom::pages::figures::CallsPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -666,3 +666,46 @@ impl Store {
         Ok(n)
     }
 }
+
+/// A story adopted (ready) at a desk in an editor's reach.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct AdoptedStory {
+    pub id: i64,
+    pub title: String,
+    pub desk_unit_name: String,
+    pub author_name: String,
+    pub outward: bool,
+    pub has_parent: bool,
+}
+
+impl Store {
+    /// Stories adopted at desks where `editor` is 责任编辑 (on the desk's
+    /// unit or above), newest first: what they may report up.
+    pub async fn adopted_for_editor(&self, editor: MemberId, limit: i64) -> Result<Vec<AdoptedStory>, StoreError> {
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(
+                "WITH RECURSIVE reach (id) AS ( \
+                     SELECT unit_id FROM newsroom_roles WHERE member_id = $1 AND role = 'editor' \
+                     UNION SELECT u.id FROM units u JOIN reach r ON u.parent_id = r.id) \
+                 SELECT s.id, s.title, u.name AS desk_unit_name, m.name AS author_name, s.outward, \
+                     u.parent_id IS NOT NULL AS has_parent \
+                 FROM stories s JOIN units u ON u.id = s.desk_unit_id JOIN members m ON m.id = s.author_id \
+                 WHERE s.status = 'ready' AND s.desk_unit_id IN (SELECT id FROM reach) \
+                 ORDER BY s.updated_at DESC, s.id DESC LIMIT $2",
+            )
+            .bind(editor.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
+
+impl Store {
+    /// Story `id`'s current title and Markdown.
+    pub async fn story_text(&self, id: i64) -> Result<(String, String), StoreError> {
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as("SELECT title, body_md FROM stories WHERE id = $1").bind(id).fetch_one(pool).await?
+        }))
+    }
+}

@@ -148,7 +148,7 @@ pub fn report_rows(report: &QuarterReport) -> Vec<Vec<String>> {
 }
 
 /// The 稿酬 ledger's columns.
-pub const LEDGER_HEADER: [&str; 8] = ["信息员", "单位", "稿件", "类型", "采用方", "采用级别", "采用时间", "稿酬（元）"];
+pub const LEDGER_HEADER: [&str; 8] = super::model::LEDGER_COLUMNS;
 
 /// The ledger as CSV rows, each correspondent's entries followed by their
 /// subtotal, and the grand total last.

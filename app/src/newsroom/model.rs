@@ -61,6 +61,8 @@ pub struct StoryRow {
     pub updated: String,
     /// The last reviewer's comment (why it was returned or rejected).
     pub comment: Option<String>,
+    /// Its pictures and files from the library.
+    pub assets: Vec<AssetView>,
 }
 
 /// A story waiting for the reviewer's step.
@@ -79,6 +81,29 @@ pub struct ReviewItem {
     pub submitted: String,
     /// How long it has waited at this step: 12 分钟 / 5 小时 / 3 天.
     pub waiting: String,
+    pub assets: Vec<AssetView>,
+    /// What changed since the version the reviewers returned (empty for a
+    /// first version).
+    pub changes: Vec<DiffLine>,
+}
+
+/// A line of a version diff: `+` added, `-` removed, ` ` unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffLine {
+    pub tag: String,
+    pub text: String,
+}
+
+/// A story adopted at a desk in an editor's reach, which they may report
+/// up (报送上级) or record as adopted by an outside medium.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdoptedItem {
+    pub id: i64,
+    pub title: String,
+    pub desk_unit_name: String,
+    pub author_name: String,
+    pub outward: bool,
+    pub has_parent: bool,
 }
 
 /// The stories' kinds (两类稿件 and the rest), as stored and as shown.
@@ -260,3 +285,6 @@ pub struct LedgerView {
     /// The unit's own rate table.
     pub rates: Vec<RateLine>,
 }
+
+/// The 稿酬 ledger's columns (page and CSV).
+pub const LEDGER_COLUMNS: [&str; 8] = ["信息员", "单位", "稿件", "类型", "采用方", "采用级别", "采用时间", "稿酬（元）"];

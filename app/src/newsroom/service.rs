@@ -517,3 +517,22 @@ pub async fn set_rate(
 fn level_label(level: store::AdoptionLevel) -> &'static str {
     crate::newsroom::model::LEVELS.iter().find(|(k, _)| *k == level.as_str()).map_or("", |(_, l)| l)
 }
+
+/// What changed between two versions of a story, line by line (a reviewer
+/// reads the returned version against the new one).
+pub fn diff(before: &str, after: &str) -> Vec<crate::newsroom::model::DiffLine> {
+    use similar::{ChangeTag, TextDiff};
+    TextDiff::from_lines(before, after)
+        .iter_all_changes()
+        .filter(|c| !c.value().trim().is_empty())
+        .map(|c| crate::newsroom::model::DiffLine {
+            tag: match c.tag() {
+                ChangeTag::Delete => "-",
+                ChangeTag::Insert => "+",
+                ChangeTag::Equal => " ",
+            }
+            .to_owned(),
+            text: c.value().trim_end().to_owned(),
+        })
+        .collect()
+}

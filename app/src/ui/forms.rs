@@ -106,6 +106,11 @@ pub fn action<F: leptos::server_fn::ServerFn>() -> String {
     F::PATH.to_owned()
 }
 
+/// `value` percent-encoded for a query string.
+pub fn url_encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
 /// The browser-side check a field runs when the member leaves it: the same
 /// `domain` parser the server runs, so both sides say the same thing.
 /// An enum, not a function, because it travels to the browser as an

@@ -121,10 +121,13 @@ pub async fn refuse_correspondent(id: i64, reason: String) -> Result<String, App
 #[server(prefix = "/api", endpoint = "newsroom/stories/mine", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_my_stories() -> Result<Vec<StoryRow>, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let stories = store.stories_of(member).await.map_err(|e| AppError::from_store("my_stories", e))?;
-    Ok(stories
-        .into_iter()
-        .map(|s| StoryRow {
+    let err = |e| AppError::from_store("my_stories", e);
+    let stories = store.stories_of(member).await.map_err(err)?;
+    let mut rows = Vec::new();
+    for s in stories.into_iter().take(MY_STORIES) {
+        let assets = store.story_assets(s.id).await.map_err(err)?.into_iter().map(assets::asset_view).collect();
+        rows.push(StoryRow {
+            assets,
             status_label: status_label(&s.status).to_owned(),
             id: s.id,
             title: s.title,
@@ -138,9 +141,14 @@ pub async fn load_my_stories() -> Result<Vec<StoryRow>, AppError> {
             late: s.late,
             updated: crate::clock::date_time_in_shanghai(s.updated_at),
             comment: s.last_comment.filter(|c| !c.is_empty()),
-        })
-        .collect())
+        });
+    }
+    Ok(rows)
 }
+
+/// The most stories listed on a member's desk.
+#[cfg(feature = "ssr")]
+const MY_STORIES: usize = 50;
 
 #[cfg(feature = "ssr")]
 #[allow(clippy::too_many_arguments)]
@@ -214,11 +222,22 @@ pub async fn resubmit_story(
 #[server(prefix = "/api", endpoint = "newsroom/review", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let queue = store.review_queue(member).await.map_err(|e| AppError::from_store("review_queue", e))?;
+    let err = |e| AppError::from_store("review_queue", e);
+    let queue = store.review_queue(member).await.map_err(err)?;
     let now = crate::clock::now();
-    Ok(queue
-        .into_iter()
-        .map(|s| ReviewItem {
+    let mut items = Vec::new();
+    for s in queue {
+        let assets = store.story_assets(s.id).await.map_err(err)?.into_iter().map(assets::asset_view).collect();
+        let changes = match store.story_version(s.id, s.version - 1).await.map_err(err)? {
+            Some((title, body)) => {
+                let (now_title, now_body) = store.story_text(s.id).await.map_err(err)?;
+                crate::newsroom::service::diff(&format!("{title}\n\n{body}"), &format!("{now_title}\n\n{now_body}"))
+            }
+            None => Vec::new(),
+        };
+        items.push(ReviewItem {
+            assets,
+            changes,
             step_label: match store::NewsroomRole::for_step(s.next_step, s.steps) {
                 store::NewsroomRole::Editor => "初审",
                 store::NewsroomRole::Second => "复审",
@@ -234,6 +253,26 @@ pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
             late: s.late,
             submitted: crate::clock::date_time_in_shanghai(s.submitted_at),
             waiting: waited(now - s.waiting_since),
+        });
+    }
+    Ok(items)
+}
+
+/// Stories adopted at desks where the signed-in member is 责任编辑: to
+/// report up (报送上级) or record outside adoptions.
+#[server(prefix = "/api", endpoint = "newsroom/adopted", input = leptos::server_fn::codec::GetUrl)]
+pub async fn load_adopted() -> Result<Vec<AdoptedItem>, AppError> {
+    let (store, member) = crate::context::signed_in().await?;
+    let stories = store.adopted_for_editor(member, 30).await.map_err(|e| AppError::from_store("adopted", e))?;
+    Ok(stories
+        .into_iter()
+        .map(|s| AdoptedItem {
+            id: s.id,
+            title: s.title,
+            desk_unit_name: s.desk_unit_name,
+            author_name: s.author_name,
+            outward: s.outward,
+            has_parent: s.has_parent,
         })
         .collect())
 }

@@ -6,7 +6,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::newsroom::api::{
-    load_desk, load_my_stories, ApplyCorrespondent, DeskView, ResubmitStory, StoryRow, SubmitStory, EDUCATION, KINDS,
+    load_assets, load_desk, load_my_stories, load_open_calls, ApplyCorrespondent, AssetView, CallView, DeskView,
+    ResubmitStory, StoryRow, SubmitStory, EDUCATION, KINDS,
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner, PostedForm, TextArea};
@@ -52,7 +53,11 @@ fn DeskBody(desk: DeskView, posted: Option<PostedForm>) -> impl IntoView {
             let unit = desk.own.as_ref().map(|o| o.unit_name.clone()).unwrap_or_default();
             view! {
                 <p class="banner banner-notice" role="status">{format!("您是{unit}的信息员。")}</p>
-                <p class="actions"><A href="/desk/review">"审核稿件 ›"</A></p>
+                <p class="actions">
+                    <A href="/desk/assets">"素材库 ›"</A>
+                    " "
+                    <A href="/desk/review">"审核稿件 ›"</A>
+                </p>
                 <Stories posted/>
             }
             .into_any()
@@ -150,6 +155,8 @@ fn ApplicationForm(posted: Option<PostedForm>) -> impl IntoView {
 #[component]
 fn Stories(posted: Option<PostedForm>) -> impl IntoView {
     let stories = Resource::new(|| (), |_| load_my_stories());
+    let library = Resource::new(|| (), |_| load_assets(None, None, None));
+    let calls = Resource::new(|| (), |_| load_open_calls());
     let form = posted.clone().unwrap_or_default();
     let resubmitting = form.posted_to(&action::<ResubmitStory>());
     // Copy, so the loading wrapper's children can be called again.
@@ -159,25 +166,61 @@ fn Stories(posted: Option<PostedForm>) -> impl IntoView {
         <Loading>
             {move || {
                 let form = form.get_value();
+                let posted = if resubmitting { None } else { Some(form.clone()).filter(|f| f.error.is_some()) };
                 Suspend::new(async move {
                     let stories = stories.await.unwrap_or_default();
+                    let library = library.await.unwrap_or_default();
+                    let calls = calls.await.unwrap_or_default();
                     view! {
+                        {calls.iter().map(|c| view! {
+                            <p class="banner banner-notice">{format!("征稿：{}（{}，截止 {}）{}", c.topic, c.unit_name, c.deadline, c.details)}</p>
+                        }).collect_view()}
                         <h2>"我的稿件"</h2>
                         {stories.is_empty().then(|| view! { <p class="muted">"还没有稿件。"</p> })}
                         <ul class="plain-list stories">
-                            {stories.into_iter().map(|s| view! { <StoryItem story=s form=form.clone()/> }).collect_view()}
+                            {stories.into_iter().map(|s| view! { <StoryItem story=s form=form.clone() library=library.clone()/> }).collect_view()}
                         </ul>
+                        <h2>"写稿"</h2>
+                        <StoryFields posted story=None library calls/>
                     }
                 })
             }}
         </Loading>
-        <h2>"写稿"</h2>
-        <StoryFields posted=if resubmitting { None } else { posted } story=None/>
+    }
+}
+
+/// Attached pictures and files, small.
+#[component]
+pub fn AssetStrip(assets: Vec<AssetView>) -> impl IntoView {
+    (!assets.is_empty()).then(|| {
+        view! {
+            <ul class="asset-strip">
+                {assets.into_iter().map(|a| view! { <li><AssetThumb asset=a/></li> }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// A picture as a lazily loaded thumbnail linking to the whole; audio and
+/// video as players (they load nothing before play); files as a link.
+#[component]
+pub fn AssetThumb(asset: AssetView) -> impl IntoView {
+    match asset.kind.as_str() {
+        "photo" => view! {
+            <a href=asset.url.clone()>
+                <img src=asset.thumb.clone() srcset=asset.srcset.clone() sizes="(max-width: 400px) 30vw, 160px"
+                    alt=asset.title.clone() loading="lazy" width="96" height="72"/>
+            </a>
+        }
+        .into_any(),
+        "video" => view! { <video src=asset.url.clone() controls=true preload="none" playsinline=true width="160"></video> }.into_any(),
+        "audio" => view! { <audio src=asset.url.clone() controls=true preload="none"></audio> }.into_any(),
+        _ => view! { <a href=asset.url.clone()>{format!("📄 {}（{}）", asset.title, asset.size)}</a> }.into_any(),
     }
 }
 
 #[component]
-fn StoryItem(story: StoryRow, form: PostedForm) -> impl IntoView {
+fn StoryItem(story: StoryRow, form: PostedForm, library: Vec<AssetView>) -> impl IntoView {
     let returned = story.status == "returned";
     let mine = form.posted_to(&action::<ResubmitStory>()) && form.value("id") == story.id.to_string();
     let comment = story.comment.clone();
@@ -189,10 +232,11 @@ fn StoryItem(story: StoryRow, form: PostedForm) -> impl IntoView {
                 {story.late.then_some(" · 迟报")}
             </p>
             {comment.map(|c| view! { <p class="banner banner-error">{format!("审核意见：{c}")}</p> })}
+            <AssetStrip assets=story.assets.clone()/>
             {returned.then(|| view! {
                 <details open=mine>
                     <summary>"修改后重新报送"</summary>
-                    <StoryFields posted=mine.then_some(form.clone()) story=Some(story.clone())/>
+                    <StoryFields posted=mine.then_some(form.clone()) story=Some(story.clone()) library calls=Vec::new()/>
                 </details>
             })}
         </li>
@@ -201,7 +245,12 @@ fn StoryItem(story: StoryRow, form: PostedForm) -> impl IntoView {
 
 /// The 报送单: a new story, or a returned one to change and send again.
 #[component]
-fn StoryFields(posted: Option<PostedForm>, story: Option<StoryRow>) -> impl IntoView {
+fn StoryFields(
+    posted: Option<PostedForm>,
+    story: Option<StoryRow>,
+    library: Vec<AssetView>,
+    calls: Vec<CallView>,
+) -> impl IntoView {
     let form = posted.unwrap_or_default();
     let typed = !form.values.is_empty();
     let value = |name: &str, stored: &str| if typed { form.value(name) } else { stored.to_owned() };
@@ -225,6 +274,12 @@ fn StoryFields(posted: Option<PostedForm>, story: Option<StoryRow>) -> impl Into
     let kind_error = message("kind");
     let kind_invalid = kind_error.is_some();
     let (body_id, kind_id) = (id("body"), id("kind"));
+    let call_error = message("call");
+    let assets_error = message("assets");
+    let assets_invalid = assets_error.is_some();
+    let attached: Vec<i64> = story.as_ref().map(|s| s.assets.iter().map(|a| a.id).collect()).unwrap_or_default();
+    let chosen_assets: Vec<String> =
+        form.values.iter().filter(|(n, _)| n == "assets[]").map(|(_, v)| v.clone()).collect();
     view! {
         <form method="post" action=action class="form" novalidate>
             {story_id.map(|sid| view! { <input type="hidden" name="id" value=sid/> })}
@@ -260,6 +315,41 @@ fn StoryFields(posted: Option<PostedForm>, story: Option<StoryRow>) -> impl Into
                 <input type="checkbox" name="outward" value="1" checked=outward/>
                 "可用于对外宣传"
             </label>
+            {(!calls.is_empty()).then(|| {
+                let chosen = form.value("call");
+                view! {
+                    <div class="field" class:has-error=call_error.is_some()>
+                        <label for=id("call")>"回应征稿（可不选）"</label>
+                        <select id=id("call") name="call">
+                            <option value="">"不回应征稿"</option>
+                            {calls.iter().map(|c| {
+                                let value = c.id.to_string();
+                                view! { <option value=value.clone() selected=chosen == value>{c.topic.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                        <p class="field-message">{call_error.clone().unwrap_or_default()}</p>
+                    </div>
+                }
+            })}
+            <fieldset class="field picker" class:has-error=assets_invalid>
+                <legend>"附图片、音视频（从素材库选择）"</legend>
+                {library.is_empty().then(|| view! { <p class="muted">"素材库还没有素材。"</p> })}
+                <ul class="asset-picker">
+                    {library.into_iter().map(|a| {
+                        let value = a.id.to_string();
+                        let checked = attached.contains(&a.id) || chosen_assets.contains(&value);
+                        view! {
+                            <li><label>
+                                <input type="checkbox" name="assets[]" value=value checked=checked/>
+                                <AssetThumb asset=a.clone()/>
+                                <span>{a.title.clone()}</span>
+                            </label></li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <p class="field-message">{assets_error.unwrap_or_else(|| "先在素材库上传，再回来勾选".to_owned())}</p>
+                <A href="/desk/assets">"去素材库上传 ›"</A>
+            </fieldset>
             <button type="submit" class="primary wide">"报送"</button>
         </form>
     }

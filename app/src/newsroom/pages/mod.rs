@@ -1,3 +1,5 @@
+pub mod assets;
 pub mod correspondents;
 pub mod desk;
+pub mod figures;
 pub mod review;

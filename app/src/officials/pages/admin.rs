@@ -68,6 +68,9 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
                 <A href="/admin/stats">"注册认证统计 ›"</A>
                 <A href="/admin/certify">"认证审核 ›"</A>
                 <A href="/admin/correspondents">"信息员审核 ›"</A>
+                <A href="/admin/newsroom">"信息工作通报与稿酬 ›"</A>
+                <A href="/admin/newsroom/calls">"征稿 ›"</A>
+                <A href="/desk/review">"审核稿件 ›"</A>
                 <A href="/admin/campaigns">"投票活动与防刷票 ›"</A>
                 <A href="/admin/roster">"导入会员名册 ›"</A>
                 {is_super_admin.then(|| view! { <A href="/admin/units">"导入单位 ›"</A> })}

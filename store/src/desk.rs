@@ -186,9 +186,9 @@ fn figures_sql(by: FiguresBy) -> String {
              FROM story_reports r JOIN stories s ON s.id = r.story_id \
              WHERE r.at >= $2 AND r.at < $3 AND r.from_unit IN (SELECT id FROM sub)) \
          SELECT {key} AS key, {name} AS name, {unit_name} AS unit_name, \
-             SUM(f.submitted) AS submitted, SUM(f.late) AS late, SUM(f.own) AS adopted_own, \
-             SUM(f.parent) AS adopted_parent, SUM(f.outside) AS adopted_outside, SUM(f.held) AS held, \
-             SUM(f.rejected) AS rejected, SUM(f.reported) AS reported_up, SUM(f.fen) AS fen \
+             CAST(SUM(f.submitted) AS BIGINT) AS submitted, CAST(SUM(f.late) AS BIGINT) AS late, CAST(SUM(f.own) AS BIGINT) AS adopted_own, \
+             CAST(SUM(f.parent) AS BIGINT) AS adopted_parent, CAST(SUM(f.outside) AS BIGINT) AS adopted_outside, CAST(SUM(f.held) AS BIGINT) AS held, \
+             CAST(SUM(f.rejected) AS BIGINT) AS rejected, CAST(SUM(f.reported) AS BIGINT) AS reported_up, CAST(SUM(f.fen) AS BIGINT) AS fen \
          FROM f {join} GROUP BY {group} ORDER BY {key}"
     )
 }

@@ -10,6 +10,7 @@ mod accounts;
 mod api_twins;
 mod binary;
 mod campaigns;
+mod desk;
 mod faults;
 mod form_actions;
 mod fraud;

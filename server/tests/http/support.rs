@@ -17,14 +17,18 @@ pub const TEST_DATA_KEY: &str = "5f1c0de0a1b2c3d4e5f60718293a4b5c6d7e8f901122334
 pub struct RunningServer {
     pub base: String,
     pub child: Child,
+    /// The server's media folder (asset library and upload spool).
+    pub media: tempfile::TempDir,
 }
 
 impl RunningServer {
     /// Starts `gonghui serve` on `database_url` with extra environment
     /// variables, and waits until it prints the address it listens on.
     pub fn start(database_url: &str, env: &[(&str, &str)]) -> Self {
+        let media = tempfile::tempdir().expect("media folder");
         let mut command = Command::new(env!("CARGO_BIN_EXE_gonghui"));
         command
+            .env("GONGHUI_MEDIA_DIR", media.path())
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("GONGHUI_ADDR", "127.0.0.1:0")
@@ -46,7 +50,7 @@ impl RunningServer {
             }
         });
         let base = rx.recv_timeout(Duration::from_secs(30)).expect("gonghui printed its address within 30 s");
-        Self { base, child }
+        Self { base, child, media }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -182,6 +186,29 @@ impl Person {
             .send()
             .await
             .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+}
+
+impl Person {
+    /// A multipart post with text fields and files (field name, file name, bytes).
+    pub async fn upload_parts(
+        &self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: Vec<(&str, &str, Vec<u8>)>,
+    ) -> (u16, String) {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (name, file_name, bytes) in files {
+            // The browser's claimed type is ignored; the server judges the bytes.
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+            form = form.part(name.to_owned(), part);
+        }
+        let response = form_post(&self.http, &self.base, page, action).multipart(form).send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
 }

@@ -1,0 +1,328 @@
+//! The desk over HTTP: photos are stored upright with their GPS position
+//! gone and thumbnails made, media is served in ranges; an over-size video
+//! is refused before it is stored; the 通报 and 稿酬 CSV files hold the
+//! figures the test computes itself; and who may do what is a matrix.
+
+use crate::support::{make_admin, Person, RunningServer};
+use store::testing::TestDb;
+
+on_both_engines_with_db!(
+    @more a_photo_is_stored_upright_without_its_gps_position_and_served_in_ranges,
+    the_tongbao_and_gaochou_csv_hold_the_figures_the_test_computes,
+    who_may_use_the_desk_is_a_matrix_of_people_and_requests
+);
+
+/// A 40×20 JPEG whose EXIF says "rotate 90° clockwise" (orientation 6) and
+/// carries a GPS position (latitude 36° N): what a phone camera writes.
+fn phone_photo() -> Vec<u8> {
+    let mut pixels = image::RgbImage::new(40, 20);
+    for (x, _, p) in pixels.enumerate_pixels_mut() {
+        *p = if x < 20 { image::Rgb([200, 30, 30]) } else { image::Rgb([30, 30, 200]) };
+    }
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut jpeg).encode_image(&pixels).unwrap();
+    // TIFF (little endian): IFD0 with Orientation and a GPS IFD pointer; the
+    // GPS IFD with GPSLatitudeRef "N" and GPSLatitude 36/1 0/1 0/1.
+    let mut tiff: Vec<u8> = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes());
+    let entry = |tag: u16, kind: u16, count: u32, value: u32| {
+        let mut e = tag.to_le_bytes().to_vec();
+        e.extend(kind.to_le_bytes());
+        e.extend(count.to_le_bytes());
+        e.extend(value.to_le_bytes());
+        e
+    };
+    // IFD0 at 8: 2 entries (2 + 24 + 4 bytes) → GPS IFD at 38.
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend(entry(0x0112, 3, 1, 6));
+    tiff.extend(entry(0x8825, 4, 1, 38));
+    tiff.extend(0u32.to_le_bytes());
+    // GPS IFD at 38: 2 entries (2 + 24 + 4) → rationals at 68.
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend(entry(0x0001, 2, 2, u32::from_le_bytes(*b"N\0\0\0")));
+    tiff.extend(entry(0x0002, 5, 3, 68));
+    tiff.extend(0u32.to_le_bytes());
+    for (num, den) in [(36u32, 1u32), (0, 1), (0, 1)] {
+        tiff.extend(num.to_le_bytes());
+        tiff.extend(den.to_le_bytes());
+    }
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = jpeg[..2].to_vec(); // SOI
+    out.extend([0xFF, 0xE1]);
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+/// A correspondent of 机械厂 (37010201), approved, plus the super admin.
+async fn correspondent(server: &RunningServer, db: &TestDb, phone: &str, unit: &str) -> (Person, Person) {
+    let admin = Person::new(server);
+    let _ = admin.register("13800000001", "王管理", "37010201").await;
+    make_admin(db.url(), "13800000001");
+    let member = Person::new(server);
+    member.register(phone, "夏国子", unit).await;
+    let id_number = "370103196508295838";
+    let roster = format!("unit_code,member_no,name,gender,birth_date,id_number,phone\n{unit},GH9,夏国子,男,1965-08-29,{id_number},\n");
+    let (_, preview) = admin.upload("/admin/roster", "/api/admin/roster/preview", roster.into_bytes()).await;
+    let at = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
+    admin.post("/admin/roster", "/api/admin/roster/confirm", &[("token", &preview[at..at + 32])]).await;
+    member.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", id_number)]).await;
+    let form = [
+        ("name", "夏国子"),
+        ("gender", "男"),
+        ("birth_month", "1965-08"),
+        ("education", "大专"),
+        ("union_post", "宣传委员"),
+        ("job_title", ""),
+        ("phone", phone),
+        ("email", "xia@example.com"),
+        ("id_number", id_number),
+        ("interests", "摄影"),
+    ];
+    assert_eq!(member.post("/desk", "/api/newsroom/correspondents/apply", &form).await.0, 200);
+    let (_, list) = admin.get("/admin/correspondents").await;
+    let start = list.find(r#"id="correspondent-"#).unwrap() + r#"id="correspondent-"#.len();
+    let id: String = list[start..].chars().take_while(char::is_ascii_digit).collect();
+    admin.post("/admin/correspondents", "/api/admin/correspondents/approve", &[("id", &id)]).await;
+    (admin, member)
+}
+
+/// The first `/m/{token}` address on a page.
+fn media_token(html: &str) -> String {
+    let at = html.find("/m/").expect("a media address") + 3;
+    html[at..at + 32].to_owned()
+}
+
+async fn a_photo_is_stored_upright_without_its_gps_position_and_served_in_ranges(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[("GONGHUI_VIDEO_LIMIT_MB", "1")]);
+    let (_admin, member) = correspondent(&server, &db, "13900000001", "37010201").await;
+    let photo = phone_photo();
+    assert!(photo.windows(4).any(|w| w == b"Exif"), "the fixture carries EXIF");
+
+    let (status, html) = member
+        .upload_parts("/desk/assets", "/api/newsroom/assets/upload", &[("tags", "技能 比武")], vec![(
+            "file",
+            "IMG_0001.jpg",
+            photo,
+        )])
+        .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("已上传 1 个素材到素材库"), "{html}");
+    let (_, library) = member.get("/desk/assets?q=比武").await;
+    assert!(library.contains("IMG_0001"), "found by tag, titled by its file name: {library}");
+    let token = media_token(&library);
+
+    let original = member.http.get(server.url(&format!("/m/{token}"))).send().await.unwrap();
+    assert_eq!(original.status(), 200);
+    assert_eq!(original.headers()["content-type"], "image/jpeg");
+    assert!(original.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let bytes = original.bytes().await.unwrap().to_vec();
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "no EXIF left, GPS with it");
+    let stored = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((stored.width(), stored.height()), (20, 40), "turned upright by its orientation");
+    let thumb = member.http.get(server.url(&format!("/m/{token}/320"))).send().await.unwrap();
+    assert_eq!(thumb.status(), 200);
+    assert!(image::load_from_memory(&thumb.bytes().await.unwrap()).is_ok(), "a thumbnail made at upload");
+    assert_eq!(member.http.get(server.url(&format!("/m/{token}/77"))).send().await.unwrap().status(), 404);
+
+    // A player seeking: bytes 10–19 of the file, and an impossible range.
+    let part = member.http.get(server.url(&format!("/m/{token}"))).header("Range", "bytes=10-19").send().await.unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.headers()["content-range"].to_str().unwrap(), format!("bytes 10-19/{}", bytes.len()));
+    assert_eq!(part.bytes().await.unwrap().to_vec(), bytes[10..20].to_vec());
+    let beyond = format!("bytes={}-", bytes.len() + 10);
+    let past = member.http.get(server.url(&format!("/m/{token}"))).header("Range", beyond).send().await.unwrap();
+    assert_eq!(past.status(), 416);
+
+    // A 2 MB "video" where 1 MB is the limit: refused, nothing stored, the
+    // spool left empty. A file that is no media at all: refused by content.
+    let mut video = vec![0u8, 0, 0, 0x18];
+    video.extend(b"ftypmp42");
+    video.resize(2 << 20, 7);
+    let (status, html) =
+        member.upload_parts("/desk/assets", "/api/newsroom/assets/upload", &[], vec![("file", "v.mp4", video)]).await;
+    assert_eq!(status, 413);
+    assert!(html.contains("视频不能超过 1 MB"), "{html}");
+    let (status, html) = member
+        .upload_parts("/desk/assets", "/api/newsroom/assets/upload", &[], vec![(
+            "file",
+            "photo.jpg",
+            b"<html><script>alert(1)</script></html>".repeat(20),
+        )])
+        .await;
+    assert_eq!(status, 415, "{html}");
+    let (_, library) = member.get("/desk/assets").await;
+    assert_eq!(library.matches("class=\"asset-row\"").count(), 1, "only the photo is in the library");
+    let spool = server.media.path().join("spool");
+    assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 0, "no spool file left behind");
+
+    // The photo goes with a story; the reviewer sees it with the story.
+    let at = library.find(r#"name="assets[]""#).map(|_| ()).is_none();
+    assert!(at, "the library page itself has no picker");
+    let (_, desk) = member.get("/desk").await;
+    let value_at = desk.find(r#"name="assets[]" value=""#).expect("the picker on the 报送单") + r#"name="assets[]" value=""#.len();
+    let asset_id: String = desk[value_at..].chars().take_while(char::is_ascii_digit).collect();
+    let form = [
+        ("title", "机械厂开展技能比武"),
+        ("body", "本周举办技能比武。"),
+        ("kind", "news"),
+        ("event_date", "2026-11-30"),
+        ("outward", "1"),
+        ("assets[]", asset_id.as_str()),
+    ];
+    let (status, html) = member.post("/desk", "/api/newsroom/stories/submit", &form).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(&format!("/m/{token}/320")), "the story shows its photo: {html}");
+    let mut foreign = form.to_vec();
+    foreign[5] = ("assets[]", "999999");
+    let (status, html) = member.post("/desk", "/api/newsroom/stories/submit", &foreign).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("所选素材不可用"), "{html}");
+}
+
+/// Yuan with two decimals, as the CSV writes it.
+fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
+async fn the_tongbao_and_gaochou_csv_hold_the_figures_the_test_computes(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (admin, member) = correspondent(&server, &db, "13900000001", "37010201").await;
+    // A one-step chain at the plant's district, reviewed by the admin's
+    // appointee; rates of 50 yuan for news and 80 for 典型 at the district.
+    let reviewer = Person::new(&server);
+    reviewer.register("13700000001", "审稿人", "37010202").await;
+    let grant = [("phone", "13700000001"), ("unit", "370102"), ("role", "final")];
+    assert_eq!(admin.post("/admin/correspondents", "/api/admin/newsroom/roles", &grant).await.0, 200);
+    store::Store::connect(db.url(), &Default::default()).await.unwrap().set_review_chain("370102", 1).await.unwrap();
+    for (kind, amount) in [("news", "50"), ("model", "80.5")] {
+        let rate = [("unit", "370102"), ("kind", kind), ("level", "own"), ("amount", amount)];
+        let (status, html) = admin.post("/admin/newsroom/ledger", "/api/admin/newsroom/rates/set", &rate).await;
+        assert_eq!(status, 200, "{html}");
+    }
+    let bad = [("unit", "370102"), ("kind", "news"), ("level", "own"), ("amount", "五十")];
+    assert_eq!(admin.post("/admin/newsroom/ledger", "/api/admin/newsroom/rates/set", &bad).await.0, 400);
+
+    // Five stories: adopt news, news and 典型; hold one; leave one waiting.
+    let kinds = ["news", "model", "news", "news", "other"];
+    let mut expected_fen = 0;
+    for (n, kind) in kinds.iter().enumerate() {
+        let title = format!("稿件{n}");
+        let form = [("title", title.as_str()), ("body", "正文。"), ("kind", kind), ("event_date", "2026-11-30")];
+        assert_eq!(member.post("/desk", "/api/newsroom/stories/submit", &form).await.0, 200);
+        let (_, page) = reviewer.get("/desk/review").await;
+        let at = page.find(r#"id="review-"#).unwrap() + r#"id="review-"#.len();
+        let id: String = page[at..].chars().take_while(char::is_ascii_digit).collect();
+        let decision = match n {
+            0..=2 => "approve",
+            3 => "hold",
+            _ => continue,
+        };
+        let (status, _) = reviewer
+            .post("/desk/review", &format!("/api/newsroom/review/{decision}"), &[("id", &id), ("version", "1")])
+            .await;
+        assert_eq!(status, 200);
+        if decision == "approve" {
+            expected_fen += if *kind == "model" { 8_050 } else { 5_000 };
+        }
+    }
+
+    let csv = admin.http.get(server.url("/admin/newsroom/report.csv?unit=370102")).send().await.unwrap();
+    assert_eq!(csv.status(), 200);
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let plant = rows.iter().find(|r| r[0] == "历下区机械厂工会" && r[1].is_empty()).expect("the plant's row");
+    // 报送 迟报 本级采用 上级采用 外媒采用 待用 退稿 报送上级 稿酬
+    assert_eq!(plant[2..], ["5", "0", "3", "0", "0", "1", "0", "0", &yuan(expected_fen)].map(String::from));
+    let total = rows.iter().find(|r| r[0] == "合计").unwrap();
+    assert_eq!(total[2], "5");
+    let person = rows.iter().find(|r| r[1] == "夏国子").expect("the correspondent's row");
+    assert_eq!(person[4], "3");
+
+    let ledger = admin.http.get(server.url("/admin/newsroom/ledger.csv?unit=370102")).send().await.unwrap();
+    let bytes = ledger.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let entries: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "夏国子" && r[2] != "小计").collect();
+    assert_eq!(entries.len(), 3);
+    let sum: i64 = entries.iter().map(|r| (r[7].parse::<f64>().unwrap() * 100.0).round() as i64).sum();
+    assert_eq!(sum, expected_fen);
+    assert_eq!(rows.last().unwrap()[7], yuan(expected_fen), "the 合计");
+    // A rate changed now does not change what was earned.
+    let rate = [("unit", "370102"), ("kind", "news"), ("level", "own"), ("amount", "500")];
+    admin.post("/admin/newsroom/ledger", "/api/admin/newsroom/rates/set", &rate).await;
+    let again = admin.http.get(server.url("/admin/newsroom/ledger.csv?unit=370102")).send().await.unwrap();
+    let again = again.text().await.unwrap();
+    assert!(again.ends_with(&format!("{}\n", yuan(expected_fen))), "{again}");
+    let (_, print) = admin.get("/admin/newsroom/print?unit=370102").await;
+    assert!(print.contains("历下区总工会") && print.contains("信息工作通报"), "{print}");
+}
+
+async fn who_may_use_the_desk_is_a_matrix_of_people_and_requests(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (admin, writer) = correspondent(&server, &db, "13900000001", "37010201").await;
+    // An official of 市中区 (370103) only; a plain certified-less member.
+    let official = Person::new(&server);
+    official.register("13800000003", "市中区", "37010301").await;
+    admin.post("/admin", "/api/admin/officials", &[("phone", "13800000003"), ("unit", "370103")]).await;
+    let plain = Person::new(&server);
+    plain.register("13900000009", "普通会员", "37010201").await;
+    let anonymous = Person::new(&server);
+
+    let people: [(&str, &Person); 4] = [("writer", &writer), ("official", &official), ("plain", &plain), ("anonymous", &anonymous)];
+    // (request, expected status for writer, official elsewhere, plain member, signed out)
+    let gets: [(&str, [u16; 4]); 6] = [
+        ("/api/newsroom/assets", [200, 403, 403, 401]),
+        ("/api/admin/newsroom/report?unit=370103", [403, 200, 403, 401]),
+        ("/api/admin/newsroom/report?unit=370102", [403, 403, 403, 401]),
+        ("/admin/newsroom/report.csv?unit=370102", [403, 403, 403, 401]),
+        ("/admin/newsroom/ledger.csv?unit=370103", [403, 200, 403, 401]),
+        ("/api/admin/newsroom/ledger?unit=37", [403, 403, 403, 401]),
+    ];
+    for (path, expected) in gets {
+        for ((who, person), want) in people.iter().zip(expected) {
+            let status = person.http.get(server.url(path)).header("Accept", "application/json").send().await.unwrap().status();
+            assert_eq!(status.as_u16(), want, "{who} GET {path}");
+        }
+    }
+    let posts: [(&str, Vec<(&str, &str)>, [u16; 4]); 3] = [
+        (
+            "/api/admin/newsroom/rates/set",
+            vec![("unit", "370102"), ("kind", "news"), ("level", "own"), ("amount", "50")],
+            [403, 403, 403, 401],
+        ),
+        (
+            "/api/admin/newsroom/calls",
+            vec![("unit", "370102"), ("topic", "防汛"), ("deadline", "2099-01-01")],
+            [403, 403, 403, 401],
+        ),
+        (
+            "/api/newsroom/stories/submit",
+            vec![("title", "标题"), ("body", "正文"), ("kind", "news"), ("event_date", "2026-11-30")],
+            [200, 403, 403, 401],
+        ),
+    ];
+    for (path, form, expected) in posts {
+        for ((who, person), want) in people.iter().zip(expected) {
+            let (status, html) = person.post("/desk", path, &form).await;
+            assert_eq!(status, want, "{who} POST {path}: {html}");
+        }
+    }
+    // The official of 市中区 may run a call for their own district.
+    let call = [("unit", "370103"), ("topic", "防汛一线"), ("deadline", "2099-01-01")];
+    assert_eq!(official.post("/admin/newsroom/calls", "/api/admin/newsroom/calls", &call).await.0, 200);
+    // Nothing above was stored by a refused request.
+    let (_, ledger) = admin.get("/admin/newsroom/ledger?unit=370102").await;
+    assert!(ledger.contains("本单位还没有设置"), "{ledger}");
+}

@@ -13,6 +13,7 @@ use anyhow::{bail, Context};
 use clap::Parser;
 use store::testing::TestDb;
 
+mod desk;
 mod reads;
 mod replay;
 
@@ -25,6 +26,8 @@ enum Bench {
     Replay(replay::ReplayArgs),
     /// Share page, campaign page and leaderboard GET vs a bare axum handler.
     Reads(reads::ReadArgs),
+    /// The newsroom desk at a province's scale: review queues and the 通报 over 100 000 stories.
+    Desk(desk::DeskArgs),
 }
 
 #[derive(clap::Args)]
@@ -473,6 +476,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Votes(args) => votes(args).await,
         Bench::Replay(args) => replay::run(args).await,
         Bench::Reads(args) => reads::run(args).await,
+        Bench::Desk(args) => desk::run(args).await,
     }
 }
 

@@ -59,17 +59,23 @@ pub async fn run(args: DeskArgs) -> anyhow::Result<()> {
             ));
             eprintln!("{}", table.last().expect("a line"));
         };
-        for (label, reviewer) in [("review queue, a county editor", people.county_editor), ("review queue, the province's 终审", people.province_final)] {
+        for (label, reviewer) in [
+            ("review queue, a county editor", people.county_editor),
+            ("review queue, the province's 终审", people.province_final),
+        ] {
             let mut samples = Vec::new();
             let mut rows = 0;
             for _ in 0..args.runs {
                 let t = Instant::now();
-                rows = store.review_queue(reviewer).await?.len();
+                rows = store.review_queue(reviewer, YEAR_START + 365 * DAY).await?.len();
                 samples.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             time(label, rows, samples);
         }
-        for (label, by) in [("通报 2026Q4 by unit, province subtree", FiguresBy::Unit), ("通报 2026Q4 by correspondent", FiguresBy::Correspondent)] {
+        for (label, by) in [
+            ("通报 2026Q4 by unit, province subtree", FiguresBy::Unit),
+            ("通报 2026Q4 by correspondent", FiguresBy::Correspondent),
+        ] {
             let mut samples = Vec::new();
             let mut rows = 0;
             for _ in 0..args.runs {
@@ -152,8 +158,12 @@ async fn load(db: &TestDb, args: &DeskArgs) -> anyhow::Result<People> {
         db,
         "INSERT INTO members (phone, name, unit_id, password_hash, created_at)",
         (0..members).map(|i| {
-            let unit = if i < correspondents { &grassroots[i / 3] } else { &counties[(i - correspondents) / 2 % counties.len()] };
-            format!("('1{:010}', '信息员{i}', {}, 'x', {YEAR_START})", 3_000_000_000u64 + i as u64, id_of(unit))
+            let unit = if i < correspondents {
+                &grassroots[i / 3]
+            } else {
+                &counties[(i - correspondents) / 2 % counties.len()]
+            };
+            format!("('1{:010}', '信息员', {}, 'x', {YEAR_START})", 3_000_000_000u64 + i as u64, id_of(unit))
         }),
     )
     .await?;
@@ -176,7 +186,12 @@ async fn load(db: &TestDb, args: &DeskArgs) -> anyhow::Result<People> {
     .await?;
     // Desks: the province and cities 三审 would need more people; every desk
     // here runs 2 steps (初审 by its editor, 终审 by its final reviewer).
-    insert(db, "INSERT INTO review_chains (unit_id, steps)", units.iter().filter(|u| u.3 != "grassroots").map(|u| format!("({}, 2)", id_of(&u.0)))).await?;
+    insert(
+        db,
+        "INSERT INTO review_chains (unit_id, steps)",
+        units.iter().filter(|u| u.3 != "grassroots").map(|u| format!("({}, 2)", id_of(&u.0))),
+    )
+    .await?;
     insert(
         db,
         "INSERT INTO newsroom_roles (member_id, unit_id, role, granted_at)",
@@ -188,7 +203,11 @@ async fn load(db: &TestDb, args: &DeskArgs) -> anyhow::Result<People> {
     )
     .await?;
     let province_final = member(members - 1);
-    db.execute_raw(&format!("INSERT INTO newsroom_roles (member_id, unit_id, role, granted_at) VALUES ({province_final}, {}, 'final', 0)", id_of("37"))).await?;
+    db.execute_raw(&format!(
+        "INSERT INTO newsroom_roles (member_id, unit_id, role, granted_at) VALUES ({province_final}, {}, 'final', 0)",
+        id_of("37")
+    ))
+    .await?;
 
     // Stories over the year: 7 % adopted, 3 % held, 2 % rejected, 5 %
     // waiting (1 000 at the last step), the rest returned or drafts — the
@@ -260,7 +279,10 @@ async fn load(db: &TestDb, args: &DeskArgs) -> anyhow::Result<People> {
         };
         db.execute_raw(&format!("UPDATE stories SET status = '{status}' WHERE {filter}")).await?;
     }
-    db.execute_raw(&format!("UPDATE stories SET status = 'returned' WHERE (id - {first_story}) % 100 BETWEEN 17 AND 60")).await?;
+    db.execute_raw(&format!(
+        "UPDATE stories SET status = 'returned' WHERE (id - {first_story}) % 100 BETWEEN 17 AND 60"
+    ))
+    .await?;
     db.execute_raw(
         "INSERT INTO adoptions (story_id, author_id, origin_unit, by_unit, level, kind, fen, at) \
          SELECT s.id, s.author_id, s.origin_unit_id, s.desk_unit_id, 'own', s.kind, 5000, s.submitted_at + 3600 \

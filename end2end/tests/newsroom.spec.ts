@@ -73,8 +73,16 @@ for (const js of [true, false]) {
     }
     await official.screenshot({ path: `${SHOTS}/newsroom-roles${suffix}.png` });
 
-    // The story, sent.
+    // A photo into the library (素材库), then the story with it, sent.
+    await page.goto("/desk/assets");
+    await page.locator("#f-file").setInputFiles("../public/icons/icon-512.png");
+    await page.locator("#f-tags").fill("专题活动");
+    await page.getByRole("button", { name: "上传" }).click();
+    await expect(page.getByRole("status")).toHaveText("已上传 1 个素材到素材库");
+    await expect(page.locator(".asset-row", { hasText: "icon-512" }).locator("img")).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/desk-assets${suffix}.png` });
     await page.goto("/desk");
+    await page.locator(".asset-picker label", { hasText: "icon-512" }).locator("input").check();
     await page.locator("#f-title").fill(title);
     await page.locator("#f-kind").selectOption("news");
     await page.locator("#f-event_date").fill("2026-11-30");
@@ -88,6 +96,7 @@ for (const js of [true, false]) {
     await expect(reviewers[0].getByRole("status")).toHaveText("已通过本级审核，转下一级");
     const second = await reviewCard(reviewers[1], title);
     await expect(second.getByText("复审")).toBeVisible();
+    await expect(second.locator(".asset-strip img")).toBeVisible();
     await reviewers[1].screenshot({ path: `${SHOTS}/review-queue${suffix}.png` });
     await second.getByLabel(/审核意见/).fill("请补充活动的时间和地点");
     await second.getByRole("button", { name: "退回修改" }).click();
@@ -101,6 +110,8 @@ for (const js of [true, false]) {
     await item.locator("textarea[name=body]").fill("11 月 30 日，工会在厂区组织了**专题活动**。\n\n职工踊跃参加。");
     await item.getByRole("button", { name: "报送" }).click();
     await expect(page.getByText("修改后的稿件已重新报送")).toBeVisible();
+    await expect((await reviewCard(reviewers[0], title)).getByText("与退回前相比的修改")).toBeVisible();
+    await reviewers[0].screenshot({ path: `${SHOTS}/review-diff${suffix}.png`, fullPage: true });
 
     // Version 2: each step again, by its own reviewer.
     for (const [i, notice] of [[0, "已通过本级审核，转下一级"], [1, "已通过本级审核，转下一级"], [2, "终审通过：稿件已采用，可以发布"]] as const) {

@@ -709,3 +709,51 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    /// Replaces the text and attachments of `story.author`'s draft `id`, in
+    /// one transaction. `Ok(false)`: not their draft, or an asset they may
+    /// not use (nothing changed then).
+    pub async fn update_draft(&self, id: i64, story: &crate::NewStory<'_>, now: i64) -> Result<bool, StoreError> {
+        on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE stories SET title = $3, body_md = $4, body_html = $5, excerpt = $6, kind = $7, event_date = $8, \
+                     outward = $9, call_id = $10, updated_at = $11 \
+                 WHERE id = $1 AND author_id = $2 AND status = 'draft'",
+            )
+            .bind(id)
+            .bind(story.author.0)
+            .bind(story.title)
+            .bind(story.body_md)
+            .bind(story.body_html)
+            .bind(story.excerpt)
+            .bind(story.kind)
+            .bind(story.event_date)
+            .bind(story.outward)
+            .bind(story.call)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed != 1 {
+                return Ok(false);
+            }
+            sqlx::query("DELETE FROM story_assets WHERE story_id = $1").bind(id).execute(&mut *tx).await?;
+            for asset in story.assets {
+                let added = sqlx::query(crate::assets::ATTACH_SQL)
+                    .bind(story.author.0)
+                    .bind(id)
+                    .bind(asset)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if added != 1 {
+                    return Ok(false);
+                }
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+}

@@ -607,6 +607,8 @@ pub struct QueuedStory {
     pub submitted_at: i64,
     /// When it reached this step: its last approval, else its (re)submission.
     pub waiting_since: i64,
+    /// Another reviewer who took it up (审核中) and whose lock holds.
+    pub locked_by: Option<String>,
 }
 
 impl Store {
@@ -744,7 +746,28 @@ impl Store {
     /// subtree of a unit where the reviewer holds the role for that step, and
     /// the reviewer approved no earlier step of the same version (one person,
     /// one step). Oldest first.
-    pub async fn review_queue(&self, reviewer: MemberId) -> Result<Vec<QueuedStory>, StoreError> {
+    /// `now`: locks that expired by then are no one's.
+    pub async fn review_queue(&self, reviewer: MemberId, now: i64) -> Result<Vec<QueuedStory>, StoreError> {
+        self.waiting_for(reviewer, None, now).await
+    }
+
+    /// Story `id` when it waits for a step `reviewer` may take (the review
+    /// queue's rule, for one story: what a decision checks).
+    pub async fn waiting_for_reviewer(
+        &self,
+        reviewer: MemberId,
+        id: i64,
+        now: i64,
+    ) -> Result<Option<QueuedStory>, StoreError> {
+        Ok(self.waiting_for(reviewer, Some(id), now).await?.into_iter().next())
+    }
+
+    async fn waiting_for(
+        &self,
+        reviewer: MemberId,
+        story: Option<i64>,
+        now: i64,
+    ) -> Result<Vec<QueuedStory>, StoreError> {
         let stories: Vec<QueuedStory> = on_reader!(self, pool => {
             sqlx::query_as(
                 "WITH RECURSIVE reach (id, role) AS ( \
@@ -753,11 +776,13 @@ impl Store {
                  waiting AS ( \
                      SELECT s.*, 1 + (SELECT COUNT(*) FROM story_decisions d \
                          WHERE d.story_id = s.id AND d.version = s.version AND d.decision = 'approve') AS next_step \
-                     FROM stories s WHERE s.status = 'in_review') \
+                     FROM stories s WHERE s.status = 'in_review' AND ($2 IS NULL OR s.id = $2)) \
                  SELECT w.id, w.title, w.body_html, u.name AS desk_unit_name, m.name AS author_name, w.version, \
                      w.steps, w.next_step, w.late, w.submitted_at, \
                      COALESCE((SELECT MAX(d.at) FROM story_decisions d WHERE d.story_id = w.id AND d.version = w.version), \
-                         w.updated_at) AS waiting_since \
+                         w.updated_at) AS waiting_since, \
+                     (SELECT lm.name FROM story_locks l JOIN members lm ON lm.id = l.member_id \
+                      WHERE l.story_id = w.id AND l.member_id <> $1 AND l.expires_at > $3) AS locked_by \
                  FROM waiting w JOIN units u ON u.id = w.desk_unit_id JOIN members m ON m.id = w.author_id \
                  WHERE w.author_id <> $1 AND EXISTS (SELECT 1 FROM reach r WHERE r.id = w.desk_unit_id AND r.role = \
                      CASE WHEN w.next_step >= w.steps THEN 'final' WHEN w.next_step = 1 THEN 'editor' ELSE 'second' END) \
@@ -766,6 +791,8 @@ impl Store {
                  ORDER BY w.submitted_at, w.id",
             )
             .bind(reviewer.0)
+            .bind(story)
+            .bind(now)
             .fetch_all(pool)
             .await?
         });

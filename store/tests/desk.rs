@@ -58,7 +58,8 @@ async fn seed(store: &Store) -> Seeded {
     let mut people = Vec::new();
     for (i, unit) in ["37010201", "37010201", "37010202", "3701", "3701", "37", "3701"].into_iter().enumerate() {
         let phone = Phone::parse(&format!("1390000{i:04}")).expect("phone");
-        let name = MemberName::parse(&format!("新闻人{}", ["甲", "乙", "丙", "丁", "戊", "己", "庚"][i])).expect("name");
+        let name =
+            MemberName::parse(&format!("新闻人{}", ["甲", "乙", "丙", "丁", "戊", "己", "庚"][i])).expect("name");
         let unit = UnitCode::parse(unit).expect("code");
         people.push(store.insert_member(&phone, &name, &unit, "not-a-real-hash", NOW).await.expect("member"));
     }
@@ -151,7 +152,8 @@ async fn a_story_reported_up_enters_the_parents_chain_and_earns_the_parent_rate_
     adopt(store, id, &s.reviewers[..2], NOW + 30).await;
     let (from, to) = domain::Quarter::containing(NOW).bounds();
     let ledger = store.payment_ledger("3701", from, to).await.unwrap();
-    let earned: Vec<(&str, &str, i64)> = ledger.iter().map(|e| (e.level.as_str(), e.adopted_by.as_str(), e.fen)).collect();
+    let earned: Vec<(&str, &str, i64)> =
+        ledger.iter().map(|e| (e.level.as_str(), e.adopted_by.as_str(), e.fen)).collect();
     assert_eq!(earned, vec![("own", "机械厂工会", 3_000), ("parent", "济南市总工会", 10_000)]);
     let units = store.quarter_figures("3701", from, to, FiguresBy::Unit).await.unwrap();
     let plant = units.iter().find(|r| r.key == "37010201").expect("the plant's row");
@@ -249,15 +251,23 @@ async fn an_outside_medium_never_receives_a_story_marked_not_for_outside_use(db:
     let outward = story(store, s.authors[0], "37010201", "news", true, NOW).await;
     adopt(store, outward, &s.reviewers[2..], NOW + 10).await;
     assert!(store.record_outside_adoption(s.reviewers[0], outward, "齐鲁晚报", NOW + 20).await.unwrap());
-    assert!(!store.record_outside_adoption(s.reviewers[0], outward, "齐鲁晚报", NOW + 30).await.unwrap(), "once per medium");
-    assert!(!store.record_outside_adoption(s.reviewers[1], outward, "大众日报", NOW + 30).await.unwrap(), "editors only");
+    assert!(
+        !store.record_outside_adoption(s.reviewers[0], outward, "齐鲁晚报", NOW + 30).await.unwrap(),
+        "once per medium"
+    );
+    assert!(
+        !store.record_outside_adoption(s.reviewers[1], outward, "大众日报", NOW + 30).await.unwrap(),
+        "editors only"
+    );
 }
 
 async fn the_best_correspondents_rank_by_adoptions_and_ties_go_to_the_earlier(db: TestDb) {
     let store = db.store();
     let s = seed(store).await;
     // 甲 and 丙 both have two adoptions; 丙 reached two first. 乙 has one.
-    for (author, unit, at) in [(0, "37010201", 100), (2, "37010202", 110), (2, "37010202", 120), (1, "37010201", 130), (0, "37010201", 140)] {
+    for (author, unit, at) in
+        [(0, "37010201", 100), (2, "37010202", 110), (2, "37010202", 120), (1, "37010201", 130), (0, "37010201", 140)]
+    {
         let id = story(store, s.authors[author], unit, "news", true, NOW + at).await;
         adopt(store, id, &s.reviewers[2..], NOW + at).await;
     }

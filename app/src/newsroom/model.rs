@@ -85,6 +85,8 @@ pub struct ReviewItem {
     /// What changed since the version the reviewers returned (empty for a
     /// first version).
     pub changes: Vec<DiffLine>,
+    /// Another reviewer who has taken it up (their lock holds).
+    pub locked_by: Option<String>,
 }
 
 /// A line of a version diff: `+` added, `-` removed, ` ` unchanged.
@@ -287,4 +289,12 @@ pub struct LedgerView {
 }
 
 /// The 稿酬 ledger's columns (page and CSV).
-pub const LEDGER_COLUMNS: [&str; 8] = ["信息员", "单位", "稿件", "类型", "采用方", "采用级别", "采用时间", "稿酬（元）"];
+pub const LEDGER_COLUMNS: [&str; 8] =
+    ["信息员", "单位", "稿件", "类型", "采用方", "采用级别", "采用时间", "稿酬（元）"];
+
+/// A saved draft: its id (the next save updates it) and the notice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedDraft {
+    pub id: i64,
+    pub notice: String,
+}

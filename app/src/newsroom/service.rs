@@ -193,10 +193,30 @@ struct CheckedStory {
     event: domain::CivilDate,
 }
 
+/// A draft may be incomplete: what is missing gets a stand-in (no title:
+/// 无标题草稿; no kind: 新闻; no date: today), what is there is checked.
+fn check_draft(form: &StoryForm) -> Result<CheckedStory, AppError> {
+    let mut filled = form.clone();
+    if filled.title.trim().is_empty() {
+        filled.title = "无标题草稿".to_owned();
+    }
+    if filled.kind.trim().is_empty() {
+        filled.kind = "news".to_owned();
+    }
+    if filled.event_date.trim().is_empty() {
+        filled.event_date = today_in_shanghai().iso();
+    }
+    check(&filled, false)
+}
+
 fn check_story(form: &StoryForm) -> Result<CheckedStory, AppError> {
+    check(form, true)
+}
+
+fn check(form: &StoryForm, complete: bool) -> Result<CheckedStory, AppError> {
     let title = text(&form.title, "title", "标题", 60, true)?;
     let body_md = form.body.trim().to_owned();
-    if body_md.is_empty() {
+    if complete && body_md.is_empty() {
         return Err(bad("body", "请填写正文"));
     }
     if body_md.chars().count() > BODY_CHARS {
@@ -254,19 +274,43 @@ fn is_late(event: domain::CivilDate) -> bool {
     today.midnight_in_shanghai() - event.midnight_in_shanghai() > LATE_AFTER_DAYS * 86_400
 }
 
-/// A correspondent (or an editor) submits a story to their unit's desk; it
-/// goes through the unit's review chain. The notice.
-pub async fn submit(store: &Store, author: MemberId, form: &StoryForm) -> Result<String, AppError> {
-    let err = |e| AppError::from_store("submit_story", e);
+/// Saving a story: as a draft (kept on the desk, incomplete allowed) or
+/// submitted for review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Send {
+    Draft,
+    Review,
+}
+
+/// A correspondent (or an editor) writes a story for their unit's desk — a
+/// new one, or their draft `draft` — and keeps it as a draft or submits it
+/// through the unit's review chain. The story's id and the notice.
+pub async fn write(
+    store: &Store,
+    author: MemberId,
+    draft: Option<i64>,
+    form: &StoryForm,
+    send: Send,
+) -> Result<(i64, String), AppError> {
+    let err = |e| AppError::from_store("write_story", e);
     let me = store.member_by_id(author).await.map_err(err)?.ok_or(AppError::Internal)?;
     let desk = me.unit_code.to_string();
     if !store.may_write_for(author, &desk).await.map_err(err)? {
         return Err(AppError::rejected(403, "", "只有本单位的信息员或编辑可以投稿"));
     }
-    let story = check_story(form)?;
+    if let Some(id) = draft {
+        let mine = store.stories_of(author).await.map_err(err)?;
+        if !mine.iter().any(|s| s.id == id && s.status == "draft") {
+            return Err(AppError::rejected(404, "", "这篇草稿不存在，或已经报送"));
+        }
+    }
+    let story = match send {
+        Send::Draft => check_draft(form)?,
+        Send::Review => check_story(form)?,
+    };
     let event_date = story.event.iso();
-    let since = now() - 86_400;
-    if store.stories_saved_since(author, since).await.map_err(err)? >= STORIES_PER_DAY {
+    let now = now();
+    if draft.is_none() && store.stories_saved_since(author, now - 86_400).await.map_err(err)? >= STORIES_PER_DAY {
         return Err(AppError::rejected(429, "", format!("24 小时内最多报送 {STORIES_PER_DAY} 篇稿件，请稍后再报送")));
     }
     if let Some(call) = form.call {
@@ -290,18 +334,30 @@ pub async fn submit(store: &Store, author: MemberId, form: &StoryForm) -> Result
         call: form.call,
         assets: &assets,
     };
-    let now = now();
-    let Some(id) = store.insert_story_draft(&new, now).await.map_err(err)? else {
-        return Err(bad("assets", "所选素材不可用，请重新选择"));
+    let unusable = || bad("assets", "所选素材不可用，请重新选择");
+    let id = match draft {
+        Some(id) => {
+            if !store.update_draft(id, &new, now).await.map_err(err)? {
+                return Err(unusable());
+            }
+            id
+        }
+        None => store.insert_story_draft(&new, now).await.map_err(err)?.ok_or_else(unusable)?,
     };
+    if send == Send::Draft {
+        return Ok((id, format!("草稿已保存（{}）", crate::clock::wall_clock_in_shanghai(now))));
+    }
     let steps = store.review_chain_steps(&desk).await.map_err(err)?;
     let late = is_late(story.event);
     store.submit_story(id, steps, late, now).await.map_err(err)?;
-    Ok(if late {
-        "稿件已报送，进入审核（事件已过去三天以上，标为迟报）".to_owned()
-    } else {
-        "稿件已报送，进入审核".to_owned()
-    })
+    Ok((
+        id,
+        if late {
+            "稿件已报送，进入审核（事件已过去三天以上，标为迟报）".to_owned()
+        } else {
+            "稿件已报送，进入审核".to_owned()
+        },
+    ))
 }
 
 /// The author changes a returned story and submits it again (its next
@@ -347,11 +403,15 @@ pub async fn decide_story(
     };
     let needs_comment = matches!(decision, Decision::Return | Decision::Reject);
     let comment = text(comment, "comment", "审核意见", 500, needs_comment)?;
-    let queue = store.review_queue(reviewer).await.map_err(err)?;
-    let Some(story) = queue.iter().find(|s| s.id == id && s.version == version) else {
+    let now = now();
+    let waiting = store.waiting_for_reviewer(reviewer, id, now).await.map_err(err)?;
+    let Some(story) = waiting.filter(|s| s.version == version) else {
         return Err(AppError::rejected(404, "", "这篇稿件不在您的审核队列中，或已被处理"));
     };
-    match store.decide_story(id, version, story.next_step, reviewer, decision, &comment, now()).await {
+    if let Some(holder) = &story.locked_by {
+        return Err(AppError::rejected(409, "", format!("{holder} 正在审核这篇稿件，请稍后再看")));
+    }
+    match store.decide_story(id, version, story.next_step, reviewer, decision, &comment, now).await {
         Ok(status) => Ok(match status {
             store::StoryStatus::Ready => "终审通过：稿件已采用，可以发布".to_owned(),
             store::StoryStatus::InReview => "已通过本级审核，转下一级".to_owned(),
@@ -363,6 +423,30 @@ pub async fn decide_story(
             Err(AppError::rejected(409, "", "这篇稿件刚被他人处理，请刷新后再看"))
         }
         Err(DecisionError::Store(e)) => Err(err(e)),
+    }
+}
+
+/// How long taking a story up for review holds it (a reviewer reads a
+/// story in a few minutes; a forgotten lock frees itself).
+const REVIEW_LOCK_SECS: i64 = 15 * 60;
+
+/// A reviewer takes story `id` up (审核中): others see it and wait. The notice.
+pub async fn take_story(store: &Store, reviewer: MemberId, id: i64) -> Result<String, AppError> {
+    let err = |e| AppError::from_store("take_story", e);
+    let now = now();
+    if store.waiting_for_reviewer(reviewer, id, now).await.map_err(err)?.is_none() {
+        return Err(AppError::rejected(404, "", "这篇稿件不在您的审核队列中，或已被处理"));
+    }
+    match store.lock_story(reviewer, id, now, now + REVIEW_LOCK_SECS).await.map_err(err)? {
+        Some((holder, until)) => Err(AppError::rejected(
+            409,
+            "",
+            format!("{holder} 正在审核这篇稿件（至 {}）", crate::clock::wall_clock_in_shanghai(until)),
+        )),
+        None => Ok(format!(
+            "您正在审核这篇稿件，其他审核人 15 分钟内不能处理（至 {}）",
+            crate::clock::wall_clock_in_shanghai(now + REVIEW_LOCK_SECS)
+        )),
     }
 }
 

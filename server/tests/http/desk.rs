@@ -64,7 +64,9 @@ async fn correspondent(server: &RunningServer, db: &TestDb, phone: &str, unit: &
     let member = Person::new(server);
     member.register(phone, "夏国子", unit).await;
     let id_number = "370103196508295838";
-    let roster = format!("unit_code,member_no,name,gender,birth_date,id_number,phone\n{unit},GH9,夏国子,男,1965-08-29,{id_number},\n");
+    let roster = format!(
+        "unit_code,member_no,name,gender,birth_date,id_number,phone\n{unit},GH9,夏国子,男,1965-08-29,{id_number},\n"
+    );
     let (_, preview) = admin.upload("/admin/roster", "/api/admin/roster/preview", roster.into_bytes()).await;
     let at = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
     admin.post("/admin/roster", "/api/admin/roster/confirm", &[("token", &preview[at..at + 32])]).await;
@@ -102,11 +104,12 @@ async fn a_photo_is_stored_upright_without_its_gps_position_and_served_in_ranges
     assert!(photo.windows(4).any(|w| w == b"Exif"), "the fixture carries EXIF");
 
     let (status, html) = member
-        .upload_parts("/desk/assets", "/api/newsroom/assets/upload", &[("tags", "技能 比武")], vec![(
-            "file",
-            "IMG_0001.jpg",
-            photo,
-        )])
+        .upload_parts(
+            "/desk/assets",
+            "/api/newsroom/assets/upload",
+            &[("tags", "技能 比武")],
+            vec![("file", "IMG_0001.jpg", photo)],
+        )
         .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("已上传 1 个素材到素材库"), "{html}");
@@ -146,11 +149,12 @@ async fn a_photo_is_stored_upright_without_its_gps_position_and_served_in_ranges
     assert_eq!(status, 413);
     assert!(html.contains("视频不能超过 1 MB"), "{html}");
     let (status, html) = member
-        .upload_parts("/desk/assets", "/api/newsroom/assets/upload", &[], vec![(
-            "file",
-            "photo.jpg",
-            b"<html><script>alert(1)</script></html>".repeat(20),
-        )])
+        .upload_parts(
+            "/desk/assets",
+            "/api/newsroom/assets/upload",
+            &[],
+            vec![("file", "photo.jpg", b"<html><script>alert(1)</script></html>".repeat(20))],
+        )
         .await;
     assert_eq!(status, 415, "{html}");
     let (_, library) = member.get("/desk/assets").await;
@@ -162,7 +166,8 @@ async fn a_photo_is_stored_upright_without_its_gps_position_and_served_in_ranges
     let at = library.find(r#"name="assets[]""#).map(|_| ()).is_none();
     assert!(at, "the library page itself has no picker");
     let (_, desk) = member.get("/desk").await;
-    let value_at = desk.find(r#"name="assets[]" value=""#).expect("the picker on the 报送单") + r#"name="assets[]" value=""#.len();
+    let value_at =
+        desk.find(r#"name="assets[]" value=""#).expect("the picker on the 报送单") + r#"name="assets[]" value=""#.len();
     let asset_id: String = desk[value_at..].chars().take_while(char::is_ascii_digit).collect();
     let form = [
         ("title", "机械厂开展技能比武"),
@@ -280,7 +285,8 @@ async fn who_may_use_the_desk_is_a_matrix_of_people_and_requests(db: TestDb) {
     plain.register("13900000009", "普通会员", "37010201").await;
     let anonymous = Person::new(&server);
 
-    let people: [(&str, &Person); 4] = [("writer", &writer), ("official", &official), ("plain", &plain), ("anonymous", &anonymous)];
+    let people: [(&str, &Person); 4] =
+        [("writer", &writer), ("official", &official), ("plain", &plain), ("anonymous", &anonymous)];
     // (request, expected status for writer, official elsewhere, plain member, signed out)
     let gets: [(&str, [u16; 4]); 6] = [
         ("/api/newsroom/assets", [200, 403, 403, 401]),
@@ -292,7 +298,8 @@ async fn who_may_use_the_desk_is_a_matrix_of_people_and_requests(db: TestDb) {
     ];
     for (path, expected) in gets {
         for ((who, person), want) in people.iter().zip(expected) {
-            let status = person.http.get(server.url(path)).header("Accept", "application/json").send().await.unwrap().status();
+            let status =
+                person.http.get(server.url(path)).header("Accept", "application/json").send().await.unwrap().status();
             assert_eq!(status.as_u16(), want, "{who} GET {path}");
         }
     }

@@ -182,10 +182,12 @@ fn story_form(
 /// `title` (≤ 60), `body` (Markdown), `excerpt` (optional: made from the
 /// body), `kind`, `event_date` (`YYYY-MM-DD`), `outward` (present: may be used
 /// outside the union), `assets[]` (library assets to attach), `call` (the
-/// 征集 it answers). It enters the unit's review chain. The notice.
+/// 征集 it answers), `id` (the draft it was, if any). It enters the unit's
+/// review chain. The notice.
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "newsroom/stories/submit")]
 pub async fn submit_story(
+    id: Option<i64>,
     title: String,
     body: String,
     excerpt: Option<String>,
@@ -197,7 +199,40 @@ pub async fn submit_story(
 ) -> Result<String, AppError> {
     let (store, member) = crate::context::signed_in().await?;
     let form = story_form(title, body, excerpt, kind, event_date, outward, assets, call)?;
-    crate::newsroom::service::submit(&store, member, &form).await
+    let sent = crate::newsroom::service::write(&store, member, id, &form, crate::newsroom::service::Send::Review).await;
+    Ok(sent?.1)
+}
+
+/// Keeps a story as a draft (the fields of `newsroom/stories/submit`, any
+/// may be incomplete): a new one, or the draft `id`. Autosave posts here
+/// too. Answers the draft's id and the notice.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "newsroom/stories/save")]
+pub async fn save_draft(
+    id: Option<i64>,
+    title: String,
+    body: String,
+    excerpt: Option<String>,
+    kind: Option<String>,
+    event_date: Option<String>,
+    outward: Option<String>,
+    assets: Option<Vec<i64>>,
+    call: Option<String>,
+) -> Result<SavedDraft, AppError> {
+    let (store, member) = crate::context::signed_in().await?;
+    let form = story_form(
+        title,
+        body,
+        excerpt,
+        kind.unwrap_or_default(),
+        event_date.unwrap_or_default(),
+        outward,
+        assets,
+        call,
+    )?;
+    let (id, notice) =
+        crate::newsroom::service::write(&store, member, id, &form, crate::newsroom::service::Send::Draft).await?;
+    Ok(SavedDraft { id, notice })
 }
 
 /// The author changes returned story `id` and submits it again. The notice.
@@ -223,8 +258,8 @@ pub async fn resubmit_story(
 pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
     let (store, member) = crate::context::signed_in().await?;
     let err = |e| AppError::from_store("review_queue", e);
-    let queue = store.review_queue(member).await.map_err(err)?;
     let now = crate::clock::now();
+    let queue = store.review_queue(member, now).await.map_err(err)?;
     let mut items = Vec::new();
     for s in queue {
         let assets = store.story_assets(s.id).await.map_err(err)?.into_iter().map(assets::asset_view).collect();
@@ -238,6 +273,7 @@ pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
         items.push(ReviewItem {
             assets,
             changes,
+            locked_by: s.locked_by,
             step_label: match store::NewsroomRole::for_step(s.next_step, s.steps) {
                 store::NewsroomRole::Editor => "初审",
                 store::NewsroomRole::Second => "复审",
@@ -282,6 +318,14 @@ pub async fn load_adopted() -> Result<Vec<AdoptedItem>, AppError> {
 pub async fn approve_story(id: i64, version: i64) -> Result<String, AppError> {
     let (store, member) = crate::context::signed_in().await?;
     crate::newsroom::service::decide_story(&store, member, id, version, "approve", "").await
+}
+
+/// Takes story `id` up for review (审核中): for the next 15 minutes other
+/// reviewers see who has it and cannot decide it. The notice.
+#[server(prefix = "/api", endpoint = "newsroom/review/take")]
+pub async fn take_story(id: i64) -> Result<String, AppError> {
+    let (store, member) = crate::context::signed_in().await?;
+    crate::newsroom::service::take_story(&store, member, id).await
 }
 
 /// Returns story `id` to its author for changes, with `comment` (退回修改).

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use crate::newsroom::api::{
     load_assets, load_desk, load_my_stories, load_open_calls, ApplyCorrespondent, AssetView, CallView, DeskView,
-    ResubmitStory, StoryRow, SubmitStory, EDUCATION, KINDS,
+    ResubmitStory, SaveDraft, StoryRow, SubmitStory, EDUCATION, KINDS,
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner, PostedForm, TextArea};
@@ -158,7 +158,8 @@ fn Stories(posted: Option<PostedForm>) -> impl IntoView {
     let library = Resource::new(|| (), |_| load_assets(None, None, None));
     let calls = Resource::new(|| (), |_| load_open_calls());
     let form = posted.clone().unwrap_or_default();
-    let resubmitting = form.posted_to(&action::<ResubmitStory>());
+    // A post about a story on the list (its id) shows its outcome there, not in the new-story form.
+    let resubmitting = !form.value("id").is_empty();
     // Copy, so the loading wrapper's children can be called again.
     let form = StoredValue::new(form);
     view! {
@@ -213,7 +214,10 @@ pub fn AssetThumb(asset: AssetView) -> impl IntoView {
             </a>
         }
         .into_any(),
-        "video" => view! { <video src=asset.url.clone() controls=true preload="none" playsinline=true width="160"></video> }.into_any(),
+        "video" => {
+            view! { <video src=asset.url.clone() controls=true preload="none" playsinline=true width="160"></video> }
+                .into_any()
+        }
         "audio" => view! { <audio src=asset.url.clone() controls=true preload="none"></audio> }.into_any(),
         _ => view! { <a href=asset.url.clone()>{format!("📄 {}（{}）", asset.title, asset.size)}</a> }.into_any(),
     }
@@ -222,7 +226,12 @@ pub fn AssetThumb(asset: AssetView) -> impl IntoView {
 #[component]
 fn StoryItem(story: StoryRow, form: PostedForm, library: Vec<AssetView>) -> impl IntoView {
     let returned = story.status == "returned";
-    let mine = form.posted_to(&action::<ResubmitStory>()) && form.value("id") == story.id.to_string();
+    let draft = story.status == "draft";
+    let mine = (form.posted_to(&action::<ResubmitStory>())
+        || form.posted_to(&action::<SubmitStory>())
+        || form.posted_to(&action::<SaveDraft>()))
+        && form.value("id") == story.id.to_string()
+        && form.error.is_some();
     let comment = story.comment.clone();
     view! {
         <li class="card story-item" id=format!("story-{}", story.id)>
@@ -233,9 +242,9 @@ fn StoryItem(story: StoryRow, form: PostedForm, library: Vec<AssetView>) -> impl
             </p>
             {comment.map(|c| view! { <p class="banner banner-error">{format!("审核意见：{c}")}</p> })}
             <AssetStrip assets=story.assets.clone()/>
-            {returned.then(|| view! {
-                <details open=mine>
-                    <summary>"修改后重新报送"</summary>
+            {(returned || draft).then(|| view! {
+                <details open=mine || draft>
+                    <summary>{if draft { "继续编辑草稿" } else { "修改后重新报送" }}</summary>
                     <StoryFields posted=mine.then_some(form.clone()) story=Some(story.clone()) library calls=Vec::new()/>
                 </details>
             })}
@@ -266,9 +275,13 @@ fn StoryFields(
     let id = |name: &str| format!("f-{prefix}{name}");
     let message = |name: &str| form.error_for(name);
     let (action, story_id) = match &story {
-        Some(s) => (action::<ResubmitStory>(), Some(s.id.to_string())),
+        Some(s) if s.status == "returned" => (action::<ResubmitStory>(), Some(s.id.to_string())),
+        Some(s) => (action::<SubmitStory>(), Some(s.id.to_string())),
         None => (action::<SubmitStory>(), None),
     };
+    // Returned stories go straight back to review; new ones and drafts may
+    // be kept as drafts first.
+    let may_save = story.as_ref().is_none_or(|s| s.status == "draft");
     let body_error = message("body");
     let body_invalid = body_error.is_some();
     let kind_error = message("kind");
@@ -351,6 +364,9 @@ fn StoryFields(
                 <A href="/desk/assets">"去素材库上传 ›"</A>
             </fieldset>
             <button type="submit" class="primary wide">"报送"</button>
+            {may_save.then(|| view! {
+                <button type="submit" class="secondary wide" formaction={crate::ui::forms::action::<SaveDraft>()}>"保存草稿"</button>
+            })}
         </form>
     }
 }

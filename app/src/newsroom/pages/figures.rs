@@ -64,9 +64,11 @@ fn figure_cells(line: &FigureLine) -> impl IntoView {
 /// The 通报's tables (shared by the page and its print version).
 #[component]
 fn ReportTables(report: QuarterReport) -> impl IntoView {
-    let head = || view! {
-        <th>"报送"</th><th>"迟报"</th><th>"本级采用"</th><th>"上级采用"</th><th>"外媒采用"</th>
-        <th>"待用"</th><th>"退稿"</th><th>"报送上级"</th><th>"稿酬（元）"</th>
+    let head = || {
+        view! {
+            <th>"报送"</th><th>"迟报"</th><th>"本级采用"</th><th>"上级采用"</th><th>"外媒采用"</th>
+            <th>"待用"</th><th>"退稿"</th><th>"报送上级"</th><th>"稿酬（元）"</th>
+        }
     };
     view! {
         <h2>"各单位"</h2>

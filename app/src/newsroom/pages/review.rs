@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use super::desk::AssetStrip;
 use crate::newsroom::api::{
     load_adopted, load_review_queue, AdoptedItem, ApproveStory, HoldStory, RecordOutsideAdoption, RejectStory,
-    ReportStoryUp, ReturnStory, ReviewItem,
+    ReportStoryUp, ReturnStory, ReviewItem, TakeStory,
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner, PostedForm, TextArea};
@@ -77,6 +77,16 @@ fn ReviewCard(item: ReviewItem, form: PostedForm) -> impl IntoView {
             })}
             <div class="story" inner_html=item.body_html.clone()></div>
             <AssetStrip assets=item.assets.clone()/>
+            {match item.locked_by.clone() {
+                Some(holder) => view! { <p class="banner banner-notice">{format!("{holder} 正在审核这篇稿件")}</p> }.into_any(),
+                None => view! {
+                    <form method="post" action={action::<TakeStory>()} class="inline-form">
+                        <input type="hidden" name="id" value=item.id.to_string()/>
+                        <button type="submit" class="secondary">"开始审核（锁定 15 分钟）"</button>
+                    </form>
+                }
+                .into_any(),
+            }}
             <form method="post" action={action::<ApproveStory>()} class="inline-form">
                 {hidden()}
                 <button type="submit" class="primary">"通过"</button>

@@ -9,7 +9,9 @@ use store::testing::TestDb;
 on_both_engines_with_db!(
     @more a_photo_is_stored_upright_without_its_gps_position_and_served_in_ranges,
     the_tongbao_and_gaochou_csv_hold_the_figures_the_test_computes,
-    who_may_use_the_desk_is_a_matrix_of_people_and_requests
+    who_may_use_the_desk_is_a_matrix_of_people_and_requests,
+    a_draft_is_kept_then_sent_and_a_story_taken_up_waits_for_its_reviewer,
+    a_call_for_stories_shows_which_target_units_answered_and_editors_report_up
 );
 
 /// A 40×20 JPEG whose EXIF says "rotate 90° clockwise" (orientation 6) and
@@ -163,8 +165,6 @@ async fn a_photo_is_stored_upright_without_its_gps_position_and_served_in_ranges
     assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 0, "no spool file left behind");
 
     // The photo goes with a story; the reviewer sees it with the story.
-    let at = library.find(r#"name="assets[]""#).map(|_| ()).is_none();
-    assert!(at, "the library page itself has no picker");
     let (_, desk) = member.get("/desk").await;
     let value_at =
         desk.find(r#"name="assets[]" value=""#).expect("the picker on the 报送单") + r#"name="assets[]" value=""#.len();
@@ -332,4 +332,141 @@ async fn who_may_use_the_desk_is_a_matrix_of_people_and_requests(db: TestDb) {
     // Nothing above was stored by a refused request.
     let (_, ledger) = admin.get("/admin/newsroom/ledger?unit=370102").await;
     assert!(ledger.contains("本单位还没有设置"), "{ledger}");
+}
+
+/// Two reviewers with the same role (初审) on 历下区, one-step chain.
+async fn two_editors(server: &RunningServer, db: &TestDb, admin: &Person) -> (Person, Person) {
+    let mut editors = Vec::new();
+    for phone in ["13700000001", "13700000002"] {
+        let editor = Person::new(server);
+        editor.register(phone, "审稿人", "37010202").await;
+        let grant = [("phone", phone), ("unit", "370102"), ("role", "final")];
+        assert_eq!(admin.post("/admin/correspondents", "/api/admin/newsroom/roles", &grant).await.0, 200);
+        editors.push(editor);
+    }
+    store::Store::connect(db.url(), &Default::default()).await.unwrap().set_review_chain("370102", 1).await.unwrap();
+    let second = editors.pop().unwrap();
+    (editors.pop().unwrap(), second)
+}
+
+async fn a_draft_is_kept_then_sent_and_a_story_taken_up_waits_for_its_reviewer(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (admin, member) = correspondent(&server, &db, "13900000001", "37010201").await;
+    let (first, second) = two_editors(&server, &db, &admin).await;
+
+    // A draft with only a body: kept, not sent; nobody reviews it.
+    let (status, html) =
+        member.post("/desk", "/api/newsroom/stories/save", &[("title", ""), ("body", "先写几句。")]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("草稿已保存"), "{html}");
+    assert!(html.contains("无标题草稿") && html.contains("草稿 · 第 1 稿"), "{html}");
+    let at = html.find(r#"name="id" value=""#).expect("the draft's form") + r#"name="id" value=""#.len();
+    let id: String = html[at..].chars().take_while(char::is_ascii_digit).collect();
+    assert!(!first.get("/desk/review").await.1.contains("无标题草稿"), "a draft is not in review");
+    // Sent incomplete: refused next to the field, still a draft.
+    let incomplete = [
+        ("id", id.as_str()),
+        ("title", "技能比武"),
+        ("body", "先写几句。"),
+        ("kind", ""),
+        ("event_date", "2026-11-30"),
+    ];
+    let (status, html) = member.post("/desk", "/api/newsroom/stories/submit", &incomplete).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("请选择稿件类型"), "{html}");
+    let complete = [
+        ("id", id.as_str()),
+        ("title", "技能比武"),
+        ("body", "全文。"),
+        ("kind", "news"),
+        ("event_date", "2026-11-30"),
+    ];
+    let (status, html) = member.post("/desk", "/api/newsroom/stories/submit", &complete).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("审核中 · 第 1 稿") && !html.contains("草稿 · 第 1 稿"), "the draft itself went: {html}");
+    assert_eq!(member.post("/desk", "/api/newsroom/stories/submit", &complete).await.0, 404, "sent once");
+
+    // The first editor takes it up; the second sees who and cannot decide.
+    let (status, html) = first.post("/desk/review", "/api/newsroom/review/take", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("您正在审核这篇稿件"), "{html}");
+    assert!(second.get("/desk/review").await.1.contains("审稿人 正在审核这篇稿件"));
+    let approve = [("id", id.as_str()), ("version", "1")];
+    let (status, html) = second.post("/desk/review", "/api/newsroom/review/approve", &approve).await;
+    assert_eq!(status, 409, "{html}");
+    assert_eq!(second.post("/desk/review", "/api/newsroom/review/take", &[("id", &id)]).await.0, 409);
+    let (status, html) = first.post("/desk/review", "/api/newsroom/review/approve", &approve).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("终审通过"), "{html}");
+}
+
+async fn a_call_for_stories_shows_which_target_units_answered_and_editors_report_up(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (admin, member) = correspondent(&server, &db, "13900000001", "37010201").await;
+    let (editor, _) = two_editors(&server, &db, &admin).await;
+    // The district calls its two grassroots unions (机械厂 answers, 供电公司 not).
+    let call = [
+        ("unit", "370102"),
+        ("topic", "防汛一线的工会人"),
+        ("deadline", "2099-07-31"),
+        ("targets[]", "37010201"),
+        ("targets[]", "37010202"),
+    ];
+    let (status, html) = admin.post("/admin/newsroom/calls", "/api/admin/newsroom/calls", &call).await;
+    assert_eq!(status, 200, "{html}");
+    let past = [("unit", "370102"), ("topic", "旧题"), ("deadline", "2000-01-01")];
+    assert_eq!(admin.post("/admin/newsroom/calls", "/api/admin/newsroom/calls", &past).await.0, 400);
+    let (_, desk) = member.get("/desk").await;
+    assert!(desk.contains("征稿：防汛一线的工会人"), "{desk}");
+    assert!(desk.contains(">防汛一线的工会人</option>"), "the 报送单 offers the call");
+    let (_, calls) = admin.get("/admin/newsroom/calls").await;
+    let start = calls.find(r#"id="call-"#).unwrap() + r#"id="call-"#.len();
+    let call_id: String = calls[start..].chars().take_while(char::is_ascii_digit).collect();
+    assert!(calls.contains("0 / 2 个单位已投稿"), "{calls}");
+    let story = [
+        ("title", "抗洪抢险中的工会人"),
+        ("body", "全文。"),
+        ("kind", "news"),
+        ("event_date", "2026-11-30"),
+        ("outward", "1"),
+        ("call", call_id.as_str()),
+    ];
+    assert_eq!(member.post("/desk", "/api/newsroom/stories/submit", &story).await.0, 200);
+    let (_, calls) = admin.get("/admin/newsroom/calls").await;
+    assert!(calls.contains("1 / 2 个单位已投稿"), "{calls}");
+    assert!(
+        calls.contains("历下区机械厂工会 · 已投稿 1 篇") && calls.contains("历下区供电公司工会 · 未投稿"),
+        "the unanswered unit shows"
+    );
+
+    // Adopted at the district, reported up to 济南市 by an editor there.
+    let (_, page) = editor.get("/desk/review").await;
+    let at = page.find(r#"id="review-"#).unwrap() + r#"id="review-"#.len();
+    let id: String = page[at..].chars().take_while(char::is_ascii_digit).collect();
+    editor.post("/desk/review", "/api/newsroom/review/approve", &[("id", &id), ("version", "1")]).await;
+    let (status, _) = editor.post("/desk/review", "/api/newsroom/stories/report-up", &[("id", &id)]).await;
+    assert_eq!(status, 403, "a 终审 is not the editor who reports up");
+    let grant = [("phone", "13700000001"), ("unit", "370102"), ("role", "editor")];
+    admin.post("/admin/correspondents", "/api/admin/newsroom/roles", &grant).await;
+    let (_, page) = editor.get("/desk/review").await;
+    assert!(page.contains(r#"id="adopted-"#), "the adopted story, to report up: {page}");
+    let (status, html) = editor.post("/desk/review", "/api/newsroom/stories/report-up", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{html}");
+    // The plant's desk adopted it (through the district's chain: the plant
+    // has no reviewers of its own); up it goes to the district's desk.
+    assert!(html.contains("已报送历下区总工会，进入其审核"), "the notice names the parent desk");
+    assert!(html.contains("第 2 稿"), "it enters the district's chain as its next version");
+    assert_eq!(editor.post("/desk/review", "/api/newsroom/stories/report-up", &[("id", &id)]).await.0, 409, "once");
+    let csv = admin
+        .http
+        .get(server.url("/admin/newsroom/report.csv?unit=370102"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let plant = csv.lines().find(|l| l.starts_with("历下区机械厂工会,,")).expect("the plant's row");
+    // 报送 迟报 本级采用 上级采用 外媒采用 待用 退稿 报送上级 稿酬
+    assert_eq!(plant, "历下区机械厂工会,,1,0,1,0,0,0,0,1,0.00");
 }

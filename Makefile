@@ -93,7 +93,7 @@ test: unit-tests e2e bundle-budget
 
 # Formatting and lints first (seconds when warm), then unit, store (both
 # engines) and HTTP integration tests.
-unit-tests: .tools/rust-components
+unit-tests: .tools/rust-components .tools/s3/installed
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	@python3 scripts/pg-check.py
@@ -102,6 +102,16 @@ unit-tests: .tools/rust-components
 # The HTTP tests mostly wait on the servers they start: four at a time on two
 # cores took the HTTP binary from 42 s to 27–34 s here.
 TEST_THREADS ?= 4
+
+# The S3-compatible server the asset-library test stores into: moto's server
+# mode, from PyPI, in its own virtual environment (the test starts it on a
+# free port; server/tests/http/desk.rs).
+MOTO_VERSION := 5.2.5
+.tools/s3/installed:
+	@mkdir -p .tools
+	python3 -m venv .tools/s3
+	.tools/s3/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)'
+	@touch $@
 
 .tools/rust-components:
 	@mkdir -p .tools

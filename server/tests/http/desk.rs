@@ -11,7 +11,8 @@ on_both_engines_with_db!(
     the_tongbao_and_gaochou_csv_hold_the_figures_the_test_computes,
     who_may_use_the_desk_is_a_matrix_of_people_and_requests,
     a_draft_is_kept_then_sent_and_a_story_taken_up_waits_for_its_reviewer,
-    a_call_for_stories_shows_which_target_units_answered_and_editors_report_up
+    a_call_for_stories_shows_which_target_units_answered_and_editors_report_up,
+    with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ranges
 );
 
 /// A 40×20 JPEG whose EXIF says "rotate 90° clockwise" (orientation 6) and
@@ -469,4 +470,74 @@ async fn a_call_for_stories_shows_which_target_units_answered_and_editors_report
     let plant = csv.lines().find(|l| l.starts_with("历下区机械厂工会,,")).expect("the plant's row");
     // 报送 迟报 本级采用 上级采用 外媒采用 待用 退稿 报送上级 稿酬
     assert_eq!(plant, "历下区机械厂工会,,1,0,1,0,0,0,0,1,0.00");
+}
+
+/// moto's S3 server (installed by `make test` into .tools/s3), started on a
+/// free port; killed when dropped. `None` outside CI when it is missing.
+struct S3Server {
+    child: std::process::Child,
+    endpoint: String,
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn s3_server() -> Option<S3Server> {
+    let binary = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/s3/bin/moto_server");
+    if !binary.exists() {
+        assert!(std::env::var("CI").is_err(), "moto_server is required in CI (make test installs it)");
+        eprintln!("skipped: {} not found (make test installs it)", binary.display());
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = std::process::Command::new(binary)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start moto_server");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let server = S3Server { child, endpoint };
+    for _ in 0..100 {
+        if reqwest::get(&server.endpoint).await.is_ok() {
+            return Some(server);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("moto_server did not answer within 10 s");
+}
+
+async fn with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ranges(db: TestDb) {
+    let Some(s3) = s3_server().await else { return };
+    let http = reqwest::Client::new();
+    assert!(http.put(format!("{}/gonghui-media", s3.endpoint)).send().await.unwrap().status().is_success());
+    let server = RunningServer::start(db.url(), &[
+        ("GONGHUI_S3_ENDPOINT", s3.endpoint.as_str()),
+        ("GONGHUI_S3_BUCKET", "gonghui-media"),
+        ("GONGHUI_S3_ACCESS_KEY", "test"),
+        ("GONGHUI_S3_SECRET_KEY", "test"),
+    ]);
+    let (_admin, member) = correspondent(&server, &db, "13900000001", "37010201").await;
+    let (status, html) = member
+        .upload_parts("/desk/assets", "/api/newsroom/assets/upload", &[], vec![("file", "IMG_0002.jpg", phone_photo())])
+        .await;
+    assert_eq!(status, 200, "{}", &html[..200]);
+    let (_, library) = member.get("/desk/assets").await;
+    let token = media_token(&library);
+    // In the bucket: the photo and its two thumbnails; nothing on local disk
+    // but the (empty) spool.
+    let listing = http.get(format!("{}/gonghui-media?list-type=2", s3.endpoint)).send().await.unwrap().text().await.unwrap();
+    for key in [format!("a/{token}<"), format!("a/{token}-320<"), format!("a/{token}-960<")] {
+        assert!(listing.contains(&format!("<Key>{key}")), "{key} in {listing}");
+    }
+    assert!(!server.media.path().join("store").exists(), "no local store when S3 is configured");
+    let whole = member.http.get(server.url(&format!("/m/{token}"))).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(image::load_from_memory(&whole).unwrap().height(), 40, "upright, from the bucket");
+    let part = member.http.get(server.url(&format!("/m/{token}"))).header("Range", "bytes=0-3").send().await.unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.bytes().await.unwrap().to_vec(), whole[..4].to_vec());
 }

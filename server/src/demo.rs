@@ -116,6 +116,20 @@ async fn load_newsroom(store: &Store, key: &DataKey) -> anyhow::Result<()> {
     for (reviewer, role) in reviewers.iter().zip([NewsroomRole::Editor, NewsroomRole::Second, NewsroomRole::Final]) {
         store.grant_newsroom_role(&admin, *reviewer, "37", role, now).await?;
     }
+    // 稿酬 of the province: 50 yuan for a story adopted by its own union's
+    // desk, 100 by a desk above, 200 by an outside medium (news; 典型 more).
+    for (kind, level, fen) in [
+        ("news", store::AdoptionLevel::Own, 5_000),
+        ("news", store::AdoptionLevel::Parent, 10_000),
+        ("news", store::AdoptionLevel::Outside, 20_000),
+        ("model", store::AdoptionLevel::Own, 8_000),
+    ] {
+        store.set_payment_rate(&admin, "37", kind, level, fen, now).await?;
+    }
+    let deadline = domain::CivilDate::in_shanghai(now + 20 * 86_400).iso();
+    store
+        .create_story_call(&admin, "37", "冬季送温暖一线故事", "讲述各级工会走访慰问困难职工的故事，附现场照片。", &deadline, &[], now)
+        .await?;
     let author = member("13856081167").await?;
     /// What happens after the approvals: nothing (it waits), or a decision with its comment.
     type Then = Option<(Decision, &'static str)>;
@@ -167,6 +181,10 @@ async fn load_newsroom(store: &Store, key: &DataKey) -> anyhow::Result<()> {
                 .decide_story(id, 1, step, reviewers[approvals], decision, comment, now)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        if approvals == 3 {
+            // Adopted: an outside paper took it too (外媒采用, 稿酬 at the outside rate).
+            store.record_outside_adoption(reviewers[0], id, "大众日报", now).await?;
         }
     }
     tracing::info!("loaded the demo newsroom");

@@ -12,7 +12,8 @@ on_both_engines_with_db!(
     who_may_use_the_desk_is_a_matrix_of_people_and_requests,
     a_draft_is_kept_then_sent_and_a_story_taken_up_waits_for_its_reviewer,
     a_call_for_stories_shows_which_target_units_answered_and_editors_report_up,
-    with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ranges
+    with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ranges,
+    the_demo_desk_is_alive_with_figures_pay_a_call_and_a_story_waiting_for_the_demo_admin
 );
 
 /// A 40×20 JPEG whose EXIF says "rotate 90° clockwise" (orientation 6) and
@@ -540,4 +541,19 @@ async fn with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ra
     let part = member.http.get(server.url(&format!("/m/{token}"))).header("Range", "bytes=0-3").send().await.unwrap();
     assert_eq!(part.status(), 206);
     assert_eq!(part.bytes().await.unwrap().to_vec(), whole[..4].to_vec());
+}
+
+async fn the_demo_desk_is_alive_with_figures_pay_a_call_and_a_story_waiting_for_the_demo_admin(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[("GONGHUI_DEMO_PEOPLE", "true")]);
+    let admin = Person::new(&server);
+    let login = [("phone", "13800000000"), ("password", server::demo::DEMO_PASSWORD)];
+    assert_eq!(admin.post("/login", "/api/auth/login", &login).await.0, 303);
+    let csv = admin.http.get(server.url("/admin/newsroom/report.csv?unit=37")).send().await.unwrap().text().await.unwrap();
+    // Six stories of 供电公司; 劳模工作室带徒十年 adopted (50) and taken by 大众日报 (200).
+    let row = csv.lines().find(|l| l.starts_with("历下区供电公司工会,,")).expect("the demo union's row");
+    assert_eq!(row, "历下区供电公司工会,,6,0,1,0,1,1,1,0,250.00");
+    let (_, calls) = admin.get("/admin/newsroom/calls").await;
+    assert!(calls.contains("冬季送温暖一线故事"), "the demo call");
+    let (_, queue) = admin.get("/desk/review").await;
+    assert!(queue.contains("一线班组长讲述节能降耗新办法") && queue.contains("终审"), "waiting for the demo admin's 终审");
 }

@@ -28,7 +28,7 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse
+.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
@@ -150,6 +150,15 @@ bench-replay: bench-tools
 # Share page, campaign page and leaderboard JSON vs a bare axum handler.
 bench-reads: bench-tools
 	./target/release/gonghui-bench reads $(BENCH_ARGS)
+
+# The newsroom desk at a province's scale: review queues and the 通报 over
+# 100 000 stories, p50/p99 on SQLite and PostgreSQL.
+bench-desk: bench-tools
+	./target/release/gonghui-bench desk $(BENCH_ARGS)
+
+# Peak server memory while three 5 MB photos are uploaded and submitted.
+bench-upload: bench-tools
+	./target/release/gonghui-bench upload $(BENCH_ARGS)
 
 # Lighthouse (npm, Lighthouse's mobile defaults) against Debian's Chromium, on
 # the home page and a candidate share page, 3 runs each, the release server with

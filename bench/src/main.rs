@@ -16,6 +16,7 @@ use store::testing::TestDb;
 mod desk;
 mod reads;
 mod replay;
+mod upload;
 
 #[derive(Parser)]
 #[command(about = "Gonghui's benchmarks (see bench/README.md)")]
@@ -26,6 +27,8 @@ enum Bench {
     Replay(replay::ReplayArgs),
     /// Share page, campaign page and leaderboard GET vs a bare axum handler.
     Reads(reads::ReadArgs),
+    /// Peak server memory while a correspondent uploads three 5 MB photos and submits a story with them.
+    Upload(upload::UploadArgs),
     /// The newsroom desk at a province's scale: review queues and the 通报 over 100 000 stories.
     Desk(desk::DeskArgs),
 }
@@ -90,7 +93,16 @@ pub(crate) const BENCH_SLUG: &str = "bench";
 const DATA_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 pub(crate) fn start_server(binary: &str, database_url: &str) -> anyhow::Result<Server> {
-    let mut child = Command::new(binary)
+    start_server_with(binary, database_url, &[])
+}
+
+/// `start_server` with more settings (`GONGHUI_DEMO_PEOPLE`, a media folder…).
+pub(crate) fn start_server_with(binary: &str, database_url: &str, extra: &[(&str, &str)]) -> anyhow::Result<Server> {
+    let mut command = Command::new(binary);
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    let mut child = command
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("GONGHUI_ADDR", "127.0.0.1:0")
@@ -477,6 +489,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Replay(args) => replay::run(args).await,
         Bench::Reads(args) => reads::run(args).await,
         Bench::Desk(args) => desk::run(args).await,
+        Bench::Upload(args) => upload::run(args).await,
     }
 }
 

@@ -128,7 +128,15 @@ async fn load_newsroom(store: &Store, key: &DataKey) -> anyhow::Result<()> {
     }
     let deadline = domain::CivilDate::in_shanghai(now + 20 * 86_400).iso();
     store
-        .create_story_call(&admin, "37", "冬季送温暖一线故事", "讲述各级工会走访慰问困难职工的故事，附现场照片。", &deadline, &[], now)
+        .create_story_call(
+            &admin,
+            "37",
+            "冬季送温暖一线故事",
+            "讲述各级工会走访慰问困难职工的故事，附现场照片。",
+            &deadline,
+            &[],
+            now,
+        )
         .await?;
     let author = member("13856081167").await?;
     /// What happens after the approvals: nothing (it waits), or a decision with its comment.

@@ -1,6 +1,8 @@
-//! 新闻宣传: the newsroom desk — correspondents (信息员), stories (报送单) and
-//! their three-level review (先审后发). Issue 12, under way: correspondents
-//! apply and officials decide; the stories' review is held by the store.
+//! 新闻宣传: the newsroom desk — correspondents (信息员), stories (报送单) with
+//! their attachments from the asset library (素材库), their three-level
+//! review (先审后发, held by the database), reporting up (报送上级), calls for
+//! stories (征集), and the officials' figures: the quarterly 通报, 稿酬 and
+//! 优秀信息员. docs/ARCHITECTURE.md tells how.
 //!
 //! pages → api → service → store/domain; `model` holds the view types all three share.
 

@@ -88,6 +88,49 @@ pub async fn apply(
     if me.certified_member_no.is_none() {
         return Err(AppError::rejected(403, "", "成为信息员需先完成实名认证"));
     }
+    file_application(store, key, member, form).await?;
+    Ok("登记表已提交，请等待所在工会审核".to_owned())
+}
+
+/// An official appoints a correspondent directly: the 登记表 filled in for
+/// the certified member whose registered phone is the form's `phone`, of a
+/// unit in the official's reach; approved at once, audited. The notice.
+pub async fn appoint(
+    store: &Store,
+    key: &store::protect::DataKey,
+    actor: &Actor,
+    form: &Application,
+) -> Result<String, AppError> {
+    let err = |e| AppError::from_store("appoint", e);
+    let phone = Phone::parse(&form.phone).map_err(|e| bad("phone", e.to_string()))?;
+    let member = store
+        .credentials_by_phone(&phone)
+        .await
+        .map_err(err)?
+        .map(|c| c.member.id)
+        .ok_or_else(|| bad("phone", "该手机号尚未注册会员，请对方先注册"))?;
+    let me = store.member_by_id(member).await.map_err(err)?.ok_or(AppError::Internal)?;
+    let reach = store.units_in_scope(actor).await.map_err(err)?;
+    if !reach.iter().any(|(code, _, _)| *code == me.unit_code.to_string()) {
+        return Err(AppError::rejected(403, "phone", "该会员的单位不在您的管理范围内"));
+    }
+    if me.certified_member_no.is_none() {
+        return Err(AppError::rejected(409, "phone", "该会员尚未完成实名认证，认证后才能任命为信息员"));
+    }
+    let id = file_application(store, key, member, form).await?;
+    if !store.decide_correspondent(actor, id, true, "", now()).await.map_err(err)? {
+        return Err(AppError::rejected(403, "phone", "该会员的单位不在您的管理范围内"));
+    }
+    Ok(format!("已任命 {} 为{}的信息员", phone.masked(), me.unit_name))
+}
+
+/// Checks the 登记表 and files it for `member` (pending); its id.
+async fn file_application(
+    store: &Store,
+    key: &store::protect::DataKey,
+    member: MemberId,
+    form: &Application,
+) -> Result<i64, AppError> {
     let name = MemberName::parse(&form.name).map_err(|e| bad("name", e.to_string()))?;
     let gender = match form.gender.trim() {
         g @ ("男" | "女") => g.to_owned(),
@@ -131,8 +174,8 @@ pub async fn apply(
         intro: &intro,
     };
     match store.apply_correspondent(&application, key, now()).await {
-        Ok(_) => Ok("登记表已提交，请等待所在工会审核".to_owned()),
-        Err(ApplyError::AlreadyLive) => Err(AppError::rejected(409, "", "您已是本单位信息员，或登记表正在审核中")),
+        Ok(id) => Ok(id),
+        Err(ApplyError::AlreadyLive) => Err(AppError::rejected(409, "", "已是本单位信息员，或登记表正在审核中")),
         Err(ApplyError::Store(e)) => Err(AppError::from_store("apply", e)),
     }
 }

@@ -13,7 +13,8 @@ on_both_engines_with_db!(
     a_draft_is_kept_then_sent_and_a_story_taken_up_waits_for_its_reviewer,
     a_call_for_stories_shows_which_target_units_answered_and_editors_report_up,
     with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ranges,
-    the_demo_desk_is_alive_with_figures_pay_a_call_and_a_story_waiting_for_the_demo_admin
+    the_demo_desk_is_alive_with_figures_pay_a_call_and_a_story_waiting_for_the_demo_admin,
+    an_official_appoints_a_certified_member_of_their_reach_directly
 );
 
 /// A 40×20 JPEG whose EXIF says "rotate 90° clockwise" (orientation 6) and
@@ -60,22 +61,28 @@ fn phone_photo() -> Vec<u8> {
     out
 }
 
-/// A correspondent of 机械厂 (37010201), approved, plus the super admin.
-async fn correspondent(server: &RunningServer, db: &TestDb, phone: &str, unit: &str) -> (Person, Person) {
+/// The super admin and a certified member of `unit` registered with `phone`.
+async fn certified(server: &RunningServer, db: &TestDb, phone: &str, unit: &str) -> (Person, Person) {
     let admin = Person::new(server);
     let _ = admin.register("13800000001", "王管理", "37010201").await;
     make_admin(db.url(), "13800000001");
     let member = Person::new(server);
     member.register(phone, "夏国子", unit).await;
-    let id_number = "370103196508295838";
     let roster = format!(
-        "unit_code,member_no,name,gender,birth_date,id_number,phone\n{unit},GH9,夏国子,男,1965-08-29,{id_number},\n"
+        "unit_code,member_no,name,gender,birth_date,id_number,phone\n{unit},GH9,夏国子,男,1965-08-29,{ID_NUMBER},\n"
     );
     let (_, preview) = admin.upload("/admin/roster", "/api/admin/roster/preview", roster.into_bytes()).await;
     let at = preview.find(r#"name="token" value=""#).unwrap() + r#"name="token" value=""#.len();
     admin.post("/admin/roster", "/api/admin/roster/confirm", &[("token", &preview[at..at + 32])]).await;
-    member.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", id_number)]).await;
-    let form = [
+    member.post("/certify", "/api/me/certify", &[("name", "夏国子"), ("id_number", ID_NUMBER)]).await;
+    (admin, member)
+}
+
+const ID_NUMBER: &str = "370103196508295838";
+
+/// The 登记表 of 夏国子 with `phone`.
+fn application(phone: &str) -> Vec<(&'static str, String)> {
+    [
         ("name", "夏国子"),
         ("gender", "男"),
         ("birth_month", "1965-08"),
@@ -84,10 +91,23 @@ async fn correspondent(server: &RunningServer, db: &TestDb, phone: &str, unit: &
         ("job_title", ""),
         ("phone", phone),
         ("email", "xia@example.com"),
-        ("id_number", id_number),
+        ("id_number", ID_NUMBER),
         ("interests", "摄影"),
-    ];
-    assert_eq!(member.post("/desk", "/api/newsroom/correspondents/apply", &form).await.0, 200);
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
+fn borrowed<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// A correspondent of `unit`, approved, plus the super admin.
+async fn correspondent(server: &RunningServer, db: &TestDb, phone: &str, unit: &str) -> (Person, Person) {
+    let (admin, member) = certified(server, db, phone, unit).await;
+    let form = application(phone);
+    assert_eq!(member.post("/desk", "/api/newsroom/correspondents/apply", &borrowed(&form)).await.0, 200);
     let (_, list) = admin.get("/admin/correspondents").await;
     let start = list.find(r#"id="correspondent-"#).unwrap() + r#"id="correspondent-"#.len();
     let id: String = list[start..].chars().take_while(char::is_ascii_digit).collect();
@@ -516,12 +536,15 @@ async fn with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ra
     let Some(s3) = s3_server().await else { return };
     let http = reqwest::Client::new();
     assert!(http.put(format!("{}/gonghui-media", s3.endpoint)).send().await.unwrap().status().is_success());
-    let server = RunningServer::start(db.url(), &[
-        ("GONGHUI_S3_ENDPOINT", s3.endpoint.as_str()),
-        ("GONGHUI_S3_BUCKET", "gonghui-media"),
-        ("GONGHUI_S3_ACCESS_KEY", "test"),
-        ("GONGHUI_S3_SECRET_KEY", "test"),
-    ]);
+    let server = RunningServer::start(
+        db.url(),
+        &[
+            ("GONGHUI_S3_ENDPOINT", s3.endpoint.as_str()),
+            ("GONGHUI_S3_BUCKET", "gonghui-media"),
+            ("GONGHUI_S3_ACCESS_KEY", "test"),
+            ("GONGHUI_S3_SECRET_KEY", "test"),
+        ],
+    );
     let (_admin, member) = correspondent(&server, &db, "13900000001", "37010201").await;
     let (status, html) = member
         .upload_parts("/desk/assets", "/api/newsroom/assets/upload", &[], vec![("file", "IMG_0002.jpg", phone_photo())])
@@ -531,7 +554,8 @@ async fn with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ra
     let token = media_token(&library);
     // In the bucket: the photo and its two thumbnails; nothing on local disk
     // but the (empty) spool.
-    let listing = http.get(format!("{}/gonghui-media?list-type=2", s3.endpoint)).send().await.unwrap().text().await.unwrap();
+    let listing =
+        http.get(format!("{}/gonghui-media?list-type=2", s3.endpoint)).send().await.unwrap().text().await.unwrap();
     for key in [format!("a/{token}<"), format!("a/{token}-320<"), format!("a/{token}-960<")] {
         assert!(listing.contains(&format!("<Key>{key}")), "{key} in {listing}");
     }
@@ -548,12 +572,44 @@ async fn the_demo_desk_is_alive_with_figures_pay_a_call_and_a_story_waiting_for_
     let admin = Person::new(&server);
     let login = [("phone", "13800000000"), ("password", server::demo::DEMO_PASSWORD)];
     assert_eq!(admin.post("/login", "/api/auth/login", &login).await.0, 303);
-    let csv = admin.http.get(server.url("/admin/newsroom/report.csv?unit=37")).send().await.unwrap().text().await.unwrap();
+    let csv =
+        admin.http.get(server.url("/admin/newsroom/report.csv?unit=37")).send().await.unwrap().text().await.unwrap();
     // Six stories of 供电公司; 劳模工作室带徒十年 adopted (50) and taken by 大众日报 (200).
     let row = csv.lines().find(|l| l.starts_with("历下区供电公司工会,,")).expect("the demo union's row");
     assert_eq!(row, "历下区供电公司工会,,6,0,1,0,1,1,1,0,250.00");
     let (_, calls) = admin.get("/admin/newsroom/calls").await;
     assert!(calls.contains("冬季送温暖一线故事"), "the demo call");
     let (_, queue) = admin.get("/desk/review").await;
-    assert!(queue.contains("一线班组长讲述节能降耗新办法") && queue.contains("终审"), "waiting for the demo admin's 终审");
+    assert!(
+        queue.contains("一线班组长讲述节能降耗新办法") && queue.contains("终审"),
+        "waiting for the demo admin's 终审"
+    );
+}
+
+async fn an_official_appoints_a_certified_member_of_their_reach_directly(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (admin, member) = certified(&server, &db, "13900000001", "37010201").await;
+    let elsewhere = Person::new(&server);
+    elsewhere.register("13800000003", "市中区", "37010301").await;
+    admin.post("/admin", "/api/admin/officials", &[("phone", "13800000003"), ("unit", "370103")]).await;
+    let uncertified = Person::new(&server);
+    uncertified.register("13900000002", "新会员", "37010201").await;
+    let appoint = "/api/admin/correspondents/appoint";
+
+    let form = application("13900000001");
+    assert_eq!(elsewhere.post("/admin/correspondents", appoint, &borrowed(&form)).await.0, 403, "out of reach");
+    let (status, html) = admin.post("/admin/correspondents", appoint, &borrowed(&application("13900000002"))).await;
+    assert_eq!(status, 409, "certified first");
+    assert!(html.contains("尚未完成实名认证"), "the reason is given");
+    let (status, html) = admin.post("/admin/correspondents", appoint, &borrowed(&application("13900000009"))).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("该手机号尚未注册会员"), "next to the phone");
+    let (status, html) = admin.post("/admin/correspondents", appoint, &borrowed(&form)).await;
+    assert_eq!(status, 200, "{}", &html[html.find("banner").unwrap_or(0)..][..200]);
+    assert!(html.contains("已任命 139****0001 为历下区机械厂工会的信息员"));
+    assert!(
+        member.get("/desk").await.1.contains("您是历下区机械厂工会的信息员。"),
+        "at once, no application to decide"
+    );
+    assert_eq!(admin.post("/admin/correspondents", appoint, &borrowed(&form)).await.0, 409, "once");
 }

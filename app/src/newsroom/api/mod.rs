@@ -77,6 +77,56 @@ pub async fn apply_correspondent(
     crate::newsroom::service::apply(&store, &key, member, &form).await
 }
 
+/// An official appoints a correspondent directly: the 登记表's fields, for
+/// the certified member whose registered phone is `phone` (a unit in the
+/// official's reach). Approved at once and audited. The notice.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "admin/correspondents/appoint")]
+pub async fn appoint_correspondent(
+    name: String,
+    gender: String,
+    birth_month: String,
+    education: String,
+    union_post: String,
+    job_title: String,
+    phone: String,
+    email: String,
+    id_number: String,
+    interests: String,
+    website: Option<String>,
+    wechat_name: Option<String>,
+    wechat_id: Option<String>,
+    weibo: Option<String>,
+    newspaper: Option<String>,
+    magazine: Option<String>,
+    other_channel: Option<String>,
+    intro: Option<String>,
+) -> Result<String, AppError> {
+    let (store, actor) = crate::context::official().await?;
+    let key = crate::context::services()?.data_key;
+    let form = crate::newsroom::service::Application {
+        name,
+        gender,
+        birth_month,
+        education,
+        union_post,
+        job_title,
+        phone,
+        email,
+        id_number,
+        interests,
+        website: website.unwrap_or_default(),
+        wechat_name: wechat_name.unwrap_or_default(),
+        wechat_id: wechat_id.unwrap_or_default(),
+        weibo: weibo.unwrap_or_default(),
+        newspaper: newspaper.unwrap_or_default(),
+        magazine: magazine.unwrap_or_default(),
+        other_channel: other_channel.unwrap_or_default(),
+        intro: intro.unwrap_or_default(),
+    };
+    crate::newsroom::service::appoint(&store, &key, &actor, &form).await
+}
+
 /// Pending correspondent applications of units in the official's reach.
 #[server(prefix = "/api", endpoint = "admin/correspondents", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_applications() -> Result<Vec<CorrespondentRow>, AppError> {

@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use super::desk::ApplicationForm;
 use crate::newsroom::api::{
-    load_applications, load_role_units, ApproveCorrespondent, CorrespondentRow, GrantNewsroomRole, RefuseCorrespondent,
+    load_applications, load_role_units, AppointCorrespondent, ApproveCorrespondent, CorrespondentRow,
+    GrantNewsroomRole, RefuseCorrespondent,
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
@@ -26,12 +28,21 @@ pub fn CorrespondentsAdminPage() -> impl IntoView {
                 let roles_form =
                     if form.posted_to(&action::<GrantNewsroomRole>()) { form.clone() } else { PostedForm::default() };
                 let units = units.await.unwrap_or_default();
+                let appointing = form.posted_to(&action::<AppointCorrespondent>());
+                let appoint_form = appointing.then(|| form.clone());
                 match rows.await {
                     Ok(rows) => view! {
                         <FormBanner posted/>
                         {rows.is_empty().then(|| view! { <p class="card muted">"没有待审核的信息员登记表。"</p> })}
                         {rows.into_iter().map(|row| view! { <ApplicationCard row form=form.clone()/> }).collect_view()}
                         <RolesForm form=roles_form units/>
+                        <section class="card">
+                            <details open=appointing>
+                                <summary>"直接任命信息员"</summary>
+                                <p class="muted">"为已实名认证的会员填写登记表，手机号为其注册手机号；提交即任命。"</p>
+                                <ApplicationForm posted=appoint_form appoint=true/>
+                            </details>
+                        </section>
                     }
                     .into_any(),
                     Err(error) => view! { <p class="card error" role="alert">{error.to_string()}</p> }.into_any(),

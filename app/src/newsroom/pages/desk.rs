@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::newsroom::api::{
-    load_assets, load_desk, load_my_stories, load_open_calls, ApplyCorrespondent, AssetView, CallView, DeskView,
-    ResubmitStory, SaveDraft, StoryRow, SubmitStory, EDUCATION, KINDS,
+    load_assets, load_desk, load_my_stories, load_open_calls, ApplyCorrespondent, AppointCorrespondent, AssetView,
+    CallView, DeskView, ResubmitStory, SaveDraft, StoryRow, SubmitStory, EDUCATION, KINDS,
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner, PostedForm, TextArea};
@@ -81,9 +81,10 @@ fn DeskBody(desk: DeskView, posted: Option<PostedForm>) -> impl IntoView {
     }
 }
 
-/// The 信息员登记表.
+/// The 信息员登记表: a member's own application, or (`appoint`) an
+/// official's direct appointment of the member whose phone it names.
 #[component]
-fn ApplicationForm(posted: Option<PostedForm>) -> impl IntoView {
+pub fn ApplicationForm(posted: Option<PostedForm>, #[prop(optional)] appoint: bool) -> impl IntoView {
     let form = posted.clone().unwrap_or_default();
     let v = |name: &str| form.value(name);
     let e = |name: &str| form.error_for(name);
@@ -118,8 +119,9 @@ fn ApplicationForm(posted: Option<PostedForm>) -> impl IntoView {
         }
     };
     view! {
-        <FormBanner posted=posted.clone()/>
-        <form method="post" action={action::<ApplyCorrespondent>()} class="form" novalidate>
+        // The officials' page shows its one banner above all its forms.
+        {(!appoint).then(|| view! { <FormBanner posted=posted.clone()/> })}
+        <form method="post" action={if appoint { action::<AppointCorrespondent>() } else { action::<ApplyCorrespondent>() }} class="form" novalidate>
             <Field label="姓名" name="name" autocomplete="name" maxlength=20 value=v("name") error=e("name") check=Check::Name/>
             {choice("性别", "gender", vec!["男", "女"], "请选择")}
             <Field label="出生年月" name="birth_month" input_type="month" value=v("birth_month") error=e("birth_month")
@@ -146,7 +148,7 @@ fn ApplicationForm(posted: Option<PostedForm>) -> impl IntoView {
                 <Field label="其他" name="other_channel" maxlength=60 value=v("other_channel") error=e("other_channel")/>
             </fieldset>
             {area("单位宣传工作简介", "intro", 500, "不超过 500 字，可不填")}
-            <button type="submit" class="primary wide">"提交登记表"</button>
+            <button type="submit" class="primary wide">{if appoint { "任命为信息员" } else { "提交登记表" }}</button>
         </form>
     }
 }
@@ -293,8 +295,9 @@ fn StoryFields(
     let attached: Vec<i64> = story.as_ref().map(|s| s.assets.iter().map(|a| a.id).collect()).unwrap_or_default();
     let chosen_assets: Vec<String> =
         form.values.iter().filter(|(n, _)| n == "assets[]").map(|(_, v)| v.clone()).collect();
+    let form_id = format!("story-form{}", story.as_ref().map(|s| format!("-{}", s.id)).unwrap_or_default());
     view! {
-        <form method="post" action=action class="form" novalidate>
+        <form method="post" action=action class="form" novalidate id=form_id.clone()>
             {story_id.map(|sid| view! { <input type="hidden" name="id" value=sid/> })}
             <div class="field" class:has-error=message("title").is_some()>
                 <label for=id("title")>"标题"</label>
@@ -366,6 +369,7 @@ fn StoryFields(
             <button type="submit" class="primary wide">"报送"</button>
             {may_save.then(|| view! {
                 <button type="submit" class="secondary wide" formaction={crate::ui::forms::action::<SaveDraft>()}>"保存草稿"</button>
+                <super::autosave::Autosave form_id=form_id.clone()/>
             })}
         </form>
     }

@@ -1,4 +1,5 @@
 pub mod assets;
+pub mod autosave;
 pub mod correspondents;
 pub mod desk;
 pub mod figures;

@@ -15,18 +15,22 @@ pub struct UploadArgs {
     photos: usize,
 }
 
-/// A 3000 × 2200 JPEG of noise at quality 92: ~5 MB, what a phone writes,
-/// and noise keeps the encoder from making it small.
+/// A 4000 × 3000 (12 MP, a phone camera's) JPEG at quality 92 with
+/// grain, so the encoder cannot make it small: ~5 MB, as a phone writes.
 fn photo() -> anyhow::Result<Vec<u8>> {
     let mut rng = rand::rng();
-    let pixels = image::RgbImage::from_fn(3000, 2200, |x, y| {
-        let base = ((x / 40 + y / 40) % 2 * 90) as u8;
-        image::Rgb([base.wrapping_add(rng.random_range(0..96)), rng.random_range(0..255), base])
+    let pixels = image::RgbImage::from_fn(4000, 3000, |x, y| {
+        let base = ((x / 40 + y / 40) % 2 * 90) as u8 + (x / 20) as u8 % 60;
+        let grain = |rng: &mut rand::rngs::ThreadRng| base.wrapping_add(rng.random_range(0..GRAIN));
+        image::Rgb([grain(&mut rng), grain(&mut rng), grain(&mut rng)])
     });
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92).encode_image(&pixels)?;
     Ok(out)
 }
+
+/// Noise amplitude that puts a 12 MP JPEG at ~5 MB.
+const GRAIN: u8 = 20;
 
 pub async fn run(args: UploadArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;

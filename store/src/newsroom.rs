@@ -327,6 +327,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            let label = match decision {
+                Decision::Approve => "通过",
+                Decision::Return => "退回修改",
+                Decision::Hold => "待用",
+                Decision::Reject => "退稿",
+            };
+            let detail = format!("第 {step} 步 · 第 {version} 稿 · {label}{}", if comment.is_empty() { String::new() } else { format!(" · {comment}") });
+            crate::audit_in_tx!(&mut *tx, reviewer, "稿件审核", &format!("稿件 #{id}"), &detail, now)?;
             tx.commit().await.map_err(StoreError::from)?;
             Ok(status)
         })

@@ -84,6 +84,12 @@ async fn a_story_passes_three_steps_by_three_people_and_is_then_ready(db: TestDb
         assert_eq!(after, if step == 3 { StoryStatus::Ready } else { StoryStatus::InReview });
     }
     assert_eq!(status(store, id).await, StoryStatus::Ready);
+    // Each reviewer's decision is in the audit log under their name.
+    for reviewer in reviewers {
+        let actor = store.actor(reviewer).await.unwrap();
+        let entries = store.audit_entries(&actor, 10).await.unwrap();
+        assert!(entries.iter().any(|e| e.action == "稿件审核" && e.target == format!("稿件 #{id}")), "{entries:?}");
+    }
 }
 
 async fn skipping_a_step_is_refused_by_the_database_even_in_raw_sql(db: TestDb) {

@@ -241,16 +241,19 @@ pub fn clean_photo(path: &Path) -> Result<CleanPhoto, String> {
     } else {
         (jpeg(&photo, 85)?, "image/jpeg")
     };
+    // Largest first, each from the one before: the 960 px from the photo,
+    // the 320 px from the 960 px. `thumbnail` samples with integer sums — a
+    // filtered resize of a 12 MP photo allocated ~50 MB of f32 rows more.
     let mut thumbs = Vec::new();
-    for w in THUMB_WIDTHS {
-        let thumb = if width > w {
-            let h = (u64::from(height) * u64::from(w) / u64::from(width)).max(1) as u32;
-            photo.resize_exact(w, h, image::imageops::FilterType::Triangle)
-        } else {
-            photo.clone()
-        };
-        thumbs.push((w, jpeg(&thumb, 80)?));
+    let mut source = photo;
+    for w in THUMB_WIDTHS.into_iter().rev() {
+        if source.width() > w {
+            let h = (u64::from(source.height()) * u64::from(w) / u64::from(source.width())).max(1) as u32;
+            source = source.thumbnail_exact(w, h);
+        }
+        thumbs.push((w, jpeg(&source, 80)?));
     }
+    thumbs.reverse();
     Ok(CleanPhoto { bytes, content_type, width, height, thumbs })
 }
 

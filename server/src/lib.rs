@@ -241,7 +241,7 @@ fn router(
                 // Brotli for browsers that ask (all current ones), gzip for
                 // the rest. Static bundle files are precompressed at build
                 // time and served as such (see file_and_error_handler).
-                .layer(CompressionLayer::new().br(true).gzip(true))
+                .layer(CompressionLayer::new().br(true).gzip(true).compress_when(compressible()))
                 .layer(axum::middleware::from_fn_with_state(config.public_origin.clone(), origin::require_same_origin))
                 .layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit_account_posts))
                 .layer(SetResponseHeaderLayer::if_not_present(
@@ -278,6 +278,17 @@ struct BodyLimits {
 }
 
 /// Whether `path` is a server function that takes files (multipart).
+/// What is worth compressing: tower-http's default (not images, not gRPC or
+/// event streams, over 32 bytes), nor audio, video or PDF — already
+/// compressed, and brotli over a 300 MB video would hold a core.
+fn compressible() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{NotForContentType, Predicate};
+    tower_http::compression::DefaultPredicate::new()
+        .and(NotForContentType::const_new("audio/"))
+        .and(NotForContentType::const_new("video/"))
+        .and(NotForContentType::const_new("application/pdf"))
+}
+
 /// How long an upload of the asset library may take: 300 MB of video over a
 /// phone's 3 Mbit/s uplink is ~14 minutes.
 const STREAMED_UPLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(30 * 60);

@@ -16,6 +16,13 @@ use crate::{AppState, Config};
 /// The storage the configuration names: S3 when a bucket is set, else the
 /// media folder on local disk.
 pub fn open(config: &Config) -> anyhow::Result<app::newsroom::media::Media> {
+    // Spool files left by a crash mid-upload (a finished or failed upload
+    // removes its own).
+    if let Ok(entries) = std::fs::read_dir(config.media_dir.join("spool")) {
+        for entry in entries.flatten() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
     let blobs: Arc<dyn ObjectStore> = match &config.s3 {
         Some(s3) => {
             let mut builder = object_store::aws::AmazonS3Builder::new()
@@ -95,19 +102,23 @@ async fn send(state: &AppState, token: &str, width: Option<&str>, headers: &Head
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok()).map(|raw| {
-        http_range_header::parse_range_header(raw).ok().and_then(|r| r.validate(size).ok()).and_then(|ranges| {
-            // One range is what players ask for; several are served whole.
-            (ranges.len() == 1).then(|| (*ranges[0].start(), *ranges[0].end()))
-        })
-    });
+    // One satisfiable range → 206; one beyond the end → 416; a malformed
+    // header or several ranges → the whole file (RFC 9110 lets a server
+    // ignore Range; players ask for one).
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|raw| http_range_header::parse_range_header(raw).ok())
+        .map(|parsed| {
+            parsed.validate(size).map(|ranges| (ranges.len() == 1).then(|| (*ranges[0].start(), *ranges[0].end())))
+        });
     let (status, options, content_range) = match range {
-        None => (StatusCode::OK, GetOptions::default(), None),
-        Some(None) => {
+        None | Some(Ok(None)) => (StatusCode::OK, GetOptions::default(), None),
+        Some(Err(_)) => {
             return (StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{size}"))])
                 .into_response()
         }
-        Some(Some((start, end))) => (
+        Some(Ok(Some((start, end)))) => (
             StatusCode::PARTIAL_CONTENT,
             GetOptions { range: Some(GetRange::Bounded(start..end + 1)), ..GetOptions::default() },
             Some(format!("bytes {start}-{end}/{size}")),

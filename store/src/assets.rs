@@ -175,7 +175,7 @@ impl Store {
                  SELECT {ASSET_COLUMNS} FROM assets a JOIN units u ON u.id = a.unit_id \
                  WHERE (a.unit_id = (SELECT id FROM up WHERE depth = 0) \
                         OR (a.shared_down AND a.unit_id IN (SELECT id FROM up))) \
-                   AND (a.title LIKE $2 ESCAPE '\\' OR a.tags LIKE $2 ESCAPE '\\') \
+                   AND (LOWER(a.title) LIKE LOWER($2) ESCAPE '\\' OR LOWER(a.tags) LIKE LOWER($2) ESCAPE '\\') \
                    AND a.created_at >= $3 AND a.created_at < $4 \
                  ORDER BY a.created_at DESC, a.id DESC LIMIT $5"
             ))

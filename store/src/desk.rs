@@ -159,6 +159,12 @@ fn figures_sql(by: FiguresBy) -> String {
             "JOIN members m ON m.id = f.author_id JOIN units u ON u.id = f.unit_id",
         ),
     };
+    // A unit's row counts the reports its desk sent; a correspondent's row
+    // stays under their own unit whichever desk sent their story up.
+    let report_unit = match by {
+        FiguresBy::Unit => "r.from_unit",
+        FiguresBy::Correspondent => "s.origin_unit_id",
+    };
     let group = match by {
         FiguresBy::Unit => "u.id, u.code, u.name",
         FiguresBy::Correspondent => "m.id, m.name, u.name",
@@ -182,7 +188,7 @@ fn figures_sql(by: FiguresBy) -> String {
              WHERE d.decision IN ('hold', 'reject') AND d.at >= $2 AND d.at < $3 \
                  AND s.origin_unit_id IN (SELECT id FROM sub) \
              UNION ALL \
-             SELECT r.from_unit, s.author_id, 0, 0, 0, 0, 0, 0, 0, 1, 0 \
+             SELECT {report_unit}, s.author_id, 0, 0, 0, 0, 0, 0, 0, 1, 0 \
              FROM story_reports r JOIN stories s ON s.id = r.story_id \
              WHERE r.at >= $2 AND r.at < $3 AND r.from_unit IN (SELECT id FROM sub)) \
          SELECT {key} AS key, {name} AS name, {unit_name} AS unit_name, \
@@ -379,6 +385,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            sqlx::query("DELETE FROM story_locks WHERE story_id = $1").bind(id).execute(&mut *tx).await?;
             let (parent_name,): (String,) =
                 sqlx::query_as("SELECT name FROM units WHERE id = $1").bind(parent).fetch_one(&mut *tx).await?;
             audit_in_tx!(&mut *tx, editor, "报送上级", &format!("稿件 #{id} {title}"), &parent_name, now)?;

@@ -335,6 +335,9 @@ impl Store {
             };
             let detail = format!("第 {step} 步 · 第 {version} 稿 · {label}{}", if comment.is_empty() { String::new() } else { format!(" · {comment}") });
             crate::audit_in_tx!(&mut *tx, reviewer, "稿件审核", &format!("稿件 #{id}"), &detail, now)?;
+            // Decided: whoever had taken it up no longer holds it (the next
+            // step's reviewer must not wait for the lock to expire).
+            sqlx::query("DELETE FROM story_locks WHERE story_id = $1").bind(id).execute(&mut *tx).await?;
             tx.commit().await.map_err(StoreError::from)?;
             Ok(status)
         })

@@ -32,6 +32,7 @@ on_both_engines!(
     an_outside_medium_never_receives_a_story_marked_not_for_outside_use,
     the_best_correspondents_rank_by_adoptions_and_ties_go_to_the_earlier,
     a_story_carries_only_assets_its_author_may_use,
+    a_decision_frees_the_story_for_the_next_steps_reviewer,
 );
 
 /// 2026-11-10 in Shanghai: inside 2026Q4.
@@ -328,4 +329,23 @@ async fn a_story_carries_only_assets_its_author_may_use(db: TestDb) {
     let found = store.asset_library("37010201", "技能", 0, i64::MAX, 10).await.unwrap();
     assert_eq!(found.len(), 2);
     assert!(store.asset_library("37010201", "防汛", 0, i64::MAX, 10).await.unwrap().is_empty());
+}
+
+async fn a_decision_frees_the_story_for_the_next_steps_reviewer(db: TestDb) {
+    let store = db.store();
+    let s = seed(store).await;
+    store.set_review_chain("37010201", 2).await.unwrap();
+    let id = story(store, s.authors[0], "37010201", "news", true, NOW).await;
+    // 初审 takes it up: the 终审 reviewer sees who has it.
+    assert_eq!(store.lock_story(s.reviewers[0], id, NOW, NOW + 900).await.unwrap(), None);
+    let held = store.story_lock_holder(s.reviewers[1], id, NOW + 1).await.unwrap();
+    assert_eq!(held.map(|(_, until)| until), Some(NOW + 900));
+    assert!(store.lock_story(s.reviewers[1], id, NOW + 1, NOW + 901).await.unwrap().is_some(), "taken");
+    // Approved: the lock goes with the decision; the next step need not wait.
+    store.decide_story(id, 1, 1, s.reviewers[0], Decision::Approve, "", NOW + 2).await.unwrap();
+    assert_eq!(store.story_lock_holder(s.reviewers[1], id, NOW + 3).await.unwrap(), None);
+    // An abandoned lock frees itself when it expires.
+    assert_eq!(store.lock_story(s.reviewers[1], id, NOW + 3, NOW + 903).await.unwrap(), None);
+    assert!(store.story_lock_holder(s.reviewers[0], id, NOW + 902).await.unwrap().is_some());
+    assert_eq!(store.story_lock_holder(s.reviewers[0], id, NOW + 903).await.unwrap(), None);
 }

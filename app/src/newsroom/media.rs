@@ -91,8 +91,7 @@ pub fn judge(head: &[u8]) -> Option<(AssetKind, &'static str)> {
         | "application/vnd.ms-powerpoint"
         | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        | "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-        | "application/x-ole-storage" => AssetKind::File,
+        | "application/vnd.openxmlformats-officedocument.presentationml.presentation" => AssetKind::File,
         _ => return None,
     };
     Some((kind, mime))
@@ -111,8 +110,14 @@ fn megabytes(bytes: u64) -> u64 {
     bytes >> 20
 }
 
-/// The longest text field of an upload form (characters of UTF-8 bytes).
+/// The longest text field of an upload form (bytes of UTF-8), and all of
+/// them together: the form has three short ones.
 const TEXT_FIELD_BYTES: usize = 4096;
+const TEXT_BYTES: usize = 16 * 1024;
+
+/// How much of a file's start is judged: Office files (ZIP) name their kind
+/// in the third local header, ~700 bytes in; 8 KiB covers them.
+const HEAD_BYTES: usize = 8 * 1024;
 
 /// Reads an upload form: its text fields and its files (parts named
 /// `file_field`), each streamed to the spool chunk by chunk and refused
@@ -126,6 +131,7 @@ pub async fn receive(
     let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
     let mut fields = Vec::new();
     let mut files = Vec::new();
+    let mut text_bytes = 0;
     tokio::fs::create_dir_all(&media.spool).await.map_err(|e| internal("spool", e))?;
     while let Some(mut part) = multipart.next_field().await.map_err(|_| unreadable())? {
         let name = part.name().unwrap_or_default().to_owned();
@@ -133,7 +139,8 @@ pub async fn receive(
             let mut text = Vec::new();
             while let Some(chunk) = part.chunk().await.map_err(|_| unreadable())? {
                 text.extend_from_slice(&chunk);
-                if text.len() > TEXT_FIELD_BYTES {
+                text_bytes += chunk.len();
+                if text.len() > TEXT_FIELD_BYTES || text_bytes > TEXT_BYTES {
                     return Err(AppError::rejected(400, &name, "填写的内容太长"));
                 }
             }
@@ -148,8 +155,8 @@ pub async fn receive(
         let mut limit = None;
         while let Some(chunk) = part.chunk().await.map_err(|_| unreadable())? {
             if limit.is_none() {
-                head.extend_from_slice(&chunk[..chunk.len().min(512 - head.len().min(512))]);
-                if head.len() >= 512 {
+                head.extend_from_slice(&chunk[..chunk.len().min(HEAD_BYTES - head.len())]);
+                if head.len() >= HEAD_BYTES {
                     limit = Some(judged(&head, media)?);
                     (spooled.kind, spooled.content_type) = limit.expect("just set").0;
                 }
@@ -216,6 +223,16 @@ pub struct CleanPhoto {
 const MAX_SIDE: u32 = 12_000;
 const MAX_DECODE_BYTES: u64 = 200 << 20;
 
+/// Photos cleaned at once, server-wide: a decoded 12 MP photo and its copies
+/// are ~100 MB, so two at a time bound a burst of uploads to ~200 MB.
+static PHOTO_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// [`clean_photo`] on the blocking pool, at most two at a time.
+pub async fn clean_photo_queued(path: PathBuf) -> Result<CleanPhoto, String> {
+    let _permit = PHOTO_WORK.acquire().await.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(move || clean_photo(&path)).await.map_err(|e| e.to_string())?
+}
+
 /// Decodes the photo at `path`, turns it upright by its EXIF orientation and
 /// re-encodes it (JPEG at quality 85, or PNG when it has transparency),
 /// which leaves every EXIF field — the GPS position included — behind.
@@ -277,7 +294,23 @@ pub async fn put_bytes(media: &Media, key: &str, bytes: Vec<u8>) -> Result<(), A
 pub async fn put_file(media: &Media, key: &str, path: &Path) -> Result<(), AppError> {
     let mut file = tokio::fs::File::open(path).await.map_err(|e| internal("spool read", e))?;
     let mut writer = object_store::buffered::BufWriter::new(media.blobs.clone(), BlobPath::from(key));
-    tokio::io::copy(&mut file, &mut writer).await.map_err(|e| internal("blob write", e))?;
-    writer.shutdown().await.map_err(|e| internal("blob write", e))?;
+    let copied = match tokio::io::copy(&mut file, &mut writer).await {
+        Ok(_) => writer.shutdown().await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = copied {
+        // An S3 multipart upload left open keeps its parts (and their cost).
+        let _ = writer.abort().await;
+        return Err(internal("blob write", error));
+    }
     Ok(())
+}
+
+/// Removes blobs `keys` (what an upload wrote before it failed).
+pub async fn delete_all(media: &Media, keys: &[String]) {
+    for key in keys {
+        if let Err(error) = media.blobs.delete(&BlobPath::from(key.as_str())).await {
+            tracing::warn!(%error, key, "could not remove a blob of a failed upload");
+        }
+    }
 }

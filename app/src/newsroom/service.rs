@@ -538,7 +538,6 @@ pub async fn store_assets(
     fields: &[(String, String)],
     files: Vec<crate::newsroom::media::Spooled>,
 ) -> Result<String, AppError> {
-    use crate::newsroom::media::{clean_photo, put_bytes, put_file};
     let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("");
     if files.is_empty() {
         return Err(bad("file", "请选择要上传的图片、音视频或文件"));
@@ -554,42 +553,88 @@ pub async fn store_assets(
     let title = text(field("title"), "title", "标题", 60, false)?;
     let tags = text(field("tags"), "tags", "标签", 60, false)?;
     let shared_down = matches!(field("shared_down"), "1" | "on" | "true");
+    // Every photo is cleaned before anything is stored, so a bad third photo
+    // leaves nothing of the first two behind.
+    let mut cleaned = Vec::with_capacity(files.len());
+    for file in &files {
+        cleaned.push(if file.kind == store::AssetKind::Photo {
+            let photo = crate::newsroom::media::clean_photo_queued(file.path.clone()).await.map_err(|_| {
+                AppError::rejected(
+                    415,
+                    "file",
+                    format!("图片 {} 无法识别，请换一张 JPEG、PNG 或 WebP 图片", file.file_name),
+                )
+            })?;
+            Some(photo)
+        } else {
+            None
+        });
+    }
     let count = files.len();
-    for (n, file) in files.into_iter().enumerate() {
+    let mut written: Vec<String> = Vec::new();
+    let stored =
+        store_cleaned(store, media, member, unit, &title, &tags, shared_down, files, cleaned, &mut written).await;
+    if let Err(error) = stored {
+        crate::newsroom::media::delete_all(media, &written).await;
+        return Err(error);
+    }
+    Ok(format!("已上传 {count} 个素材到素材库"))
+}
+
+/// Writes cleaned photos and spooled files to blob storage and records
+/// them; `written` collects the keys so a failure can remove them.
+#[allow(clippy::too_many_arguments)]
+async fn store_cleaned(
+    store: &Store,
+    media: &crate::newsroom::media::Media,
+    member: MemberId,
+    unit: &str,
+    title: &str,
+    tags: &str,
+    shared_down: bool,
+    files: Vec<crate::newsroom::media::Spooled>,
+    cleaned: Vec<Option<crate::newsroom::media::CleanPhoto>>,
+    written: &mut Vec<String>,
+) -> Result<(), AppError> {
+    use crate::newsroom::media::{put_bytes, put_file};
+    let count = files.len();
+    for (n, (file, photo)) in files.into_iter().zip(cleaned).enumerate() {
         let token = crate::context::random_token();
         let key = format!("a/{token}");
         let stem = file.file_name.rsplit_once('.').map_or(file.file_name.as_str(), |(s, _)| s).to_owned();
         let title = match (title.is_empty(), count) {
             (true, _) if !stem.is_empty() => stem.chars().take(60).collect(),
             (true, _) => "未命名素材".to_owned(),
-            (false, 1) => title.clone(),
+            (false, 1) => title.to_owned(),
             (false, _) => format!("{title}（{}）", n + 1),
         };
-        let (content_type, size, width, height, thumbs) = if file.kind == store::AssetKind::Photo {
-            let path = file.path.clone();
-            let photo = tokio::task::spawn_blocking(move || clean_photo(&path))
-                .await
-                .map_err(|_| AppError::Internal)?
-                .map_err(|_| AppError::rejected(415, "file", "图片无法识别，请换一张 JPEG、PNG 或 WebP 图片"))?;
-            let mut thumbs = Vec::new();
-            for (w, bytes) in photo.thumbs {
-                let thumb_key = format!("{key}-{w}");
-                put_bytes(media, &thumb_key, bytes).await?;
-                thumbs.push(format!("{w}={thumb_key}"));
+        let (content_type, size, width, height, thumbs) = match photo {
+            Some(photo) => {
+                let mut thumbs = Vec::new();
+                for (w, bytes) in photo.thumbs {
+                    let thumb_key = format!("{key}-{w}");
+                    put_bytes(media, &thumb_key, bytes).await?;
+                    written.push(thumb_key.clone());
+                    thumbs.push(format!("{w}={thumb_key}"));
+                }
+                let size = photo.bytes.len() as i64;
+                put_bytes(media, &key, photo.bytes).await?;
+                written.push(key.clone());
+                let (w, h) = (Some(i64::from(photo.width)), Some(i64::from(photo.height)));
+                (photo.content_type, size, w, h, thumbs.join(";"))
             }
-            let size = photo.bytes.len() as i64;
-            put_bytes(media, &key, photo.bytes).await?;
-            (photo.content_type, size, Some(i64::from(photo.width)), Some(i64::from(photo.height)), thumbs.join(";"))
-        } else {
-            put_file(media, &key, &file.path).await?;
-            (file.content_type, file.size as i64, None, None, String::new())
+            None => {
+                put_file(media, &key, &file.path).await?;
+                written.push(key.clone());
+                (file.content_type, file.size as i64, None, None, String::new())
+            }
         };
         let asset = store::NewAsset {
             token: &token,
             unit_code: unit,
             kind: file.kind,
             title: &title,
-            tags: &tags,
+            tags,
             file_name: &file.file_name,
             content_type,
             size_bytes: size,
@@ -601,8 +646,10 @@ pub async fn store_assets(
             uploaded_by: member,
         };
         store.insert_asset(&asset, now()).await.map_err(|e| AppError::from_store("insert_asset", e))?;
+        // Recorded: its blobs are an asset's now, not leftovers to remove.
+        written.clear();
     }
-    Ok(format!("已上传 {count} 个素材到素材库"))
+    Ok(())
 }
 
 /// Yuan as typed (`50`, `50.5`, `50.00`, up to 100 000) in fen.

@@ -162,6 +162,8 @@ async fn a_photo_is_stored_upright_without_its_gps_position_and_served_in_ranges
     let beyond = format!("bytes={}-", bytes.len() + 10);
     let past = member.http.get(server.url(&format!("/m/{token}"))).header("Range", beyond).send().await.unwrap();
     assert_eq!(past.status(), 416);
+    let odd = member.http.get(server.url(&format!("/m/{token}"))).header("Range", "bytes=abc").send().await.unwrap();
+    assert_eq!(odd.status(), 200, "a malformed Range is ignored: the whole file");
 
     // A 2 MB "video" where 1 MB is the limit: refused, nothing stored, the
     // spool left empty. A file that is no media at all: refused by content.

@@ -69,8 +69,10 @@ pub async fn create_story_call(
     let deadline = domain::CivilDate::parse_iso(&deadline)
         .filter(|d| *d >= crate::clock::today_in_shanghai())
         .ok_or_else(|| AppError::rejected(400, "deadline", "请选择截止日期（不能早于今天）"))?;
-    let targets: Vec<String> =
+    let mut targets: Vec<String> =
         targets.unwrap_or_default().into_iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    targets.sort();
+    targets.dedup();
     let made = store
         .create_story_call(&actor, unit.trim(), topic, details.trim(), &deadline.iso(), &targets, crate::clock::now())
         .await

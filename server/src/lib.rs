@@ -144,6 +144,7 @@ pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
     Ok(router(config, store, accounts, dev_sms, sessions, limits, data_key, media))
 }
 
+#[allow(clippy::too_many_arguments)] // the handles `app` builds, each once
 fn router(
     config: Config,
     store: Store,

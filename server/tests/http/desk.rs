@@ -298,6 +298,9 @@ async fn the_tongbao_and_gaochou_csv_hold_the_figures_the_test_computes(db: Test
     assert!(print.contains("历下区总工会") && print.contains("信息工作通报"), "{print}");
 }
 
+/// A post of the matrix: path, form, and the status for each of the four people.
+type Request = (&'static str, Vec<(&'static str, &'static str)>, [u16; 4]);
+
 async fn who_may_use_the_desk_is_a_matrix_of_people_and_requests(db: TestDb) {
     let server = RunningServer::start(db.url(), &[]);
     let (admin, writer) = correspondent(&server, &db, "13900000001", "37010201").await;
@@ -327,7 +330,7 @@ async fn who_may_use_the_desk_is_a_matrix_of_people_and_requests(db: TestDb) {
             assert_eq!(status.as_u16(), want, "{who} GET {path}");
         }
     }
-    let posts: [(&str, Vec<(&str, &str)>, [u16; 4]); 3] = [
+    let posts: [Request; 3] = [
         (
             "/api/admin/newsroom/rates/set",
             vec![("unit", "370102"), ("kind", "news"), ("level", "own"), ("amount", "50")],

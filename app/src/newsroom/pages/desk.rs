@@ -118,10 +118,11 @@ pub fn ApplicationForm(posted: Option<PostedForm>, #[prop(optional)] appoint: bo
             </div>
         }
     };
+    let send_action = if appoint { action::<AppointCorrespondent>() } else { action::<ApplyCorrespondent>() };
     view! {
         // The officials' page shows its one banner above all its forms.
         {(!appoint).then(|| view! { <FormBanner posted=posted.clone()/> })}
-        <form method="post" action={if appoint { action::<AppointCorrespondent>() } else { action::<ApplyCorrespondent>() }} class="form" novalidate>
+        <form method="post" action=send_action class="form" novalidate>
             <Field label="姓名" name="name" autocomplete="name" maxlength=20 value=v("name") error=e("name") check=Check::Name/>
             {choice("性别", "gender", vec!["男", "女"], "请选择")}
             <Field label="出生年月" name="birth_month" input_type="month" value=v("birth_month") error=e("birth_month")

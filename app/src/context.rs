@@ -148,11 +148,3 @@ pub async fn official() -> Result<(store::Store, store::Actor), AppError> {
     let actor = crate::officials::service::official(&store, &session().await?).await?;
     Ok((store, actor))
 }
-
-/// 128 random bits as 32 hex characters: unguessable names (pending
-/// imports, media addresses, spool files).
-pub fn random_token() -> String {
-    use rand::Rng;
-    let bytes: [u8; 16] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}

@@ -17,6 +17,8 @@ pub mod home;
 pub mod newsroom;
 pub mod officials;
 #[cfg(feature = "ssr")]
+pub mod random;
+#[cfg(feature = "ssr")]
 pub mod spreadsheet;
 pub mod stats;
 pub mod ui;

@@ -93,7 +93,7 @@ pub async fn preview(services: &Services, actor: &Actor, bytes: &[u8]) -> Result
         let listed = if shown.is_empty() { String::new() } else { format!("：{}", shown.join("；")) };
         return Err((file_error(format!("没有可以导入的会员，请修改后重新上传{listed}")), shown));
     }
-    let token = crate::context::random_token();
+    let token = crate::random::token();
     let text = String::from_utf8_lossy(bytes);
     let now = crate::clock::now();
     if let Err(error) =

@@ -148,7 +148,7 @@ pub async fn receive(
             continue;
         }
         let file_name = part.file_name().unwrap_or_default().chars().take(120).collect::<String>();
-        let path = media.spool.join(format!("{}.part", crate::context::random_token()));
+        let path = media.spool.join(format!("{}.part", crate::random::token()));
         let mut spooled = Spooled { file_name, path, size: 0, kind: AssetKind::File, content_type: "" };
         let mut out = tokio::fs::File::create(&spooled.path).await.map_err(|e| internal("spool", e))?;
         let mut head: Vec<u8> = Vec::new();

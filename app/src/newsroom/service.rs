@@ -599,7 +599,7 @@ async fn store_cleaned(
     use crate::newsroom::media::{put_bytes, put_file};
     let count = files.len();
     for (n, (file, photo)) in files.into_iter().zip(cleaned).enumerate() {
-        let token = crate::context::random_token();
+        let token = crate::random::token();
         let key = format!("a/{token}");
         let stem = file.file_name.rsplit_once('.').map_or(file.file_name.as_str(), |(s, _)| s).to_owned();
         let title = match (title.is_empty(), count) {

@@ -80,6 +80,40 @@ pub(crate) const ATTACH_SQL: &str = "WITH RECURSIVE up (id, parent_id, depth) AS
                           OR (a.shared_down AND a.unit_id IN (SELECT id FROM up))) \
                  ON CONFLICT DO NOTHING";
 
+/// Attaches `$assets` (ids, in order) to author `$author`'s story `$story`
+/// inside the caller's transaction `$tx`; evaluates to
+/// `Result<bool, sqlx::Error>`, `false` at the first asset the author may
+/// not use (the caller then drops the transaction: nothing saved).
+macro_rules! attach_in_tx {
+    ($tx:expr, $author:expr, $story:expr, $assets:expr) => {
+        async {
+            for asset in $assets {
+                let added = sqlx::query($crate::assets::ATTACH_SQL)
+                    .bind($author)
+                    .bind($story)
+                    .bind(asset)
+                    .execute(&mut *$tx)
+                    .await?
+                    .rows_affected();
+                if added != 1 {
+                    return Ok::<bool, sqlx::Error>(false);
+                }
+            }
+            Ok(true)
+        }
+        .await
+    };
+}
+pub(crate) use attach_in_tx;
+
+/// An asset with the story it is attached to.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoryAsset {
+    pub story_id: i64,
+    #[sqlx(flatten)]
+    pub asset: Asset,
+}
+
 const ASSET_COLUMNS: &str = "a.id, a.token, u.name AS unit_name, a.kind, a.title, a.tags, a.file_name, \
      a.content_type, a.size_bytes, a.width, a.height, a.blob_key, a.thumbs, a.shared_down, a.created_at";
 
@@ -153,6 +187,41 @@ impl Store {
             .fetch_all(pool)
             .await?
         }))
+    }
+
+    /// The assets of each of `stories`, in the order they were added: one
+    /// query for a whole list (a desk shows up to 50 stories).
+    pub async fn assets_of_stories(&self, stories: &[i64]) -> Result<Vec<StoryAsset>, StoreError> {
+        if stories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=stories.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT sa.story_id, {ASSET_COLUMNS} FROM story_assets sa JOIN assets a ON a.id = sa.asset_id \
+             JOIN units u ON u.id = a.unit_id WHERE sa.story_id IN ({}) ORDER BY sa.story_id, sa.position, a.id",
+            placeholders.join(", ")
+        );
+        Ok(on_reader!(self, pool => {
+            let mut query = sqlx::query_as(&sql);
+            for id in stories {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await?
+        }))
+    }
+
+    /// Whether story `id` is `author`'s draft.
+    pub async fn is_own_draft(&self, author: MemberId, id: i64) -> Result<bool, StoreError> {
+        let (yes,): (bool,) = on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM stories WHERE id = $1 AND author_id = $2 AND status = 'draft')",
+            )
+            .bind(id)
+            .bind(author.0)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(yes)
     }
 
     /// The library seen from unit `unit_code`: its own assets and those of

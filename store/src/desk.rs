@@ -747,17 +747,8 @@ impl Store {
                 return Ok(false);
             }
             sqlx::query("DELETE FROM story_assets WHERE story_id = $1").bind(id).execute(&mut *tx).await?;
-            for asset in story.assets {
-                let added = sqlx::query(crate::assets::ATTACH_SQL)
-                    .bind(story.author.0)
-                    .bind(id)
-                    .bind(asset)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if added != 1 {
-                    return Ok(false);
-                }
+            if !crate::assets::attach_in_tx!(tx, story.author.0, id, story.assets)? {
+                return Ok(false);
             }
             tx.commit().await?;
             Ok(true)

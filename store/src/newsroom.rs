@@ -192,17 +192,8 @@ impl Store {
             .bind(story.call)
             .fetch_one(&mut *tx)
             .await?;
-            for asset in story.assets {
-                let added = sqlx::query(crate::assets::ATTACH_SQL)
-                    .bind(story.author.0)
-                    .bind(id)
-                    .bind(asset)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if added != 1 {
-                    return Ok(None);
-                }
+            if !crate::assets::attach_in_tx!(tx, story.author.0, id, story.assets)? {
+                return Ok(None);
             }
             tx.commit().await?;
             Ok(Some(id))

@@ -157,3 +157,21 @@ pub fn unit_tree(rows: &[(&str, &str, &str, &str)]) -> domain::UnitTree {
         .collect();
     domain::UnitTree::from_rows(&rows).expect("test tree is valid")
 }
+
+/// Runs each named `async fn scenario(db: TestDb)` once on a fresh SQLite
+/// database and once on a fresh PostgreSQL one (skipped with a notice when
+/// no server answers, outside CI): `store::on_both_engines!(a, b);`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $scenario() { super::$scenario($crate::testing::TestDb::sqlite().await).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $scenario() {
+                let Some(db) = $crate::testing::TestDb::postgres().await else { return };
+                super::$scenario(db).await
+            })*
+        }
+    };
+}

@@ -11,21 +11,7 @@ use store::{
     StoryStatus,
 };
 
-macro_rules! on_both_engines {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $scenario() { super::$scenario(store::testing::TestDb::sqlite().await).await })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $scenario() {
-                let Some(db) = store::testing::TestDb::postgres().await else { return };
-                super::$scenario(db).await
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+store::on_both_engines!(
     adoptions_earn_the_rate_of_their_day_and_later_rate_changes_do_not_touch_them,
     a_story_reported_up_enters_the_parents_chain_and_earns_the_parent_rate_there,
     the_quarter_figures_match_the_counts_kept_by_the_test,

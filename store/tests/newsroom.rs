@@ -8,21 +8,7 @@ use domain::UnitCode;
 use store::testing::TestDb;
 use store::{Decision, DecisionError, MemberId, NewStory, Store, StoryStatus};
 
-macro_rules! on_both_engines {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $scenario() { super::$scenario(store::testing::TestDb::sqlite().await).await })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $scenario() {
-                let Some(db) = store::testing::TestDb::postgres().await else { return };
-                super::$scenario(db).await
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+store::on_both_engines!(
     a_story_passes_three_steps_by_three_people_and_is_then_ready,
     skipping_a_step_is_refused_by_the_database_even_in_raw_sql,
     one_person_cannot_approve_two_steps_of_a_story,

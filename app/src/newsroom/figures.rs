@@ -5,7 +5,7 @@
 use domain::Quarter;
 use store::{Actor, FigureRow, FiguresBy, LedgerEntry, Store};
 
-use super::model::{yuan, FigureLine, QuarterReport, RankLine, KINDS, LEVELS};
+use super::model::{label, yuan, FigureLine, QuarterReport, RankLine, KINDS, LEVELS};
 use crate::error::AppError;
 
 /// The unit (in the official's reach; default their first) and quarter
@@ -153,9 +153,6 @@ pub const LEDGER_HEADER: [&str; 8] = super::model::LEDGER_COLUMNS;
 /// The ledger as CSV rows, each correspondent's entries followed by their
 /// subtotal, and the grand total last.
 pub fn ledger_rows(entries: &[LedgerEntry]) -> Vec<Vec<String>> {
-    let label = |table: &[(&str, &'static str)], key: &str| {
-        table.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_owned(), |(_, l)| (*l).to_owned())
-    };
     let mut rows = Vec::new();
     let mut total = 0;
     let mut i = 0;

@@ -112,6 +112,12 @@ pub struct AdoptedItem {
 pub const KINDS: &[(&str, &str)] =
     &[("news", "新闻"), ("theory", "理论"), ("experience", "经验"), ("model", "典型"), ("other", "其他")];
 
+/// The label of `key` in one of the tables above (`KINDS`, `LEVELS`); the
+/// key itself when it is not there.
+pub fn label(table: &[(&str, &'static str)], key: &str) -> String {
+    table.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_owned(), |(_, l)| (*l).to_owned())
+}
+
 /// A story status as members read it.
 pub fn status_label(status: &str) -> &'static str {
     match status {

@@ -274,14 +274,11 @@ fn check(form: &StoryForm, complete: bool) -> Result<CheckedStory, AppError> {
     } else {
         excerpt
     };
-    let kind = match form.kind.trim() {
-        "news" => "news",
-        "theory" => "theory",
-        "experience" => "experience",
-        "model" => "model",
-        "other" => "other",
-        _ => return Err(bad("kind", "请选择稿件类型")),
-    };
+    let kind = crate::newsroom::model::KINDS
+        .iter()
+        .find(|(k, _)| *k == form.kind.trim())
+        .map(|(k, _)| *k)
+        .ok_or_else(|| bad("kind", "请选择稿件类型"))?;
     let event = domain::CivilDate::parse_iso(&form.event_date)
         .filter(|d| *d <= today_in_shanghai())
         .ok_or_else(|| bad("event_date", "请选择事件发生日期（不能晚于今天）"))?;
@@ -342,8 +339,7 @@ pub async fn write(
         return Err(AppError::rejected(403, "", "只有本单位的信息员或编辑可以投稿"));
     }
     if let Some(id) = draft {
-        let mine = store.stories_of(author).await.map_err(err)?;
-        if !mine.iter().any(|s| s.id == id && s.status == "draft") {
+        if !store.is_own_draft(author, id).await.map_err(err)? {
             return Err(AppError::rejected(404, "", "这篇草稿不存在，或已经报送"));
         }
     }
@@ -685,11 +681,8 @@ pub async fn set_rate(
     if !set.map_err(|e| AppError::from_store("set_rate", e))? {
         return Err(AppError::rejected(403, "unit", "只能为本单位及下级单位设置稿酬标准"));
     }
-    Ok(format!("已设置：{}稿件 · {} · {} 元", kind.1, level_label(level), crate::newsroom::model::yuan(fen)))
-}
-
-fn level_label(level: store::AdoptionLevel) -> &'static str {
-    crate::newsroom::model::LEVELS.iter().find(|(k, _)| *k == level.as_str()).map_or("", |(_, l)| l)
+    let level = crate::newsroom::model::label(crate::newsroom::model::LEVELS, level.as_str());
+    Ok(format!("已设置：{}稿件 · {level} · {} 元", kind.1, crate::newsroom::model::yuan(fen)))
 }
 
 /// What changed between two versions of a story, line by line (a reviewer

@@ -26,6 +26,16 @@ pub(crate) fn asset_view(a: store::Asset) -> AssetView {
     }
 }
 
+/// The assets of a list of stories (one query's answer) as views, by story.
+#[cfg(feature = "ssr")]
+pub(crate) fn views_by_story(attached: Vec<store::StoryAsset>) -> std::collections::HashMap<i64, Vec<AssetView>> {
+    let mut by_story: std::collections::HashMap<i64, Vec<AssetView>> = std::collections::HashMap::new();
+    for a in attached {
+        by_story.entry(a.story_id).or_default().push(asset_view(a.asset));
+    }
+    by_story
+}
+
 /// A correspondent or editor uploads pictures, audio, video or documents
 /// (multipart: `file`, repeatable; `title`, `tags`, `shared_down`) to their
 /// unit's library. Each file is streamed to disk and judged by its content;

@@ -24,16 +24,13 @@ pub async fn load_ledger(unit: Option<String>, quarter: Option<String>) -> Resul
     let period = crate::newsroom::figures::period(&store, &actor, unit.as_deref(), quarter.as_deref(), now).await?;
     let entries = crate::newsroom::figures::ledger(&store, &period).await?;
     let rates = store.payment_rates(&period.unit_code).await.map_err(|e| AppError::from_store("rates", e))?;
-    let label = |table: &[(&str, &str)], key: &str| {
-        table.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_owned(), |(_, l)| (*l).to_owned())
-    };
     Ok(LedgerView {
         rows: crate::newsroom::figures::ledger_rows(&entries),
         rates: rates
             .into_iter()
             .map(|r| super::RateLine {
-                kind_label: label(super::KINDS, &r.kind),
-                level_label: label(super::LEVELS, &r.level),
+                kind_label: super::label(super::KINDS, &r.kind),
+                level_label: super::label(super::LEVELS, &r.level),
                 kind: r.kind,
                 level: r.level,
                 yuan: super::yuan(r.fen),

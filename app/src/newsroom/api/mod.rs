@@ -172,10 +172,12 @@ pub async fn refuse_correspondent(id: i64, reason: String) -> Result<String, App
 pub async fn load_my_stories() -> Result<Vec<StoryRow>, AppError> {
     let (store, member) = crate::context::signed_in().await?;
     let err = |e| AppError::from_store("my_stories", e);
-    let stories = store.stories_of(member).await.map_err(err)?;
+    let stories: Vec<_> = store.stories_of(member).await.map_err(err)?.into_iter().take(MY_STORIES).collect();
+    let ids: Vec<i64> = stories.iter().map(|s| s.id).collect();
+    let mut attached = assets::views_by_story(store.assets_of_stories(&ids).await.map_err(err)?);
     let mut rows = Vec::new();
-    for s in stories.into_iter().take(MY_STORIES) {
-        let assets = store.story_assets(s.id).await.map_err(err)?.into_iter().map(assets::asset_view).collect();
+    for s in stories {
+        let assets = attached.remove(&s.id).unwrap_or_default();
         rows.push(StoryRow {
             assets,
             status_label: status_label(&s.status).to_owned(),
@@ -310,10 +312,14 @@ pub async fn load_review_queue() -> Result<Vec<ReviewItem>, AppError> {
     let err = |e| AppError::from_store("review_queue", e);
     let now = crate::clock::now();
     let queue = store.review_queue(member, now).await.map_err(err)?;
+    let ids: Vec<i64> = queue.iter().map(|s| s.id).collect();
+    let mut attached = assets::views_by_story(store.assets_of_stories(&ids).await.map_err(err)?);
     let mut items = Vec::new();
     for s in queue {
-        let assets = store.story_assets(s.id).await.map_err(err)?.into_iter().map(assets::asset_view).collect();
-        let changes = match store.story_version(s.id, s.version - 1).await.map_err(err)? {
+        let assets = attached.remove(&s.id).unwrap_or_default();
+        // Only a resubmitted story (version 2 on) has a returned one to compare with.
+        let returned = if s.version > 1 { store.story_version(s.id, s.version - 1).await.map_err(err)? } else { None };
+        let changes = match returned {
             Some((title, body)) => {
                 let (now_title, now_body) = store.story_text(s.id).await.map_err(err)?;
                 crate::newsroom::service::diff(&format!("{title}\n\n{body}"), &format!("{now_title}\n\n{now_body}"))

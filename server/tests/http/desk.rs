@@ -14,7 +14,8 @@ on_both_engines_with_db!(
     a_call_for_stories_shows_which_target_units_answered_and_editors_report_up,
     with_an_s3_store_configured_the_library_lives_there_and_is_served_in_ranges,
     the_demo_desk_is_alive_with_figures_pay_a_call_and_a_story_waiting_for_the_demo_admin,
-    an_official_appoints_a_certified_member_of_their_reach_directly
+    an_official_appoints_a_certified_member_of_their_reach_directly,
+    every_wrong_field_is_refused_next_to_it_and_nothing_is_saved
 );
 
 /// A 40×20 JPEG whose EXIF says "rotate 90° clockwise" (orientation 6) and
@@ -617,4 +618,132 @@ async fn an_official_appoints_a_certified_member_of_their_reach_directly(db: Tes
         "at once, no application to decide"
     );
     assert_eq!(admin.post("/admin/correspondents", appoint, &borrowed(&form)).await.0, 409, "once");
+}
+
+/// Who posts, from which page, to which action, what, the status, the message.
+type BadInput<'a> = (&'a Person, &'static str, &'static str, Vec<(&'static str, String)>, u16, &'static str);
+
+async fn every_wrong_field_is_refused_next_to_it_and_nothing_is_saved(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (admin, member) = correspondent(&server, &db, "13900000001", "37010201").await;
+    let long = |n: usize| "字".repeat(n);
+    let (t61, e301, d1001, tags61) = (long(61), long(301), long(1001), long(61));
+    let story = |field: &'static str, value: &str| {
+        let mut form: Vec<(&'static str, String)> =
+            [("title", "技能比武"), ("body", "正文。"), ("kind", "news"), ("event_date", "2026-11-30")]
+                .into_iter()
+                .map(|(k, v)| (k, v.to_owned()))
+                .collect();
+        form.retain(|(k, _)| *k != field);
+        form.push((field, value.to_owned()));
+        form
+    };
+    // (who, page, action, form, status, the message shown)
+    let cases: Vec<BadInput> = vec![
+        (&member, "/desk", "/api/newsroom/stories/submit", story("title", ""), 400, "请填写标题"),
+        (&member, "/desk", "/api/newsroom/stories/submit", story("title", &t61), 400, "标题不能超过 60 字"),
+        (&member, "/desk", "/api/newsroom/stories/submit", story("body", "  "), 400, "请填写正文"),
+        (&member, "/desk", "/api/newsroom/stories/submit", story("kind", "poem"), 400, "请选择稿件类型"),
+        (&member, "/desk", "/api/newsroom/stories/submit", story("event_date", "2999-01-01"), 400, "不能晚于今天"),
+        (&member, "/desk", "/api/newsroom/stories/submit", story("event_date", "昨天"), 400, "请选择事件发生日期"),
+        (&member, "/desk", "/api/newsroom/stories/submit", story("excerpt", &e301), 400, "正文摘选不能超过 300 字"),
+        (&member, "/desk", "/api/newsroom/stories/submit", story("call", "abc"), 400, "请选择征稿"),
+        (&member, "/desk", "/api/newsroom/stories/submit", story("call", "999"), 400, "这个征稿已截止"),
+        (&member, "/desk", "/api/newsroom/stories/save", story("title", &t61), 400, "标题不能超过 60 字"),
+        (
+            &member,
+            "/desk/review",
+            "/api/newsroom/stories/outside",
+            vec![("id", "1".into()), ("medium", " ".into())],
+            400,
+            "请填写采用的媒体名称",
+        ),
+        (
+            &admin,
+            "/admin/newsroom/calls",
+            "/api/admin/newsroom/calls",
+            vec![("unit", "370102".into()), ("topic", "".into()), ("deadline", "2099-01-01".into())],
+            400,
+            "请填写征稿主题",
+        ),
+        (
+            &admin,
+            "/admin/newsroom/calls",
+            "/api/admin/newsroom/calls",
+            vec![
+                ("unit", "370102".into()),
+                ("topic", "防汛".into()),
+                ("details", d1001.clone()),
+                ("deadline", "2099-01-01".into()),
+            ],
+            400,
+            "征稿说明不能超过 1000 字",
+        ),
+        (
+            &admin,
+            "/admin/newsroom/calls",
+            "/api/admin/newsroom/calls",
+            vec![("unit", "370102".into()), ("topic", "防汛".into()), ("deadline", "2099-02-30".into())],
+            400,
+            "请选择截止日期",
+        ),
+        (
+            &admin,
+            "/admin/newsroom/ledger",
+            "/api/admin/newsroom/rates/set",
+            vec![("unit", "370102".into()), ("kind", "poem".into()), ("level", "own".into()), ("amount", "50".into())],
+            400,
+            "请选择稿件类型",
+        ),
+        (
+            &admin,
+            "/admin/newsroom/ledger",
+            "/api/admin/newsroom/rates/set",
+            vec![("unit", "370102".into()), ("kind", "news".into()), ("level", "moon".into()), ("amount", "50".into())],
+            400,
+            "请选择采用级别",
+        ),
+        (
+            &admin,
+            "/admin/newsroom/ledger",
+            "/api/admin/newsroom/rates/set",
+            vec![("unit", "370102".into()), ("kind", "news".into()), ("level", "own".into()), ("amount", "-5".into())],
+            400,
+            "请填写金额",
+        ),
+        (
+            &admin,
+            "/admin/newsroom/ledger",
+            "/api/admin/newsroom/rates/set",
+            vec![
+                ("unit", "370102".into()),
+                ("kind", "news".into()),
+                ("level", "own".into()),
+                ("amount", "1.234".into()),
+            ],
+            400,
+            "请填写金额",
+        ),
+    ];
+    for (who, page, action, form, status, shown) in &cases {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (got, html) = who.post(page, action, &form).await;
+        assert_eq!(got, *status, "{action} {form:?}");
+        assert!(html.contains(shown), "{action} {form:?} shows {shown}");
+    }
+    let (status, html) = member
+        .upload_parts(
+            "/desk/assets",
+            "/api/newsroom/assets/upload",
+            &[("tags", tags61.as_str())],
+            vec![("file", "a.jpg", phone_photo())],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(html.contains("标签不能超过 60 字"), "the tags' message");
+    // Nothing was saved by any of them.
+    assert!(member.get("/desk").await.1.contains("还没有稿件。"), "no story, no draft");
+    assert!(member.get("/desk/assets").await.1.contains("没有找到素材。"), "no asset");
+    assert!(!admin.get("/admin/newsroom/calls").await.1.contains(r#"id="call-"#), "no call");
+    assert!(admin.get("/admin/newsroom/ledger?unit=370102").await.1.contains("本单位还没有设置"), "no rate");
 }

@@ -54,6 +54,8 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       DATABASE_URL: `sqlite://${process.env.GONGHUI_E2E_DATA}/e2e.db`,
+      // The asset library's files, with the run's database (not in the checkout).
+      GONGHUI_MEDIA_DIR: join(process.env.GONGHUI_E2E_DATA, "media"),
       GONGHUI_ADDR: `127.0.0.1:${PORT}`,
       GONGHUI_SITE_ROOT: "../target/site",
       GONGHUI_DATA_KEY_FILE: process.env.GONGHUI_DATA_KEY_FILE,

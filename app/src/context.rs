@@ -26,6 +26,8 @@ pub struct Services {
     pub public_origin: PublicOrigin,
     /// The asset library's blob storage and upload limits.
     pub media: crate::newsroom::media::Media,
+    /// Views queued for batch writing, watchlists and tallies per process.
+    pub publishing: crate::newsroom::publishing::Publishing,
 }
 
 /// This request's services (500 if the server forgot to provide them).

@@ -168,6 +168,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/newsroom/print") view=crate::newsroom::pages::figures::ReportPrintPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/newsroom/ledger") view=crate::newsroom::pages::figures::LedgerPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/newsroom/calls") view=crate::newsroom::pages::figures::CallsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/a/:id") view=crate::newsroom::pages::articles::ArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/c/:code") view=crate::newsroom::pages::articles::ChannelPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/articles/:id") view=crate::newsroom::pages::articles::TrackingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/inbox") view=crate::newsroom::pages::inbox::InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/comments") view=crate::newsroom::pages::moderation::CommentsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/watchwords") view=crate::newsroom::pages::moderation::WatchwordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

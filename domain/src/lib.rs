@@ -43,6 +43,7 @@ pub mod member;
 pub mod roster;
 pub mod stats;
 pub mod units;
+pub mod watchwords;
 
 pub use calendar::{CivilDate, Quarter};
 pub use id_number::{Gender, IdNumber, IdNumberError};

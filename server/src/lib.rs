@@ -63,6 +63,8 @@ pub struct AppState {
     pub page_policy: app::context::PagePolicy,
     /// The asset library's storage (local disk or S3) and limits.
     pub media: app::newsroom::media::Media,
+    /// Article views queued for batch writing; watchlists and tallies.
+    pub publishing: app::newsroom::publishing::Publishing,
 }
 
 impl AppState {
@@ -77,6 +79,7 @@ impl AppState {
             vote_queue: self.vote_queue.clone(),
             public_origin: app::context::PublicOrigin(self.config.public_origin.clone()),
             media: self.media.clone(),
+            publishing: self.publishing.clone(),
         }
     }
 
@@ -169,6 +172,7 @@ fn router(
             config.votes_per_minute_per_address,
         ),
         vote_queue: store::VoteQueue::start(store.clone()),
+        publishing: app::newsroom::publishing::Publishing::start(store.clone()),
         page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
         media,
     };
@@ -220,6 +224,7 @@ fn router(
         .route("/media/{kind}/{id}", get(voting::media))
         .route("/m/{token}", get(media::serve))
         .route("/m/{token}/{width}", get(media::serve_thumb))
+        .route("/a/{id}/qr.svg", get(newsroom::article_qr))
         .route("/admin/newsroom/report.csv", get(newsroom::report_csv))
         .route("/admin/newsroom/ledger.csv", get(newsroom::ledger_csv))
         .route("/dev/sms", get(dev_sms_inbox))

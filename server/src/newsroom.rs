@@ -1,3 +1,4 @@
+//! `GET /a/{id}/qr.svg`: an article's QR code; and
 //! `GET /admin/newsroom/report.csv` and `/admin/newsroom/ledger.csv`
 //! (`?unit=CODE&quarter=2026Q4`): the quarterly 通报 and the 稿酬 ledger of
 //! a subtree as CSV with a byte-order mark (Excel's cue for UTF-8), for
@@ -74,4 +75,38 @@ pub async fn ledger_csv(
         &app::newsroom::figures::LEDGER_HEADER,
         app::newsroom::figures::ledger_rows(&entries),
     )
+}
+
+#[derive(serde::Deserialize)]
+pub struct QrQuery {
+    s: Option<String>,
+}
+
+/// The QR code of article `id`'s share link (with the sharer's tag, when
+/// it is one of ours: 32 hex characters), for saving into a chat. Nothing
+/// but this site's article links can be encoded here.
+pub async fn article_qr(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Query(query): Query<QrQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use qrcode::render::svg;
+    let origin = crate::voting::origin_of(&state, &headers);
+    let link = match app::newsroom::publishing::share_tag(query.s) {
+        Some(tag) => format!("{origin}/a/{id}?s={tag}"),
+        None => format!("{origin}/a/{id}"),
+    };
+    let Ok(qr) = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let image = qr.render::<svg::Color>().min_dimensions(160, 160).quiet_zone(true).build();
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        image,
+    )
+        .into_response()
 }

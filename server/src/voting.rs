@@ -99,7 +99,7 @@ async fn campaign_candidate(
 
 /// The origin links in QR codes point at: the configured public origin, or
 /// the one this request came to.
-fn origin_of(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn origin_of(state: &AppState, headers: &HeaderMap) -> String {
     match &state.config.public_origin {
         Some(origin) => origin.clone(),
         None => {

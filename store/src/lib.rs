@@ -6,9 +6,11 @@
 //! written once in the portable subset both engines accept (`$1` binds,
 //! `ON CONFLICT … DO UPDATE`), and each engine has its own migrations.
 
+mod articles;
 mod assets;
 mod campaigns;
 mod desk;
+mod engagement;
 mod error;
 mod media;
 mod members;
@@ -21,6 +23,7 @@ mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
+mod view_queue;
 mod voids;
 mod vote_queue;
 
@@ -30,11 +33,18 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use articles::{
+    Article, ArticleCard, Correction, Distribution, DistributionTarget, InboxEntry, PublishError, Publishing,
+};
 pub use assets::{Asset, AssetKind, NewAsset, StoryAsset};
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use desk::{
     AdoptedStory, AdoptionLevel, CallTarget, FigureRow, FiguresBy, LedgerEntry, PaymentRate, RankedCorrespondent,
     ReportError, StoryCall,
+};
+pub use engagement::{
+    AlertCount, ArticleCounts, CommentRow, NewAlert, NewComment, NewView, PendingComment, PropagationRow,
+    StoredWatchWord,
 };
 pub use error::StoreError;
 pub use media::MediaKind;
@@ -47,6 +57,7 @@ pub use officials::{Actor, AuditEntry, MemberListing};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
 pub use roster::{CertifyError, Reach, RosterImportError, RosterImportSummary, RosterMatch};
 pub use units::UnitImportSummary;
+pub use view_queue::ViewQueue;
 pub use voids::{VoidRecord, VoidSelection};
 pub use vote_queue::{QueuedVote, VoteQueue};
 

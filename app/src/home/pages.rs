@@ -20,6 +20,7 @@ pub fn HomePage() -> impl IntoView {
             <h1>"会员之家"</h1>
             <p>"注册并完成实名认证后，即可参加评选投票、领取会员普惠服务。"</p>
         </section>
+        <crate::newsroom::pages::articles::FeedSection/>
         <A href="/gongshi" attr:class="card admin-link">"各单位注册认证公示 ›"</A>
         <section class="card" aria-labelledby="units-heading">
             <h2 id="units-heading">"本会组织"</h2>

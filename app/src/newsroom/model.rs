@@ -304,3 +304,195 @@ pub struct SavedDraft {
     pub id: i64,
     pub notice: String,
 }
+
+/// An article in a list (the feed, a channel).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleCardView {
+    pub id: i64,
+    pub title: String,
+    pub excerpt: String,
+    /// The cover's phone-sized thumbnail (`/m/{token}/320`).
+    pub cover: Option<String>,
+    pub channel_name: String,
+    pub when: String,
+    pub pinned: bool,
+}
+
+/// A page of articles: the member feed or a channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedView {
+    /// 本会要闻 (signed out: the province's channel) or 临沂市总工会频道.
+    pub heading: String,
+    pub cards: Vec<ArticleCardView>,
+    /// 1-based.
+    pub page: i64,
+    pub has_more: bool,
+}
+
+/// A 更正 or the 撤稿 notice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteView {
+    pub when: String,
+    pub text: String,
+}
+
+/// A comment as a reader sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    /// The name with all but its first character masked (张**).
+    pub author: String,
+    pub body: String,
+    pub when: String,
+    /// The reader's own comment, still waiting for approval.
+    pub pending: bool,
+}
+
+/// An article's tallies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountsView {
+    pub views: i64,
+    pub likes: i64,
+    pub comments: i64,
+    pub shares: i64,
+}
+
+/// An article's page (`/a/{id}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleView {
+    pub id: i64,
+    pub title: String,
+    pub channel_name: String,
+    pub channel_code: String,
+    pub byline: String,
+    pub when: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    /// The Markdown, for its staff's correction form (empty for others).
+    pub body_md: String,
+    pub excerpt: String,
+    pub media: Vec<AssetView>,
+    pub corrections: Vec<NoteView>,
+    pub withdrawn: Option<NoteView>,
+    /// Scheduled for later (only its staff get this far).
+    pub scheduled: bool,
+    pub counts: CountsView,
+    /// Whether the reader likes it (`None`: signed out).
+    pub liked: Option<bool>,
+    pub comments: Vec<CommentView>,
+    /// The link to share: with the reader's tag when signed in, else the
+    /// tag they came by.
+    pub share_url: String,
+    pub og_image: Option<String>,
+    /// The reader is staff of its channel (更正, 撤稿, 下发, tracking).
+    pub staff: bool,
+    /// Channels the reader may republish it on (code, name).
+    pub republish_to: Vec<(String, String)>,
+    /// Units the reader may distribute it from (code, name): their reach.
+    pub distribute_from: Vec<(String, String)>,
+}
+
+/// What a like did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LikeState {
+    pub liked: bool,
+    pub likes: i64,
+}
+
+/// A comment in the moderators' queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCommentView {
+    pub id: i64,
+    pub article_id: i64,
+    pub article_title: String,
+    pub channel_name: String,
+    pub author: String,
+    pub body: String,
+    /// The watched words that held it (待审), joined.
+    pub held_words: String,
+    pub when: String,
+}
+
+/// A watched word on a unit's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchWordView {
+    pub word: String,
+    pub tier: String,
+    pub tier_label: String,
+    pub whole_word: bool,
+}
+
+/// A unit's watchlist page: its words and the alerts per word per day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchPageView {
+    pub unit_code: String,
+    pub units: Vec<(String, String)>,
+    pub words: Vec<WatchWordView>,
+    /// (day, word, tier label, hits), the last 30 days.
+    pub alerts: Vec<(String, String, String, i64)>,
+}
+
+/// An entry of a unit's inbox: an article sent down (下发) or a story
+/// reported up (报送).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub distributed: bool,
+    pub id: i64,
+    pub title: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub from_name: String,
+    pub note: String,
+    pub when: String,
+    pub republished: bool,
+}
+
+/// A distribution as its sender tracks it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistributionView {
+    pub id: i64,
+    pub article_id: i64,
+    pub title: String,
+    pub from_name: String,
+    pub note: String,
+    pub when: String,
+    /// (unit name, opened at, republished at).
+    pub targets: Vec<(String, Option<String>, Option<String>)>,
+}
+
+/// The inbox page: what came in, and what went out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxView {
+    pub items: Vec<InboxItem>,
+    pub sent: Vec<DistributionView>,
+}
+
+/// One branch of the propagation tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropagationBranch {
+    pub unit_name: String,
+    pub views: i64,
+    pub sharers: i64,
+    /// (resharing unit, views, sharers).
+    pub via: Vec<(String, i64, i64)>,
+}
+
+/// An article's tracking page (传播追踪).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackingView {
+    pub id: i64,
+    pub title: String,
+    pub counts: CountsView,
+    /// Views without a share tag (opened from the feed, typed, searched).
+    pub direct_views: i64,
+    pub tree: Vec<PropagationBranch>,
+}
+
+/// A name with all but its first character masked, for comments.
+pub fn masked_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}

@@ -226,6 +226,12 @@ pub fn render_markdown(body: &str) -> String {
     ammonia::clean(&html)
 }
 
+/// The words of sanitised HTML, without tags, on one line.
+pub fn plain_text(html: &str) -> String {
+    let plain = ammonia::Builder::empty().clean(html).to_string();
+    html_escape::decode_html_entities(&plain).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The checked story: title, body (Markdown and HTML), excerpt, kind, event date.
 struct CheckedStory {
     title: String,
@@ -267,13 +273,8 @@ fn check(form: &StoryForm, complete: bool) -> Result<CheckedStory, AppError> {
     }
     let body_html = render_markdown(&body_md);
     let excerpt = text(&form.excerpt, "excerpt", "正文摘选", 300, false)?;
-    let excerpt = if excerpt.is_empty() {
-        let plain = ammonia::Builder::empty().clean(&body_html).to_string();
-        let plain = html_escape::decode_html_entities(&plain).split_whitespace().collect::<Vec<_>>().join(" ");
-        plain.chars().take(EXCERPT_CHARS).collect()
-    } else {
-        excerpt
-    };
+    let excerpt =
+        if excerpt.is_empty() { plain_text(&body_html).chars().take(EXCERPT_CHARS).collect() } else { excerpt };
     let kind = crate::newsroom::model::KINDS
         .iter()
         .find(|(k, _)| *k == form.kind.trim())

@@ -4,3 +4,4 @@
 pub mod components;
 pub mod forms;
 pub mod placeholder;
+pub mod share;

@@ -6,12 +6,16 @@ use leptos::prelude::*;
 
 pub use super::model::*;
 
+mod articles;
 mod assets;
 mod figures;
 mod flow;
+mod moderation;
+pub use articles::*;
 pub use assets::*;
 pub use figures::*;
 pub use flow::*;
+pub use moderation::*;
 
 /// The signed-in member's way into the desk: certified or not, and their
 /// correspondent record.

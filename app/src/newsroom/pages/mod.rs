@@ -1,6 +1,9 @@
+pub mod articles;
 pub mod assets;
 pub mod autosave;
 pub mod correspondents;
 pub mod desk;
 pub mod figures;
+pub mod inbox;
+pub mod moderation;
 pub mod review;

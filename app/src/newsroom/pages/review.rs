@@ -7,8 +7,8 @@ use leptos_router::components::A;
 
 use super::desk::AssetStrip;
 use crate::newsroom::api::{
-    load_adopted, load_review_queue, AdoptedItem, ApproveStory, HoldStory, RecordOutsideAdoption, RejectStory,
-    ReportStoryUp, ReturnStory, ReviewItem, TakeStory,
+    load_adopted, load_review_queue, AdoptedItem, ApproveStory, HoldStory, PublishStory, RecordOutsideAdoption,
+    RejectStory, ReportStoryUp, ReturnStory, ReviewItem, TakeStory,
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner, PostedForm, TextArea};
@@ -118,6 +118,7 @@ fn AdoptedCard(item: AdoptedItem, form: PostedForm) -> impl IntoView {
         <article class="card" id=format!("adopted-{}", item.id)>
             <p class="muted">{format!("{} · {}", item.desk_unit_name, item.author_name)}</p>
             <h2>{item.title.clone()}</h2>
+            <PublishForm id=item.id form=form.clone()/>
             {item.has_parent.then(|| view! {
                 <form method="post" action={action::<ReportStoryUp>()} class="inline-form">
                     <input type="hidden" name="id" value=id.clone()/>
@@ -141,5 +142,26 @@ fn AdoptedCard(item: AdoptedItem, form: PostedForm) -> impl IntoView {
                 view! { <p class="muted">"对外宣传：否（不能用于外部媒体）"</p> }.into_any()
             }}
         </article>
+    }
+}
+
+/// 发布: one click publishes the adopted story on its desk's channel; a
+/// time (定时发布) and 置顶 are optional.
+#[component]
+fn PublishForm(id: i64, form: PostedForm) -> impl IntoView {
+    let mine = form.posted_to(&action::<PublishStory>()) && form.value("id") == id.to_string();
+    let when_error = mine.then(|| form.error_for("when")).flatten();
+    let when_id = format!("when-{id}");
+    view! {
+        <form method="post" action={action::<PublishStory>()} class="form publish-form">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <div class="field" class:has-error=when_error.is_some()>
+                <label for=when_id.clone()>"定时发布（留空则立即发布）"</label>
+                <input id=when_id type="datetime-local" name="when" value=if mine { form.value("when") } else { String::new() }/>
+                <p class="field-message">{when_error.clone()}</p>
+            </div>
+            <label class="check"><input type="checkbox" name="pinned" value="1"/>"置顶"</label>
+            <button type="submit" class="primary">"发布到频道"</button>
+        </form>
     }
 }

@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner};
+use crate::ui::share::ShareButton;
 use crate::voting::api::{load_campaign, load_campaigns, load_candidate, CampaignView, CandidateView, Standing};
 
 #[component]
@@ -357,59 +358,5 @@ fn VoteBox(vote: VoteState, rank: usize, action: String) -> impl IntoView {
             <input type="hidden" name="key" value=move || key.get()/>
             <button type="submit" class="primary wide" disabled=move || sender.pending().get()>"投票"</button>
         </form>
-    }
-}
-
-/// The link to share, visible and selectable everywhere; once the island's
-/// WASM has loaded, a button shares it (Web Share API) or copies it.
-#[island]
-fn ShareButton(url: String, title: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let (share_url, share_title) = (url.clone(), title);
-    let on_click = move |_| {
-        if share_or_copy(&share_url, &share_title) {
-            copied.set(true);
-        }
-    };
-    view! {
-        <p class="share-link"><span class="muted">"链接："</span><span class="link-text">{url}</span></p>
-        {move || hydrated.get().then(|| view! {
-            <button type="button" class="secondary" on:click=on_click.clone()>
-                {move || if copied.get() { "链接已复制" } else { "分享给好友" }}
-            </button>
-        })}
-    }
-}
-
-/// Opens the system share sheet where the browser has one (returns false),
-/// else copies `url` to the clipboard (returns true).
-fn share_or_copy(url: &str, title: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::{JsCast, JsValue};
-        let Some(window) = web_sys::window() else { return false };
-        let navigator: JsValue = window.navigator().into();
-        let get = |target: &JsValue, name: &str| js_sys::Reflect::get(target, &JsValue::from_str(name)).ok();
-        if let Some(share) = get(&navigator, "share").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-            let data = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&data, &"title".into(), &title.into());
-            let _ = js_sys::Reflect::set(&data, &"url".into(), &url.into());
-            let _ = share.call1(&navigator, &data);
-            return false;
-        }
-        if let Some(clipboard) = get(&navigator, "clipboard").filter(|c| !c.is_undefined()) {
-            if let Some(write) = get(&clipboard, "writeText").and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-                let _ = write.call1(&clipboard, &url.into());
-                return true;
-            }
-        }
-        false
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (url, title);
-        false
     }
 }

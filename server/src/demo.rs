@@ -241,3 +241,237 @@ async fn load_campaign(store: &Store) -> anyhow::Result<()> {
     store.insert_candidates(id, &candidates, now).await?;
     Ok(())
 }
+
+/// The demo articles' photos (scripts/make-demo-photos.py): the 960 px
+/// picture and its 320 px thumbnail, as an upload would have made them.
+const DEMO_PHOTOS: [(&str, &[u8], &[u8]); 6] = [
+    (
+        "安全知识竞赛现场",
+        include_bytes!("../../demo/photos/safety-quiz.jpg"),
+        include_bytes!("../../demo/photos/safety-quiz-320.jpg"),
+    ),
+    (
+        "班组交流会",
+        include_bytes!("../../demo/photos/workshop.jpg"),
+        include_bytes!("../../demo/photos/workshop-320.jpg"),
+    ),
+    (
+        "走访慰问",
+        include_bytes!("../../demo/photos/winter-visit.jpg"),
+        include_bytes!("../../demo/photos/winter-visit-320.jpg"),
+    ),
+    ("职工书屋", include_bytes!("../../demo/photos/library.jpg"), include_bytes!("../../demo/photos/library-320.jpg")),
+    (
+        "职工运动会",
+        include_bytes!("../../demo/photos/sports-day.jpg"),
+        include_bytes!("../../demo/photos/sports-day-320.jpg"),
+    ),
+    ("表彰大会", include_bytes!("../../demo/photos/award.jpg"), include_bytes!("../../demo/photos/award-320.jpg")),
+];
+
+/// Twelve published articles with pictures across the demo tree (and one
+/// draft, so the desk shows every state), comments (approved, pending, one
+/// held by a watched word), likes, the province's watchlist, a
+/// distribution to Linyi republished by one county, and views that came by
+/// share links — so the feed, the article pages, moderation and tracking
+/// are alive on a fresh start. Runs once, right after `load_if_empty`.
+pub async fn load_publishing(store: &Store, media: &app::newsroom::media::Media) -> anyhow::Result<()> {
+    use store::{Decision, NewStory};
+    const HOUR: i64 = 3_600;
+    let now = app::clock::now();
+    let member = |phone: &'static str| async move {
+        let phone = domain::Phone::parse(phone).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let found = store.credentials_by_phone(&phone).await?.ok_or_else(|| anyhow::anyhow!("demo member {phone}"))?;
+        anyhow::Ok(found.member.id)
+    };
+    let (admin, editor, second) =
+        (member("13800000000").await?, member("19009883727").await?, member("19220638116").await?);
+    let author = member("13856081167").await?;
+    let mut photos = Vec::new();
+    for (title, full, thumb) in DEMO_PHOTOS {
+        let token = app::random::token();
+        let key = format!("a/{token}");
+        app::newsroom::media::put_bytes(media, &format!("{key}-320"), thumb.to_vec())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        app::newsroom::media::put_bytes(media, &key, full.to_vec()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id = store
+            .insert_asset(
+                &store::NewAsset {
+                    token: &token,
+                    unit_code: "37",
+                    kind: store::AssetKind::Photo,
+                    title,
+                    tags: "演示",
+                    file_name: "demo.jpg",
+                    content_type: "image/jpeg",
+                    size_bytes: full.len() as i64,
+                    width: Some(960),
+                    height: Some(640),
+                    blob_key: &key,
+                    thumbs: &format!("320={key}-320;960={key}"),
+                    shared_down: true,
+                    uploaded_by: author,
+                },
+                now,
+            )
+            .await?;
+        photos.push(id);
+    }
+    let articles: [(&str, &str, &str); 12] = [
+        (
+            "37",
+            "省总工会部署冬季送温暖活动",
+            "省总工会召开专题会议，部署今冬明春送温暖工作，要求各级工会把困难职工的冷暖放在心上。",
+        ),
+        (
+            "37",
+            "全省职工技能大赛圆满落幕",
+            "为期三天的全省职工职业技能大赛落幕，**126 名**选手获奖，30 人被授予技术能手称号。",
+        ),
+        ("370100", "济南市总工会为一线职工送清凉", "济南市总工会走访 60 个施工现场，为一线职工送去防暑降温用品。"),
+        ("370102", "历下区总工会开展职工书屋阅读月", "历下区各基层工会职工书屋开展阅读月活动，累计借阅图书 3 200 册。"),
+        ("37010202", "供电公司工会举办安康杯知识竞赛", "历下区供电公司工会举办“安康杯”安全知识竞赛，12 支队伍参赛。"),
+        (
+            "37010201",
+            "机械厂工会创新工作室获评市级示范",
+            "机械厂工会劳模创新工作室获评市级示范工作室，三年完成技术革新 41 项。",
+        ),
+        ("371300", "临沂市总工会惠员卡优惠节启动", "临沂市总工会惠员卡优惠节启动，200 余家商户为会员提供专属优惠。"),
+        ("371300", "临沂职工1元观影活动开始报名", "实名认证会员可通过惠员卡报名1元观影，每人每月限一次。"),
+        (
+            "371302",
+            "兰山区总工会为新就业形态劳动者建驿站",
+            "兰山区新建 12 个户外劳动者服务驿站，提供饮水、充电、休息服务。",
+        ),
+        ("370103", "市中区职工运动会举行", "市中区第十届职工运动会举行，46 家单位 1 800 名职工参赛。"),
+        ("370100", "济南表彰一批最美职工", "济南市总工会表彰 20 名最美职工，他们来自制造、交通、医疗等行业。"),
+        ("37", "工会新声：基层工会这一周", "一周来各级工会的新闻摘要：送温暖、技能比武、书屋阅读月。"),
+    ];
+    let mut ids = Vec::new();
+    for (n, (unit, title, body)) in articles.iter().enumerate() {
+        let body_html = app::newsroom::service::render_markdown(body);
+        let excerpt = app::newsroom::service::plain_text(&body_html);
+        let assets = [photos[n % photos.len()]];
+        let story = store
+            .insert_story_draft(
+                &NewStory {
+                    desk_unit_code: unit,
+                    author,
+                    title,
+                    body_md: body,
+                    body_html: &body_html,
+                    excerpt: &excerpt,
+                    kind: "news",
+                    event_date: &app::clock::date_time_in_shanghai(now - 86_400)[..10],
+                    outward: n != 7,
+                    call: None,
+                    assets: &assets,
+                },
+                now,
+            )
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo story {title}: its photo could not be attached"))?;
+        store.submit_story(story, 3, false, now).await?;
+        for (step, reviewer) in [editor, second, admin].into_iter().enumerate() {
+            store
+                .decide_story(story, 1, step as i64 + 1, reviewer, Decision::Approve, "", now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        // Spread over the last 12 days, the oldest first; the first pinned.
+        let publish_at = now - (12 - n as i64) * 22 * HOUR;
+        let id = store
+            .publish_story(store::Publishing { story, by: admin, publish_at, pinned: n == 0, now })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        ids.push(id);
+    }
+    // A draft, so the desk shows every state.
+    let draft = "正在整理的稿件，还没写完。";
+    store
+        .insert_story_draft(
+            &NewStory {
+                desk_unit_code: "37010202",
+                author,
+                title: "职工食堂新菜单（草稿）",
+                body_md: draft,
+                body_html: &app::newsroom::service::render_markdown(draft),
+                excerpt: draft,
+                kind: "news",
+                event_date: &app::clock::date_time_in_shanghai(now)[..10],
+                outward: true,
+                call: None,
+                assets: &[],
+            },
+            now,
+        )
+        .await?;
+    let actor = store.actor(admin).await?;
+    for (word, tier, whole) in [("欠薪", "alert", false), ("维权", "hold", false), ("垃圾广告", "block", false)]
+    {
+        store.set_watch_word(&actor, "37", word, tier, whole, now).await?;
+    }
+    let readers = [member("18311150634").await?, member("13405840948").await?, editor, second];
+    let day = domain::CivilDate::in_shanghai(now).iso();
+    let comments: [(usize, &str, &str, bool); 4] = [
+        (0, "送温暖送到了心坎上，点赞！", "", true),
+        (0, "希望今年多走访一些新就业形态劳动者。", "", true),
+        (1, "技能大赛的视频在哪里可以看？", "", false),
+        (6, "我们厂有职工反映维权渠道不清楚，能否出个指南？", "维权", false),
+    ];
+    for (n, (article, body, held, approve)) in comments.into_iter().enumerate() {
+        let id = store
+            .insert_comment(&store::NewComment {
+                article: ids[article],
+                member: readers[n % readers.len()],
+                body,
+                held_words: held,
+                alerts: &[],
+                day: &day,
+                now,
+            })
+            .await?;
+        if approve {
+            store.decide_comment(&actor, id, true, now).await?;
+        }
+    }
+    for (n, reader) in readers.iter().enumerate() {
+        for article in ids.iter().take(n + 2) {
+            store.toggle_like(*reader, *article, now).await?;
+        }
+    }
+    store.distribute(&actor, ids[1], "37", &["371300".to_owned(), "371302".to_owned()], "请各单位转载", now).await?;
+    store.republish(admin, ids[1], "371302", now).await?;
+    // Views by share links: a Linyi member's link read 40 times, a Jinan
+    // member's 25 (and reshared once), and 60 readers from the feed.
+    let tag_a = store.share_tag(readers[0], ids[1], None, &app::random::token(), now).await?;
+    let tag_b = store.share_tag(readers[1], ids[1], Some(&tag_a), &app::random::token(), now).await?;
+    let today = domain::calendar::shanghai_day(now);
+    let mut views = Vec::new();
+    for (tag, count) in [(Some(tag_a), 40), (Some(tag_b), 25), (None, 60)] {
+        for n in 0..count {
+            views.push(store::NewView {
+                article: ids[1],
+                day: today,
+                visitor: format!("{}-{n}", tag.as_deref().unwrap_or("direct")),
+                tag: tag.clone(),
+                at: now,
+            });
+        }
+    }
+    for (n, id) in ids.iter().enumerate() {
+        for v in 0..(10 + 7 * n) {
+            views.push(store::NewView {
+                article: *id,
+                day: today - 1,
+                visitor: format!("demo-{v}"),
+                tag: None,
+                at: now - 86_400,
+            });
+        }
+    }
+    store.append_views(&views).await?;
+    tracing::info!(articles = ids.len(), "loaded the demo articles");
+    Ok(())
+}

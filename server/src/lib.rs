@@ -8,7 +8,7 @@ mod data_key;
 pub mod demo;
 mod form_posts;
 pub mod invite;
-mod media;
+pub mod media;
 mod newsroom;
 pub mod origin;
 pub mod page_cache;

@@ -105,7 +105,7 @@ pub struct Publishing {
 }
 
 const CARD_COLUMNS: &str = "a.id, a.title, a.excerpt, a.cover_token, u.name AS channel_name, a.publish_at, \
-     MAX(CASE WHEN ci.pinned THEN 1 ELSE 0 END) AS pinned";
+     CAST(MAX(CASE WHEN ci.pinned THEN 1 ELSE 0 END) AS BIGINT) AS pinned";
 
 impl Store {
     /// Publishes adopted story `p.story` on its desk's channel, in one
@@ -646,10 +646,12 @@ impl Store {
     pub async fn has_unopened_distribution(&self, member: MemberId, id: i64) -> Result<bool, StoreError> {
         let (yes,): (bool,) = on_reader!(self, pool => {
             sqlx::query_as(
-                "SELECT EXISTS (SELECT 1 FROM distribution_targets t JOIN distributions d ON d.id = t.distribution_id \
-                 WHERE d.article_id = $2 AND t.opened_at IS NULL AND t.unit_id IN ( \
+                "WITH RECURSIVE reach (id) AS ( \
                      SELECT unit_id FROM newsroom_roles WHERE member_id = $1 \
-                     UNION SELECT unit_id FROM officials WHERE member_id = $1))",
+                     UNION SELECT unit_id FROM officials WHERE member_id = $1 \
+                     UNION SELECT u.id FROM units u JOIN reach r ON u.parent_id = r.id) \
+                 SELECT EXISTS (SELECT 1 FROM distribution_targets t JOIN distributions d ON d.id = t.distribution_id \
+                 WHERE d.article_id = $2 AND t.opened_at IS NULL AND t.unit_id IN (SELECT id FROM reach))",
             )
             .bind(member.0)
             .bind(id)

@@ -105,6 +105,14 @@ impl Person {
         (response.status().as_u16(), response.text().await.unwrap())
     }
 
+    /// Like `post`, answering the status and the `Location` it sent the
+    /// browser to (empty when none).
+    pub async fn post_for_location(&self, page: &str, action: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = form_post(&self.http, &self.base, page, action).form(form).send().await.unwrap();
+        let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+        (response.status().as_u16(), location)
+    }
+
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())

@@ -21,9 +21,9 @@ export async function latestCode(page: Page, phone: string): Promise<string> {
   return /验证码是 (\d{6})/.exec(message.text)![1];
 }
 
-/** Registers `phone` as `name` in 历下区机械厂工会 through the pages; ends signed in on 我的. */
-export async function registerMember(page: Page, phone: string, name: string) {
-  await page.goto("/register?unit=37010201");
+/** Registers `phone` as `name` in `unit` (历下区机械厂工会 unless told) through the pages; ends signed in on 我的. */
+export async function registerMember(page: Page, phone: string, name: string, unit = "37010201") {
+  await page.goto(`/register?unit=${unit}`);
   await page.getByLabel("手机号").fill(phone);
   await page.getByRole("button", { name: "获取验证码" }).click();
   await page.getByLabel("短信验证码").fill(await latestCode(page, phone));

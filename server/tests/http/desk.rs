@@ -580,9 +580,10 @@ async fn the_demo_desk_is_alive_with_figures_pay_a_call_and_a_story_waiting_for_
     assert_eq!(admin.post("/login", "/api/auth/login", &login).await.0, 303);
     let csv =
         admin.http.get(server.url("/admin/newsroom/report.csv?unit=37")).send().await.unwrap().text().await.unwrap();
-    // Six stories of 供电公司; 劳模工作室带徒十年 adopted (50) and taken by 大众日报 (200).
+    // Seven stories of 供电公司: 劳模工作室带徒十年 adopted (50) and taken by
+    // 大众日报 (200), and the published 安康杯 article adopted there (50).
     let row = csv.lines().find(|l| l.starts_with("历下区供电公司工会,,")).expect("the demo union's row");
-    assert_eq!(row, "历下区供电公司工会,,6,0,1,0,1,1,1,0,250.00");
+    assert_eq!(row, "历下区供电公司工会,,7,0,2,0,1,1,1,0,300.00");
     let (_, calls) = admin.get("/admin/newsroom/calls").await;
     assert!(calls.contains("冬季送温暖一线故事"), "the demo call");
     let (_, queue) = admin.get("/desk/review").await;

@@ -411,6 +411,32 @@ pub async fn reject_story(id: i64, version: i64, comment: String) -> Result<Stri
 
 /// Gives the member with `phone` a newsroom `role` (`editor`, `second`,
 /// `final`) on `unit` (a unit code in the official's reach). Audited.
+/// An official sets how many review steps (`steps`: 1 一审, 2 二审, 3
+/// 三审) the stories of unit `unit` (in reach) and the units below it
+/// without their own setting pass. Audited. The notice.
+#[server(prefix = "/api", endpoint = "admin/newsroom/chain")]
+pub async fn set_review_chain(unit: String, steps: String) -> Result<String, AppError> {
+    let (store, actor) = crate::context::official().await?;
+    let steps: i64 = match steps.trim() {
+        "1" => 1,
+        "2" => 2,
+        "3" => 3,
+        _ => return Err(AppError::rejected(400, "steps", "请选择审核级数")),
+    };
+    let code = domain::UnitCode::parse(unit.trim()).map_err(|_| AppError::rejected(400, "unit", "请选择单位"))?;
+    let err = |e| AppError::from_store("review_chain", e);
+    if !store.unit_in_scope(&actor, &code).await.map_err(err)? {
+        return Err(AppError::rejected(403, "unit", "只能设置您管理的单位"));
+    }
+    store.set_review_chain(code.as_ref(), steps).await.map_err(err)?;
+    let label = ["一审", "二审", "三审"][(steps - 1) as usize];
+    store
+        .audit(Some(actor.member_id), "设置审核流程", code.as_ref(), label, None, crate::clock::now())
+        .await
+        .map_err(err)?;
+    Ok(format!("已设置：本单位及未单独设置的下级单位稿件实行{label}"))
+}
+
 #[server(prefix = "/api", endpoint = "admin/newsroom/roles")]
 pub async fn grant_newsroom_role(phone: String, unit: String, role: String) -> Result<String, AppError> {
     let (store, actor) = crate::context::official().await?;

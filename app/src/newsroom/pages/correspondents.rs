@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use super::desk::ApplicationForm;
 use crate::newsroom::api::{
     load_applications, load_role_units, AppointCorrespondent, ApproveCorrespondent, CorrespondentRow,
-    GrantNewsroomRole, RefuseCorrespondent,
+    GrantNewsroomRole, RefuseCorrespondent, SetReviewChain,
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
@@ -35,7 +35,8 @@ pub fn CorrespondentsAdminPage() -> impl IntoView {
                         <FormBanner posted/>
                         {rows.is_empty().then(|| view! { <p class="card muted">"没有待审核的信息员登记表。"</p> })}
                         {rows.into_iter().map(|row| view! { <ApplicationCard row form=form.clone()/> }).collect_view()}
-                        <RolesForm form=roles_form units/>
+                        <RolesForm form=roles_form units=units.clone()/>
+                        <ChainForm form=form.clone() units/>
                         <section class="card">
                             <details open=appointing>
                                 <summary>"直接任命信息员"</summary>
@@ -126,6 +127,36 @@ fn RolesForm(form: PostedForm, units: Vec<(String, String)>) -> impl IntoView {
                     <p class="field-message" id="f-role-role-message">{role_error.unwrap_or_default()}</p>
                 </div>
                 <button type="submit" class="primary wide">"任命"</button>
+            </form>
+        </section>
+    }
+}
+
+/// 审核流程: how many review steps a unit's stories pass (一审 to 三审).
+#[component]
+fn ChainForm(form: PostedForm, units: Vec<(String, String)>) -> impl IntoView {
+    let mine = form.posted_to(&action::<SetReviewChain>());
+    view! {
+        <section class="card" aria-labelledby="chain-heading">
+            <h2 id="chain-heading">"审核流程"</h2>
+            <p class="muted">"默认三审；基层单位稿件较少时可改为二审或一审（终审人审核）。下级单位未单独设置的，按本单位的流程审核。"</p>
+            <form method="post" action={action::<SetReviewChain>()} class="form" novalidate>
+                <div class="field">
+                    <label for="f-chain-unit">"单位"</label>
+                    <select id="f-chain-unit" name="unit">
+                        {units.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field" class:has-error=mine && form.error_for("steps").is_some()>
+                    <label for="f-chain-steps">"审核级数"</label>
+                    <select id="f-chain-steps" name="steps">
+                        <option value="3">"三审（初审 → 复审 → 终审）"</option>
+                        <option value="2">"二审（初审 → 终审）"</option>
+                        <option value="1">"一审（终审）"</option>
+                    </select>
+                    <p class="field-message">{mine.then(|| form.error_for("steps")).flatten()}</p>
+                </div>
+                <button type="submit" class="secondary wide">"保存审核流程"</button>
             </form>
         </section>
     }

@@ -100,6 +100,20 @@ pub struct Config {
     /// `GONGHUI_VIDEO_LIMIT_MB` (300), `GONGHUI_FILE_LIMIT_MB` (20): the
     /// largest upload of each kind.
     pub media_limits: app::newsroom::media::MediaLimits,
+    /// `GONGHUI_WECHAT_API` (`https://api.weixin.qq.com`), `GONGHUI_OUTWARD_POLL_MS`
+    /// (2000), `GONGHUI_OUTWARD_RETRY_SECS` (30: the first retry's wait, doubling
+    /// to an hour), `GONGHUI_OUTWARD_ALLOW_HTTP` (false: webhooks must be https):
+    /// how articles are pushed to outward channels.
+    pub outward: OutwardConfig,
+}
+
+/// The outward channels' worker settings (see `Config::outward`).
+#[derive(Clone, Debug)]
+pub struct OutwardConfig {
+    pub wechat_api: String,
+    pub poll_ms: u64,
+    pub retry_secs: i64,
+    pub allow_http: bool,
 }
 
 /// An S3-compatible object store (MinIO, a cloud's OSS/COS with its S3 API).
@@ -190,6 +204,12 @@ impl Config {
                 access_key: get("GONGHUI_S3_ACCESS_KEY").unwrap_or_default(),
                 secret_key: get("GONGHUI_S3_SECRET_KEY").unwrap_or_default(),
             }),
+            outward: OutwardConfig {
+                wechat_api: get("GONGHUI_WECHAT_API").unwrap_or_else(|| "https://api.weixin.qq.com".to_owned()),
+                poll_ms: parse("GONGHUI_OUTWARD_POLL_MS", get("GONGHUI_OUTWARD_POLL_MS"), 2000)?,
+                retry_secs: parse("GONGHUI_OUTWARD_RETRY_SECS", get("GONGHUI_OUTWARD_RETRY_SECS"), 30)?,
+                allow_http: parse("GONGHUI_OUTWARD_ALLOW_HTTP", get("GONGHUI_OUTWARD_ALLOW_HTTP"), false)?,
+            },
             media_limits: {
                 let defaults = app::newsroom::media::MediaLimits::default();
                 let mb = |name: &'static str, default: u64| -> Result<u64, ConfigError> {

@@ -144,6 +144,20 @@ pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
         }
     });
     let media = media::open(&config)?;
+    // 一键发布: one worker per process; deliveries are leased in the
+    // database, so several processes share the work without sending twice.
+    app::newsroom::outward::start(
+        store.clone(),
+        data_key.clone(),
+        media.clone(),
+        app::newsroom::outward::Settings {
+            wechat_api: config.outward.wechat_api.clone(),
+            poll: std::time::Duration::from_millis(config.outward.poll_ms),
+            retry_base_secs: config.outward.retry_secs,
+            allow_http: config.outward.allow_http,
+            public_origin: config.public_origin.clone().unwrap_or_else(|| format!("http://{}", config.addr)),
+        },
+    );
     Ok(router(config, store, accounts, dev_sms, sessions, limits, data_key, media))
 }
 
@@ -172,7 +186,7 @@ fn router(
             config.votes_per_minute_per_address,
         ),
         vote_queue: store::VoteQueue::start(store.clone()),
-        publishing: app::newsroom::publishing::Publishing::start(store.clone()),
+        publishing: app::newsroom::publishing::Publishing::start(store.clone(), config.outward.allow_http),
         page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
         media,
     };
@@ -225,6 +239,8 @@ fn router(
         .route("/m/{token}", get(media::serve))
         .route("/m/{token}/{width}", get(media::serve_thumb))
         .route("/a/{id}/qr.svg", get(newsroom::article_qr))
+        .route("/c/{code}/atom.xml", get(newsroom::atom_feed))
+        .route("/c/{code}/feed.json", get(newsroom::json_feed))
         .route("/admin/newsroom/report.csv", get(newsroom::report_csv))
         .route("/admin/newsroom/ledger.csv", get(newsroom::ledger_csv))
         .route("/dev/sms", get(dev_sms_inbox))

@@ -110,3 +110,67 @@ pub async fn article_qr(
     )
         .into_response()
 }
+
+/// Articles a feed carries: the newest 50.
+const FEED_ENTRIES: i64 = 50;
+
+async fn syndicated(state: &AppState, code: &str) -> Result<(String, Vec<store::Article>), Response> {
+    let unavailable = |e: store::StoreError| {
+        tracing::error!(error = %e, "feed");
+        StatusCode::SERVICE_UNAVAILABLE.into_response()
+    };
+    let name = state
+        .store
+        .unit_name_of(code)
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    let articles = state.store.syndicated(code, app::clock::now(), FEED_ENTRIES).await.map_err(unavailable)?;
+    Ok((name, articles))
+}
+
+/// `GET /c/{code}/atom.xml`: the channel's outward articles as Atom.
+pub async fn atom_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    match syndicated(&state, &code).await {
+        Ok((name, articles)) => {
+            let origin = crate::voting::origin_of(&state, &headers);
+            let body = app::newsroom::syndication::atom(&origin, &code, &name, &articles);
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+                    (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(response) => response,
+    }
+}
+
+/// `GET /c/{code}/feed.json`: the same as JSON Feed 1.1.
+pub async fn json_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    match syndicated(&state, &code).await {
+        Ok((name, articles)) => {
+            let origin = crate::voting::origin_of(&state, &headers);
+            let body = app::newsroom::syndication::json_feed(&origin, &code, &name, &articles);
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, "application/feed+json; charset=utf-8"),
+                    (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(response) => response,
+    }
+}

@@ -16,6 +16,7 @@ mod media;
 mod members;
 mod newsroom;
 mod officials;
+mod outward;
 pub mod protect;
 mod requests;
 mod roster;
@@ -54,6 +55,7 @@ pub use newsroom::{
     OwnCorrespondent, QueuedStory, StoryListing, StoryState, StoryStatus,
 };
 pub use officials::{Actor, AuditEntry, MemberListing};
+pub use outward::{Delivery, DeliveryOutcome, OutwardChannel};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
 pub use roster::{CertifyError, Reach, RosterImportError, RosterImportSummary, RosterMatch};
 pub use units::UnitImportSummary;

@@ -14,8 +14,12 @@ pub mod figures;
 #[cfg(feature = "ssr")]
 pub mod media;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod outward;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod publishing;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod syndication;

@@ -390,6 +390,10 @@ pub struct ArticleView {
     pub republish_to: Vec<(String, String)>,
     /// Units the reader may distribute it from (code, name): their reach.
     pub distribute_from: Vec<(String, String)>,
+    /// Outward channels the reader may push it to (id, "unit · name").
+    pub push_to: Vec<(i64, String)>,
+    /// Its deliveries to outward channels (for readers who may push).
+    pub deliveries: Vec<DeliveryView>,
 }
 
 /// What a like did.
@@ -495,4 +499,41 @@ pub fn masked_name(name: &str) -> String {
         Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
         None => String::new(),
     }
+}
+
+/// An outward channel as its officials see it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutwardChannelView {
+    pub id: i64,
+    pub unit_name: String,
+    /// 微信公众号 or Webhook.
+    pub kind_label: String,
+    pub name: String,
+    /// The AppID, or the webhook's address.
+    pub endpoint: String,
+}
+
+/// A delivery to an outward channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub id: i64,
+    pub article_id: i64,
+    pub article_title: String,
+    pub channel_name: String,
+    /// queued / sending / sent / failed.
+    pub status: String,
+    /// 排队中 / 发送中 / 已发布 / 失败.
+    pub status_label: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub remote_url: String,
+    pub when: String,
+}
+
+/// The outward channels page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutwardView {
+    pub units: Vec<(String, String)>,
+    pub channels: Vec<OutwardChannelView>,
+    pub deliveries: Vec<DeliveryView>,
 }

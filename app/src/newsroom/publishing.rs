@@ -26,6 +26,8 @@ const COUNTS_TTL: Duration = Duration::from_secs(3);
 #[derive(Clone)]
 pub struct Publishing {
     pub views: ViewQueue,
+    /// Webhooks to plain `http://` addresses allowed (tests, an intranet).
+    pub allow_http_webhooks: bool,
     watchlists: moka::sync::Cache<i64, Arc<UnitWatchlist>>,
     counts: moka::sync::Cache<i64, ArticleCounts>,
     salt: Arc<std::sync::Mutex<Option<(i64, String)>>>,
@@ -39,9 +41,10 @@ pub struct UnitWatchlist {
 
 impl Publishing {
     /// Starts the view writer on the current tokio runtime.
-    pub fn start(store: Store) -> Self {
+    pub fn start(store: Store, allow_http_webhooks: bool) -> Self {
         Self {
             views: ViewQueue::start(store),
+            allow_http_webhooks,
             watchlists: moka::sync::Cache::builder().max_capacity(10_000).time_to_live(WATCHLIST_TTL).build(),
             counts: moka::sync::Cache::builder().max_capacity(100_000).time_to_live(COUNTS_TTL).build(),
             salt: Arc::default(),
@@ -282,4 +285,45 @@ pub async fn live_article(store: &Store, id: i64) -> Result<store::Article, AppE
 pub fn watch_word(word: &str, tier: &str, whole_word: bool) -> Result<WatchWord, AppError> {
     let tier = Tier::parse(tier).ok_or_else(|| AppError::rejected(400, "tier", "请选择处理方式"))?;
     WatchWord::parse(word, tier, whole_word).map_err(|e| AppError::rejected(400, "word", e.to_string()))
+}
+
+/// An outward channel as an official typed it, checked: a WeChat account's
+/// AppID and AppSecret, or a webhook's address and signing key.
+pub fn outward_channel(
+    kind: &str,
+    name: &str,
+    endpoint: &str,
+    secret: &str,
+    allow_http: bool,
+) -> Result<(&'static str, String, String, String), AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 30 {
+        return Err(AppError::rejected(400, "name", "请填写渠道名称（30 字以内）"));
+    }
+    let (endpoint, secret) = (endpoint.trim(), secret.trim());
+    match kind {
+        "wechat" => {
+            if !(endpoint.len() == 18
+                && endpoint.starts_with("wx")
+                && endpoint.bytes().all(|b| b.is_ascii_alphanumeric()))
+            {
+                return Err(AppError::rejected(400, "endpoint", "请填写公众号的 AppID（wx 开头，18 位）"));
+            }
+            if !(secret.len() == 32 && secret.bytes().all(|b| b.is_ascii_alphanumeric())) {
+                return Err(AppError::rejected(400, "secret", "请填写公众号的 AppSecret（32 位）"));
+            }
+            Ok(("wechat", name.to_owned(), endpoint.to_owned(), secret.to_owned()))
+        }
+        "webhook" => {
+            let allowed = endpoint.starts_with("https://") || (allow_http && endpoint.starts_with("http://"));
+            if !allowed || endpoint.len() > 300 || endpoint.contains(char::is_whitespace) {
+                return Err(AppError::rejected(400, "endpoint", "请填写以 https:// 开头的接收地址"));
+            }
+            if secret.chars().count() < 16 || secret.chars().count() > 128 {
+                return Err(AppError::rejected(400, "secret", "签名密钥需 16 到 128 个字符"));
+            }
+            Ok(("webhook", name.to_owned(), endpoint.to_owned(), secret.to_owned()))
+        }
+        _ => Err(AppError::rejected(400, "kind", "请选择渠道类型")),
+    }
 }

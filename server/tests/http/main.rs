@@ -16,6 +16,7 @@ mod form_actions;
 mod fraud;
 mod newsroom;
 mod officials;
+mod outward;
 mod publishing;
 mod raw_text;
 mod reach;

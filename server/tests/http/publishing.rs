@@ -23,7 +23,19 @@ on_both_engines_with_db!(
 /// Story `title` by the member with `author_phone`, adopted at `desk`'s
 /// desk: written, submitted to a one-step chain and approved, straight
 /// through the store (the review itself is tested in newsroom.rs).
-async fn adopted_story(db: &TestDb, desk: &str, author_phone: &str, title: &str) -> i64 {
+pub(crate) async fn adopted_story(db: &TestDb, desk: &str, author_phone: &str, title: &str) -> i64 {
+    adopted_story_with(db, desk, author_phone, title, true, &[]).await
+}
+
+/// `adopted_story`, marked 对外宣传 or not, with library assets attached.
+pub(crate) async fn adopted_story_with(
+    db: &TestDb,
+    desk: &str,
+    author_phone: &str,
+    title: &str,
+    outward: bool,
+    assets: &[i64],
+) -> i64 {
     let store = store::Store::connect(db.url(), &Default::default()).await.unwrap();
     let member = |phone: &str| {
         let store = store.clone();
@@ -46,9 +58,9 @@ async fn adopted_story(db: &TestDb, desk: &str, author_phone: &str, title: &str)
                 excerpt: title,
                 kind: "news",
                 event_date: "2026-11-30",
-                outward: true,
+                outward,
                 call: None,
-                assets: &[],
+                assets,
             },
             now,
         )
@@ -63,7 +75,7 @@ async fn adopted_story(db: &TestDb, desk: &str, author_phone: &str, title: &str)
 
 /// The super admin (13800000001), an editor of 济南市总工会's subtree
 /// (13700000001) and a member of 历下区机械厂工会 (13600000001).
-async fn newsroom(server: &RunningServer, db: &TestDb) -> (Person, Person, Person) {
+pub(crate) async fn newsroom(server: &RunningServer, db: &TestDb) -> (Person, Person, Person) {
     let admin = Person::new(server);
     admin.register("13800000001", "王管理", "37010201").await;
     make_admin(db.url(), "13800000001");
@@ -94,7 +106,7 @@ async fn read(client: &reqwest::Client, server: &RunningServer, path: &str) -> (
 }
 
 /// The main part of a page (without the serialised resources after it).
-fn main_of(html: &str) -> &str {
+pub(crate) fn main_of(html: &str) -> &str {
     let start = html.find("<main").unwrap_or(0);
     let end = html.find("</main>").unwrap_or(html.len());
     &html[start..end]
@@ -106,7 +118,7 @@ fn article_id(location: &str) -> String {
 }
 
 /// Publishes story `story` as `person`; the article's id.
-async fn publish(person: &Person, story: i64) -> String {
+pub(crate) async fn publish(person: &Person, story: i64) -> String {
     let (status, location) =
         person.post_for_location("/desk/review", "/api/newsroom/publish", &[("id", &story.to_string())]).await;
     assert_eq!(status, 303, "published: {location}");
@@ -115,7 +127,7 @@ async fn publish(person: &Person, story: i64) -> String {
 
 /// Waits (up to 5 s) until `page` as `person` contains `text`: views are
 /// written in batches, a moment after the page that counted them.
-async fn eventually(person: &Person, page: &str, text: &str) -> String {
+pub(crate) async fn eventually(person: &Person, page: &str, text: &str) -> String {
     let mut html = String::new();
     for _ in 0..50 {
         html = person.get(page).await.1;

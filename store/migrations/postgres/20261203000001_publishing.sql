@@ -166,3 +166,51 @@ CREATE TABLE view_salts (
     day   BIGINT PRIMARY KEY,
     salt  TEXT NOT NULL
 );
+
+-- 一键发布, 直通媒体: a unit's outward channels (a WeChat official account,
+-- a webhook for any other medium), their credentials sealed like ID numbers.
+CREATE TABLE outward_channels (
+    id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    unit_id        BIGINT NOT NULL REFERENCES units (id),
+    kind           TEXT NOT NULL CHECK (kind IN ('wechat', 'webhook')),
+    name           TEXT NOT NULL,
+    -- WeChat: the AppID; webhook: the URL.
+    endpoint       TEXT NOT NULL,
+    -- WeChat: the AppSecret; webhook: the signing key. Sealed (AES-GCM).
+    secret_sealed  TEXT NOT NULL,
+    created_by     BIGINT NOT NULL REFERENCES members (id),
+    created_at     BIGINT NOT NULL
+);
+CREATE INDEX outward_channels_unit ON outward_channels (unit_id);
+
+-- One delivery per article and channel (so never sent twice); see the
+-- SQLite migration for the states.
+CREATE TABLE outward_deliveries (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    article_id   BIGINT NOT NULL REFERENCES articles (id),
+    channel_id   BIGINT NOT NULL REFERENCES outward_channels (id),
+    status       TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    attempts     BIGINT NOT NULL DEFAULT 0,
+    next_at      BIGINT NOT NULL,
+    lease_until  BIGINT,
+    step         TEXT NOT NULL DEFAULT '',
+    remote_ref   TEXT NOT NULL DEFAULT '',
+    remote_url   TEXT NOT NULL DEFAULT '',
+    last_error   TEXT NOT NULL DEFAULT '',
+    created_at   BIGINT NOT NULL,
+    sent_at      BIGINT,
+    UNIQUE (article_id, channel_id)
+);
+CREATE INDEX outward_deliveries_due ON outward_deliveries (status, next_at);
+CREATE FUNCTION outward_deliveries_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' AND NOT (SELECT outward FROM articles WHERE id = NEW.article_id) THEN
+        RAISE EXCEPTION '对外宣传 否: this article may not go to an outward channel';
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.status = 'sent' AND NEW.status <> 'sent' THEN
+        RAISE EXCEPTION 'a delivery that was sent stays sent';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER outward_deliveries_guard BEFORE INSERT OR UPDATE ON outward_deliveries
+    FOR EACH ROW EXECUTE FUNCTION outward_deliveries_guard();

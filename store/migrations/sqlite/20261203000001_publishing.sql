@@ -162,3 +162,55 @@ CREATE TABLE view_salts (
     day   INTEGER PRIMARY KEY,
     salt  TEXT NOT NULL
 );
+
+-- 一键发布, 直通媒体: a unit's outward channels (a WeChat official account,
+-- a webhook for any other medium), their credentials sealed like ID numbers.
+CREATE TABLE outward_channels (
+    id             INTEGER PRIMARY KEY,
+    unit_id        INTEGER NOT NULL REFERENCES units (id),
+    kind           TEXT NOT NULL CHECK (kind IN ('wechat', 'webhook')),
+    name           TEXT NOT NULL,
+    -- WeChat: the AppID; webhook: the URL.
+    endpoint       TEXT NOT NULL,
+    -- WeChat: the AppSecret; webhook: the signing key. Sealed (AES-GCM).
+    secret_sealed  TEXT NOT NULL,
+    created_by     INTEGER NOT NULL REFERENCES members (id),
+    created_at     INTEGER NOT NULL
+);
+CREATE INDEX outward_channels_unit ON outward_channels (unit_id);
+
+-- One delivery per article and channel (so never sent twice), with its
+-- state: queued (waiting, maybe after a failure: `last_error`, `next_at`),
+-- sending (leased by one worker until `lease_until`), sent, failed (given
+-- up; an official may queue it again). `step` and `remote_ref` keep where a
+-- multi-step delivery got to (WeChat: the draft's media_id, then the
+-- publish_id), so a retry resumes instead of starting over.
+CREATE TABLE outward_deliveries (
+    id           INTEGER PRIMARY KEY,
+    article_id   INTEGER NOT NULL REFERENCES articles (id),
+    channel_id   INTEGER NOT NULL REFERENCES outward_channels (id),
+    status       TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_at      INTEGER NOT NULL,
+    lease_until  INTEGER,
+    step         TEXT NOT NULL DEFAULT '',
+    remote_ref   TEXT NOT NULL DEFAULT '',
+    remote_url   TEXT NOT NULL DEFAULT '',
+    last_error   TEXT NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL,
+    sent_at      INTEGER,
+    UNIQUE (article_id, channel_id)
+);
+CREATE INDEX outward_deliveries_due ON outward_deliveries (status, next_at);
+-- 对外宣传 否: such an article never goes to an outward channel.
+CREATE TRIGGER outward_deliveries_outward_only BEFORE INSERT ON outward_deliveries
+WHEN (SELECT outward FROM articles WHERE id = NEW.article_id) <> 1
+BEGIN
+    SELECT RAISE(ABORT, '对外宣传 否: this article may not go to an outward channel');
+END;
+-- Sent stays sent.
+CREATE TRIGGER outward_deliveries_sent_once BEFORE UPDATE OF status ON outward_deliveries
+WHEN OLD.status = 'sent' AND NEW.status <> 'sent'
+BEGIN
+    SELECT RAISE(ABORT, 'a delivery that was sent stays sent');
+END;

@@ -171,7 +171,20 @@ pub async fn load_article(id: i64, s: Option<String>) -> Result<ArticleView, App
         }
         None => (Vec::new(), Vec::new()),
     };
+    let (push_to, deliveries) = match reader {
+        Some(member) if article.outward && article.withdrawn_at.is_none() => {
+            let (channels, deliveries) = super::outward::for_article(&store, member, id).await?;
+            if channels.is_empty() {
+                (Vec::new(), Vec::new())
+            } else {
+                (channels, deliveries)
+            }
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
     Ok(ArticleView {
+        push_to,
+        deliveries,
         id,
         og_image: article.cover_token.as_ref().map(|t| format!("{origin}/m/{t}/960")),
         title: article.title,

@@ -11,11 +11,13 @@ mod assets;
 mod figures;
 mod flow;
 mod moderation;
+mod outward;
 pub use articles::*;
 pub use assets::*;
 pub use figures::*;
 pub use flow::*;
 pub use moderation::*;
+pub use outward::*;
 
 /// The signed-in member's way into the desk: certified or not, and their
 /// correspondent record.

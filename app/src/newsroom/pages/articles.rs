@@ -10,7 +10,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::newsroom::api::{
     load_article, load_channel, load_feed, load_tracking, ArticleCardView, ArticleView, AssetView, CommentArticle,
-    CorrectArticle, DistributeArticle, FeedView, LikeArticle, RepublishArticle, WithdrawArticle,
+    CorrectArticle, DeliveryView, DistributeArticle, FeedView, LikeArticle, PushArticle, RepublishArticle,
+    RetryDelivery, WithdrawArticle,
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner, PostedForm, TextArea};
@@ -176,6 +177,7 @@ fn ArticleBody(article: ArticleView, posted: Option<PostedForm>) -> impl IntoVie
         {article.staff.then(|| view! { <StaffTools article=article.clone() form=form.clone()/> })}
         {(!article.republish_to.is_empty()).then(|| view! { <RepublishForm id units=article.republish_to.clone() form=form.clone()/> })}
         {(!article.distribute_from.is_empty()).then(|| view! { <DistributeForm id units=article.distribute_from.clone() form=form.clone()/> })}
+        {(!article.push_to.is_empty()).then(|| view! { <PushForm id channels=article.push_to.clone() deliveries=article.deliveries.clone() form=form.clone()/> })}
     }
     .into_any()
 }
@@ -418,4 +420,55 @@ pub fn TrackingPage() -> impl IntoView {
             })}
         </Loading>
     }
+}
+
+/// 一键发布: push the article to an outward channel; each delivery's state.
+#[component]
+fn PushForm(id: i64, channels: Vec<(i64, String)>, deliveries: Vec<DeliveryView>, form: PostedForm) -> impl IntoView {
+    let mine = form.posted_to(&action::<PushArticle>()) || form.posted_to(&action::<RetryDelivery>());
+    let posted = mine.then(|| form.clone());
+    view! {
+        <section class="card" aria-labelledby="push-heading">
+            <h2 id="push-heading">"一键发布到外部渠道"</h2>
+            <FormBanner posted/>
+            <form method="post" action={action::<PushArticle>()} class="form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <div class="field">
+                    <label for="f-p-channel">"渠道"</label>
+                    <select id="f-p-channel" name="channel">
+                        {channels.into_iter().map(|(c, n)| view! { <option value=c.to_string()>{n}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="secondary">"发布"</button>
+            </form>
+            <DeliveryList deliveries/>
+        </section>
+    }
+}
+
+/// Deliveries with their state, the medium's reason and a retry button.
+#[component]
+pub fn DeliveryList(deliveries: Vec<DeliveryView>) -> impl IntoView {
+    (!deliveries.is_empty()).then(|| view! {
+        <ul class="plain-list deliveries">
+            {deliveries.into_iter().map(|d| view! {
+                <li class="delivery" id=format!("delivery-{}", d.id)>
+                    <p>
+                        <strong>{d.channel_name.clone()}</strong>
+                        {format!(" · {} · {}", d.status_label, d.when)}
+                        {(d.attempts > 0).then(|| format!(" · 已尝试 {} 次", d.attempts))}
+                    </p>
+                    {(!d.article_title.is_empty()).then(|| view! { <p><a href=format!("/a/{}", d.article_id)>{d.article_title.clone()}</a></p> })}
+                    {(!d.last_error.is_empty()).then(|| view! { <p class="field-message">{format!("原因：{}", d.last_error)}</p> })}
+                    {(!d.remote_url.is_empty()).then(|| view! { <p><a href=d.remote_url.clone() rel="noopener">"查看已发布的文章"</a></p> })}
+                    {(d.status == "failed").then(|| view! {
+                        <form method="post" action={action::<RetryDelivery>()} class="inline-form">
+                            <input type="hidden" name="id" value=d.id.to_string()/>
+                            <button type="submit" class="secondary">"重试"</button>
+                        </form>
+                    })}
+                </li>
+            }).collect_view()}
+        </ul>
+    })
 }

@@ -6,4 +6,5 @@ pub mod desk;
 pub mod figures;
 pub mod inbox;
 pub mod moderation;
+pub mod outward;
 pub mod review;

@@ -9,8 +9,12 @@ import { registerMember, watchForErrors } from "./helpers";
 
 const SHOTS = "screenshots";
 const env = { ...process.env, DATABASE_URL: `sqlite://${process.env.GONGHUI_E2E_DATA}/e2e.db`, RUST_LOG: "warn" };
-// 市中区机械厂工会: away from the newsroom spec's 历下区 reviewers and chain.
-const UNIT = "37010301";
+// 市中区物流园工会: away from the newsroom spec's 历下区 reviewers and chain.
+const UNIT = "37010305";
+
+test.beforeAll(() => {
+  execFileSync("../target/debug/gonghui", ["import-roster", "../demo/roster.csv"], { env });
+});
 
 async function person(browser: Browser, phone: string, name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -23,13 +27,33 @@ test("a published story is shared, liked, commented, sent down, republished and 
   const title = "市中区工会为环卫工人建暖心驿站";
   const admin = await person(browser, "13200000001", "宣传处长");
   execFileSync("../target/debug/gonghui", ["make-admin", "13200000001"], { env });
-  const writer = await person(browser, "13200000002", "周通讯");
+  // The writer (肖勇, on the roster) certifies and becomes a correspondent.
+  const writer = await person(browser, "13200000002", "肖勇");
+  await writer.goto("/certify");
+  await writer.locator("#f-name").fill("肖勇");
+  await writer.locator("#f-id_number").fill("370103196502148984");
+  await writer.getByRole("button", { name: "提交认证" }).click();
+  await expect(writer).toHaveURL(/\/me$/);
+  await writer.goto("/desk");
+  await writer.locator("#f-name").fill("肖勇");
+  await writer.locator("#f-gender").selectOption("女");
+  await writer.locator("#f-birth_month").fill("1965-02");
+  await writer.locator("#f-education").selectOption("本科");
+  await writer.locator("#f-union_post").fill("宣传委员");
+  await writer.locator("#f-phone").fill("13200000002");
+  await writer.locator("#f-email").fill("news@example.com");
+  await writer.locator("#f-id_number").fill("370103196502148984");
+  await writer.locator("#f-interests").fill("写作");
+  await writer.getByRole("button", { name: "提交登记表" }).click();
+  await expect(writer.getByText("登记表已提交，正在等待所在工会审核")).toBeVisible();
   const member = await person(browser, "13200000003", "赵会员");
   const errors = watchForErrors(member);
 
   // The official names the editor and the final reviewer of 市中区, makes
   // the factory's chain one step, and watches a word province-wide.
   await admin.goto("/admin/correspondents");
+  await admin.locator("article", { hasText: "肖勇" }).getByRole("button", { name: "通过", exact: true }).click();
+  await expect(admin.getByRole("status")).toHaveText("已通过，该会员成为信息员");
   for (const [phone, role] of [["13200000002", "editor"], ["13200000001", "final"]]) {
     await admin.locator("#f-role-phone").fill(phone);
     await admin.locator("#f-role-unit").selectOption("370103");
@@ -121,7 +145,7 @@ test("a published story is shared, liked, commented, sent down, republished and 
       await writer.goto(`/desk${articlePath.replace("/a/", "/articles/")}`);
       return writer.locator(".propagation").textContent();
     })
-    .toContain("市中区机械厂工会：1 次阅读（1 人分享）");
+    .toContain("市中区物流园工会：1 次阅读（1 人分享）");
   await writer.screenshot({ path: `${SHOTS}/tracking.png`, fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -115,7 +115,6 @@ pub async fn set_watch_word(
         return Err(AppError::rejected(403, "unit", "只能设置您管理的单位的监测词"));
     }
     crate::context::services()?.publishing.forget_watchlists();
-    crate::context::go_to(&format!("/admin/watchwords?unit={}", crate::ui::forms::url_encode(unit.trim())));
     Ok(format!("已设置监测词“{}”：{}", checked.word, checked.tier.label()))
 }
 
@@ -131,6 +130,5 @@ pub async fn remove_watch_word(unit: String, word: String) -> Result<String, App
         return Err(AppError::rejected(404, "word", "没有这个监测词"));
     }
     crate::context::services()?.publishing.forget_watchlists();
-    crate::context::go_to(&format!("/admin/watchwords?unit={}", crate::ui::forms::url_encode(unit.trim())));
     Ok(format!("已删除监测词“{}”", word.trim()))
 }

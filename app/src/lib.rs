@@ -173,6 +173,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/desk/articles/:id") view=crate::newsroom::pages::articles::TrackingPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/inbox") view=crate::newsroom::pages::inbox::InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/comments") view=crate::newsroom::pages::moderation::CommentsAdminPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("rank") view=crate::newsroom::pages::rankings::RankPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("screen") view=crate::newsroom::pages::rankings::ScreenPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/digest") view=crate::newsroom::pages::rankings::DigestPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outward") view=crate::newsroom::pages::outward::OutwardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/watchwords") view=crate::newsroom::pages::moderation::WatchwordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>

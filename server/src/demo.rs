@@ -461,14 +461,17 @@ pub async fn load_publishing(store: &Store, media: &app::newsroom::media::Media)
         }
     }
     for (n, id) in ids.iter().enumerate() {
-        for v in 0..(10 + 7 * n) {
-            views.push(store::NewView {
-                article: *id,
-                day: today - 1,
-                visitor: format!("demo-{v}"),
-                tag: None,
-                at: now - 86_400,
-            });
+        // Yesterday's readers, and today's (more for the newer articles).
+        for (day, count) in [(today - 1, 10 + 7 * n), (today, 3 + 9 * n)] {
+            for v in 0..count {
+                views.push(store::NewView {
+                    article: *id,
+                    day,
+                    visitor: format!("demo-{day}-{v}"),
+                    tag: None,
+                    at: now,
+                });
+            }
         }
     }
     store.append_views(&views).await?;

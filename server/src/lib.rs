@@ -240,6 +240,7 @@ fn router(
         .route("/m/{token}/{width}", get(media::serve_thumb))
         .route("/a/{id}/qr.svg", get(newsroom::article_qr))
         .route("/c/{code}/atom.xml", get(newsroom::atom_feed))
+        .route("/screen/events", get(newsroom::screen_events))
         .route("/c/{code}/feed.json", get(newsroom::json_feed))
         .route("/admin/newsroom/report.csv", get(newsroom::report_csv))
         .route("/admin/newsroom/ledger.csv", get(newsroom::ledger_csv))

@@ -174,3 +174,28 @@ pub async fn json_feed(
         Err(response) => response,
     }
 }
+
+/// How often the big screen gets a new rendering.
+const SCREEN_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `GET /screen/events`: server-sent events for the big screen (`/screen`),
+/// each the screen's HTML re-rendered from figures at most 30 s old (the
+/// rankings' cache), every 5 s for as long as the screen is open.
+pub async fn screen_events(
+    State(state): State<AppState>,
+) -> axum::response::sse::Sse<
+    impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+> {
+    let stream = futures_util::stream::unfold(state, |state| async move {
+        tokio::time::sleep(SCREEN_EVERY).await;
+        let html = match app::newsroom::rankings::screen(&state.store).await {
+            Ok(view) => app::newsroom::pages::rankings::screen_html(view),
+            Err(error) => {
+                tracing::warn!(%error, "screen");
+                String::new()
+            }
+        };
+        Some((Ok(axum::response::sse::Event::default().event("message").data(html)), state))
+    });
+    axum::response::sse::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default())
+}

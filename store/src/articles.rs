@@ -679,3 +679,75 @@ impl Store {
         Ok(row.map(|(name,)| name))
     }
 }
+
+/// A unit's own publishing activity in a period (not its subtree's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Activity {
+    /// Articles first published on its channel.
+    pub published: i64,
+    /// Views of those articles (unique per visitor per day).
+    pub reads: i64,
+    /// Its members' share links that brought views.
+    pub shares: i64,
+    /// Its stories adopted above it or outside (报送 that were used).
+    pub adopted: i64,
+}
+
+impl Store {
+    /// Every unit's own activity between `from` and `to` (Unix seconds;
+    /// the same as Shanghai days `from_day`..`to_day` for views), by code.
+    /// Four branches, each grouped on its own index, then summed.
+    pub async fn activity_by_unit(
+        &self,
+        (from, to): (i64, i64),
+        (from_day, to_day): (i64, i64),
+    ) -> Result<Vec<(String, Activity)>, StoreError> {
+        let rows: Vec<(String, i64, i64, i64, i64)> = on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.code, CAST(SUM(x.p) AS BIGINT), CAST(SUM(x.r) AS BIGINT), CAST(SUM(x.s) AS BIGINT), \
+                     CAST(SUM(x.a) AS BIGINT) FROM ( \
+                     SELECT unit_id AS unit, COUNT(*) AS p, 0 AS r, 0 AS s, 0 AS a FROM articles \
+                         WHERE publish_at >= $1 AND publish_at < $2 AND withdrawn_at IS NULL GROUP BY unit_id \
+                     UNION ALL SELECT a.unit_id, 0, COUNT(*), 0, 0 FROM article_views v JOIN articles a ON a.id = v.article_id \
+                         WHERE v.day >= $3 AND v.day < $4 GROUP BY a.unit_id \
+                     UNION ALL SELECT t.unit_id, 0, 0, COUNT(*), 0 FROM share_tags t WHERE EXISTS ( \
+                         SELECT 1 FROM article_views v WHERE v.tag = t.tag AND v.day >= $3 AND v.day < $4) GROUP BY t.unit_id \
+                     UNION ALL SELECT origin_unit, 0, 0, 0, COUNT(*) FROM adoptions \
+                         WHERE level IN ('parent', 'outside') AND at >= $1 AND at < $2 GROUP BY origin_unit \
+                 ) x JOIN units u ON u.id = x.unit GROUP BY u.code",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(from_day)
+            .bind(to_day)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(code, published, reads, shares, adopted)| (code, Activity { published, reads, shares, adopted }))
+            .collect())
+    }
+
+    /// Articles first published between `from` and `to` on the channels of
+    /// the units strictly below `unit_code`, newest first (for a digest).
+    pub async fn articles_below(&self, unit_code: &str, from: i64, to: i64) -> Result<Vec<ArticleCard>, StoreError> {
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(
+                "WITH RECURSIVE down (id) AS ( \
+                     SELECT u.id FROM units u JOIN units p ON u.parent_id = p.id WHERE p.code = $1 \
+                     UNION ALL SELECT u.id FROM units u JOIN down d ON u.parent_id = d.id) \
+                 SELECT a.id, a.title, a.excerpt, a.cover_token, u.name AS channel_name, a.publish_at, CAST(0 AS BIGINT) AS pinned \
+                 FROM articles a JOIN units u ON u.id = a.unit_id \
+                 WHERE a.unit_id IN (SELECT id FROM down) AND a.kind = 'story' AND a.withdrawn_at IS NULL \
+                     AND a.publish_at >= $2 AND a.publish_at < $3 \
+                 ORDER BY a.publish_at DESC LIMIT 100",
+            )
+            .bind(unit_code)
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}

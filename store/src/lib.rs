@@ -35,7 +35,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use articles::{
-    Article, ArticleCard, Correction, Distribution, DistributionTarget, InboxEntry, PublishError, Publishing,
+    Activity, Article, ArticleCard, Correction, Distribution, DistributionTarget, InboxEntry, PublishError, Publishing,
 };
 pub use assets::{Asset, AssetKind, NewAsset, StoryAsset};
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};

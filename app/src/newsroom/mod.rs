@@ -20,6 +20,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod publishing;
 #[cfg(feature = "ssr")]
+pub mod rankings;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod syndication;

@@ -537,3 +537,84 @@ pub struct OutwardView {
     pub channels: Vec<OutwardChannelView>,
     pub deliveries: Vec<DeliveryView>,
 }
+
+/// The ranking's periods (平台实时排名): key and label.
+pub const PERIODS: &[(&str, &str)] = &[("day", "今日"), ("week", "本周"), ("month", "本月"), ("quarter", "本季度")];
+/// What the ranking sorts by: key and label.
+pub const RANK_BY: &[(&str, &str)] =
+    &[("reads", "阅读"), ("published", "发稿"), ("shares", "有效分享"), ("adopted", "报送被采用")];
+
+/// A unit's line in the ranking: its whole subtree's figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankRow {
+    pub rank: usize,
+    pub code: String,
+    pub name: String,
+    pub published: i64,
+    pub reads: i64,
+    pub shares: i64,
+    pub adopted: i64,
+    pub has_children: bool,
+}
+
+/// 平台实时排名: the child units of one unit, ranked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankingView {
+    pub unit_code: String,
+    pub unit_name: String,
+    /// The way up: (code, name) from the root to this unit's parent.
+    pub crumbs: Vec<(String, String)>,
+    pub period: String,
+    pub sort: String,
+    pub rows: Vec<RankRow>,
+    /// The unit's own subtree totals.
+    pub total: RankRow,
+    pub computed_at: String,
+}
+
+/// The 工会新声 form: the day's articles of the units below one unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestView {
+    /// Channels the editor staffs (code, name), not grassroots ones.
+    pub units: Vec<(String, String)>,
+    pub unit_code: String,
+    pub date: String,
+    pub candidates: Vec<ArticleCardView>,
+}
+
+/// A unit on the big screen's tree, coloured by today's activity (0–4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenNode {
+    pub name: String,
+    pub heat: u8,
+    pub reads: i64,
+    pub children: Vec<ScreenNode>,
+}
+
+/// 大屏: what a hall screen shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenView {
+    pub union_name: String,
+    pub today: RankRow,
+    pub month: RankRow,
+    /// Cities ranked by today's reads.
+    pub ranking: Vec<RankRow>,
+    pub tree: Vec<ScreenNode>,
+    /// The campaign voting now: its title and top five (name, unit, votes).
+    pub campaign: Option<(String, Vec<(String, String, i64)>)>,
+    /// Cities' certification rates (name, rate text, per mille for bars).
+    pub certification: Vec<(String, String, i64)>,
+    pub computed_at: String,
+}
+
+/// How warm a unit is on the big screen: 0 (nothing today) to 4, by its
+/// subtree's reads today (1, 10, 100, 1 000 and more).
+pub fn heat(reads: i64) -> u8 {
+    match reads {
+        ..=0 => 0,
+        1..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        _ => 4,
+    }
+}

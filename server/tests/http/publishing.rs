@@ -17,7 +17,10 @@ on_both_engines_with_db!(
     a_correction_shows_with_its_time_and_a_withdrawn_article_leaves_every_feed,
     who_may_publish_moderate_send_down_and_track_is_a_matrix,
     every_wrong_field_is_refused_next_to_it_and_nothing_changes,
-    the_demo_feed_has_a_dozen_articles_with_pictures_and_their_pages_are_complete
+    the_demo_feed_has_a_dozen_articles_with_pictures_and_their_pages_are_complete,
+    the_ranking_sums_each_units_subtree_and_ranks_its_children_by_what_is_asked,
+    a_digest_gathers_the_days_articles_from_below_in_the_chosen_order,
+    the_big_screen_is_complete_html_and_its_event_stream_sends_the_next_rendering
 );
 
 /// Story `title` by the member with `author_phone`, adopted at `desk`'s
@@ -481,4 +484,146 @@ async fn the_demo_feed_has_a_dozen_articles_with_pictures_and_their_pages_are_co
     assert!(tracking.contains("经 ") && tracking.contains("转发"), "the demo's propagation tree: {tracking}");
     let (_, queue) = admin.get("/admin/comments").await;
     assert!(queue.contains("含监测词：维权"), "a held demo comment waits");
+}
+
+/// The text of an HTML fragment, tags left out.
+fn text_of(html: &str) -> String {
+    let mut inside = false;
+    html.chars()
+        .filter(|c| match c {
+            '<' => {
+                inside = true;
+                false
+            }
+            '>' => {
+                inside = false;
+                false
+            }
+            _ => !inside,
+        })
+        .collect()
+}
+
+async fn the_ranking_sums_each_units_subtree_and_ranks_its_children_by_what_is_asked(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (_admin, editor, _member) = newsroom(&server, &db).await;
+    // Two articles on 历下区's desk, one on 市中区's: 历下 publishes more,
+    // 市中 is read more (three readers against one).
+    let mut ids = Vec::new();
+    for (desk, title) in [("370102", "历下一"), ("370102", "历下二"), ("370103", "市中一")] {
+        ids.push(publish(&editor, adopted_story(&db, desk, "13700000001", title).await).await);
+    }
+    for agent in ["R1", "R2", "R3"] {
+        read(&visitor(agent), &server, &format!("/a/{}", ids[2])).await;
+    }
+    read(&visitor("R1"), &server, &format!("/a/{}", ids[0])).await;
+    // The views are written in a batch; the ranking is then counted (and
+    // kept 30 s), so wait for them first.
+    eventually(&editor, &format!("/desk/articles/{}", ids[2]), "<strong>3</strong><span>阅读</span>").await;
+    eventually(&editor, &format!("/desk/articles/{}", ids[0]), "<strong>1</strong><span>阅读</span>").await;
+    let reader = Person::new(&server);
+    let by_reads = reader.get("/rank?unit=370100&period=day&sort=reads").await.1;
+    let rows = |html: &str| -> Vec<String> {
+        main_of(html)
+            .split("<tr>")
+            .skip(2)
+            .map(|row| row.split("</td>").map(text_of).take(6).collect::<Vec<_>>().join(","))
+            .collect()
+    };
+    let top = rows(&by_reads);
+    assert_eq!(&top[..2], ["1,市中区总工会,3,1,0,0", "2,历下区总工会,1,2,0,0"], "{top:?}");
+    let by_published = rows(&reader.get("/rank?unit=370100&period=day&sort=published").await.1);
+    assert_eq!(&by_published[..2], ["1,历下区总工会,1,2,0,0", "2,市中区总工会,3,1,0,0"]);
+    let province = rows(&reader.get("/rank?period=quarter").await.1);
+    assert_eq!(province[0], "1,济南市总工会,4,3,0,0", "the city sums its districts: {province:?}");
+}
+
+async fn a_digest_gathers_the_days_articles_from_below_in_the_chosen_order(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (_admin, editor, member) = newsroom(&server, &db).await;
+    let first = publish(&editor, adopted_story(&db, "370102", "13700000001", "历下区的新闻").await).await;
+    let second = publish(&editor, adopted_story(&db, "37010201", "13700000001", "机械厂的新闻").await).await;
+    publish(&editor, adopted_story(&db, "370100", "13700000001", "市里自己的新闻").await).await;
+    let (status, page) = editor.get("/desk/digest?unit=370100").await;
+    assert_eq!(status, 200);
+    let page = main_of(&page);
+    assert!(
+        page.contains("历下区的新闻") && page.contains("机械厂的新闻") && !page.contains("市里自己的新闻"),
+        "{page}"
+    );
+    let (status, html) = editor
+        .post(
+            "/desk/digest",
+            "/api/newsroom/digest/publish",
+            &[("unit", "370100"), ("ids[]", &first), ("ids[]", &second)],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(html.contains("请至少选择一篇文章"));
+    let (status, location) = editor
+        .post_for_location(
+            "/desk/digest",
+            "/api/newsroom/digest/publish",
+            &[
+                ("unit", "370100"),
+                ("ids[]", &first),
+                ("ids[]", &second),
+                ("picked[]", &first),
+                ("picked[]", &second),
+                ("orders[]", "2"),
+                ("orders[]", "1"),
+                ("summaries[]", "书屋开放"),
+                ("summaries[]", "技能比武<b>"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, digest) = member.get(&location).await;
+    let digest = main_of(&digest);
+    let (a, b) = (digest.find("机械厂的新闻").unwrap(), digest.find("历下区的新闻").unwrap());
+    assert!(a < b, "in the chosen order");
+    assert!(digest.contains("：技能比武&lt;b&gt;") && digest.contains("工会新声 · "), "{digest}");
+    assert!(member.get("/").await.1.contains("工会新声 · "), "in the feed of members below");
+    assert_eq!(member.get("/desk/digest").await.0, 403, "for editors above grassroots");
+}
+
+async fn the_big_screen_is_complete_html_and_its_event_stream_sends_the_next_rendering(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let (_admin, editor, _member) = newsroom(&server, &db).await;
+    publish(&editor, adopted_story(&db, "370102", "13700000001", "大屏上的新闻").await).await;
+    let (status, html) = read(&visitor("S"), &server, "/screen").await;
+    assert_eq!(status, 200);
+    for text in [
+        "新闻宣传与服务大屏",
+        "<strong>1</strong><span>今日发稿</span>",
+        "济南市总工会",
+        "各市实名认证率",
+        "2026年“齐鲁工匠”评选网络投票",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    assert!(html.contains("LiveScreen"), "the island that listens to the stream");
+    assert!(
+        !html.contains(r#"http-equiv="refresh""#)
+            && read(&visitor("S"), &server, "/screen?refresh=30")
+                .await
+                .1
+                .contains(r#"http-equiv="refresh" content="30""#),
+        "reloads only when asked (no JavaScript)"
+    );
+    let mut events = visitor("S").get(server.url("/screen/events")).send().await.unwrap();
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let mut received = String::new();
+    while !received.contains("今日阅读") {
+        let chunk = tokio::time::timeout(Duration::from_secs(15), events.chunk())
+            .await
+            .expect("an event within 15 s")
+            .unwrap()
+            .unwrap();
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(
+        received.starts_with("event: message") || received.contains("data: <header class=\"screen-head\">"),
+        "{received}"
+    );
 }

@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-use super::{ArticleCardView, ArticleView, FeedView, InboxView, LikeState, TrackingView};
+use super::{ArticleView, FeedView, InboxView, LikeState, TrackingView};
 
 /// Articles a page of the feed shows.
 pub const FEED_PAGE: i64 = 10;
@@ -15,8 +15,8 @@ pub(crate) mod ssr {
     use super::*;
     use crate::clock::date_time_in_shanghai;
 
-    pub fn card(c: store::ArticleCard) -> ArticleCardView {
-        ArticleCardView {
+    pub fn card(c: store::ArticleCard) -> super::super::ArticleCardView {
+        super::super::ArticleCardView {
             id: c.id,
             title: c.title,
             excerpt: c.excerpt,

@@ -12,12 +12,14 @@ mod figures;
 mod flow;
 mod moderation;
 mod outward;
+mod rankings;
 pub use articles::*;
 pub use assets::*;
 pub use figures::*;
 pub use flow::*;
 pub use moderation::*;
 pub use outward::*;
+pub use rankings::*;
 
 /// The signed-in member's way into the desk: certified or not, and their
 /// correspondent record.

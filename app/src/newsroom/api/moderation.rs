@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-use super::{PendingCommentView, WatchPageView, WatchWordView};
+use super::{PendingCommentView, WatchPageView};
 
 /// Comments waiting on channels in the official's reach, held ones first.
 #[server(prefix = "/api", endpoint = "admin/comments", input = leptos::server_fn::codec::GetUrl)]
@@ -75,7 +75,12 @@ pub async fn load_watchwords(unit: Option<String>) -> Result<WatchPageView, AppE
         .await
         .map_err(err)?
         .into_iter()
-        .map(|w| WatchWordView { tier_label: label(&w.tier), word: w.word, tier: w.tier, whole_word: w.whole_word })
+        .map(|w| super::WatchWordView {
+            tier_label: label(&w.tier),
+            word: w.word,
+            tier: w.tier,
+            whole_word: w.whole_word,
+        })
         .collect();
     let from = domain::CivilDate::in_shanghai(crate::clock::now() - 29 * 86_400).iso();
     let alerts = store

@@ -5,7 +5,9 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-use super::{DeliveryView, OutwardChannelView, OutwardView};
+use super::OutwardView;
+#[cfg(feature = "ssr")]
+use super::{DeliveryView, OutwardChannelView};
 
 #[cfg(feature = "ssr")]
 pub(crate) fn delivery_view(d: store::Delivery) -> DeliveryView {

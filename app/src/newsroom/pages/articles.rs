@@ -47,6 +47,7 @@ pub fn FeedCards(feed: FeedView, base: String) -> impl IntoView {
             <ul class="article-list">
                 {cards.into_iter().map(|card| view! { <li><ArticleCard card/></li> }).collect_view()}
             </ul>
+            <p class="below-card"><a href="/rank">"各单位实时排名 ›"</a></p>
             <nav class="pager" aria-label="翻页">
                 {(page > 1).then(|| view! { <a href=format!("{base}?page={}", page - 1)>"‹ 上一页"</a> })}
                 {has_more.then(|| view! { <a href=format!("{base}?page={}", page + 1)>"下一页 ›"</a> })}

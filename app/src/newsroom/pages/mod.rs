@@ -7,4 +7,5 @@ pub mod figures;
 pub mod inbox;
 pub mod moderation;
 pub mod outward;
+pub mod rankings;
 pub mod review;

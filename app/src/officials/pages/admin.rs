@@ -70,7 +70,14 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
                 <A href="/admin/correspondents">"信息员审核 ›"</A>
                 <A href="/admin/newsroom">"信息工作通报与稿酬 ›"</A>
                 <A href="/admin/newsroom/calls">"征稿 ›"</A>
-                <A href="/desk/review">"审核稿件 ›"</A>
+                <A href="/desk/review">"审核稿件与发布 ›"</A>
+                <A href="/desk/inbox">"下发与报送 ›"</A>
+                <A href="/desk/digest">"编发工会新声 ›"</A>
+                <A href="/admin/comments">"评论审核 ›"</A>
+                <A href="/admin/watchwords">"舆情监测 ›"</A>
+                <A href="/admin/outward">"对外发布渠道 ›"</A>
+                <A href="/rank">"实时排名 ›"</A>
+                <A href="/screen">"大屏 ›"</A>
                 <A href="/admin/campaigns">"投票活动与防刷票 ›"</A>
                 <A href="/admin/roster">"导入会员名册 ›"</A>
                 {is_super_admin.then(|| view! { <A href="/admin/units">"导入单位 ›"</A> })}

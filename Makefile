@@ -28,7 +28,7 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload
+.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload bench-publishing
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
@@ -148,6 +148,12 @@ bench-replay: bench-tools
 	./target/release/gonghui-bench replay --scale $${SCALE:-0.01} $(BENCH_ARGS)
 
 # Share page, campaign page and leaderboard JSON vs a bare axum handler.
+# Publishing: article page and member feed vs a bare handler (signed out
+# and in), article views replayed over HTTP with the tally checked exact,
+# a hot article liked by distinct members, the watchlist automaton.
+bench-publishing: bench-tools
+	./target/release/gonghui-bench publishing $(BENCH_ARGS)
+
 bench-reads: bench-tools
 	./target/release/gonghui-bench reads $(BENCH_ARGS)
 

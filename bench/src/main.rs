@@ -14,6 +14,7 @@ use clap::Parser;
 use store::testing::TestDb;
 
 mod desk;
+mod publishing;
 mod reads;
 mod replay;
 mod upload;
@@ -31,6 +32,8 @@ enum Bench {
     Upload(upload::UploadArgs),
     /// The newsroom desk at a province's scale: review queues and the 通报 over 100 000 stories.
     Desk(desk::DeskArgs),
+    /// Publishing: article page and feed vs a bare handler, views replayed exact, a hot article's likes, the watchlist.
+    Publishing(publishing::PublishingArgs),
 }
 
 #[derive(clap::Args)]
@@ -490,6 +493,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Reads(args) => reads::run(args).await,
         Bench::Desk(args) => desk::run(args).await,
         Bench::Upload(args) => upload::run(args).await,
+        Bench::Publishing(args) => publishing::run(args).await,
     }
 }
 

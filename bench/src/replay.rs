@@ -273,7 +273,7 @@ fn roster(generator: &Path, members: usize) -> anyhow::Result<Vec<(String, Strin
 }
 
 /// Inserts the roster's people as registered members; returns (id, epoch).
-async fn seed_members(
+pub(crate) async fn seed_members(
     store: &Store,
     roster: &[(String, String, String)],
     members: usize,
@@ -329,7 +329,7 @@ async fn seed_members(
 
 /// A signed-in session per member, as `services::session::sign_in` leaves
 /// it (member id and epoch); returns each member's cookie.
-async fn seed_sessions(store: &Store, people: &[(i64, i64)]) -> anyhow::Result<Vec<String>> {
+pub(crate) async fn seed_sessions(store: &Store, people: &[(i64, i64)]) -> anyhow::Result<Vec<String>> {
     let expiry = OffsetDateTime::now_utc() + tower_sessions::cookie::time::Duration::days(2);
     let mut cookies = Vec::with_capacity(people.len());
     for chunk in people.chunks(2000) {

@@ -146,9 +146,16 @@ pub async fn run(args: PublishingArgs) -> anyhow::Result<()> {
                 ("feed (首页), signed out", "/", None),
                 ("feed (首页), signed in", "/", Some(cookie.as_str())),
             ] {
-                let reference = get(&format!("{bare}/page"), args.connections, args.duration, &get_script(None, false, 0))?;
-                let ours = get(&format!("{base}{path}"), args.connections, args.duration, &get_script(cookie, true, 0))?;
-                out.push(format!("| {label} `{path}` | {} | {} | {} |", ours.columns(), reference.columns(), ours.against(&reference, false)));
+                let reference =
+                    get(&format!("{bare}/page"), args.connections, args.duration, &get_script(None, false, 0))?;
+                let ours =
+                    get(&format!("{base}{path}"), args.connections, args.duration, &get_script(cookie, true, 0))?;
+                out.push(format!(
+                    "| {label} `{path}` | {} | {} | {} |",
+                    ours.columns(),
+                    reference.columns(),
+                    ours.against(&reference, false)
+                ));
                 eprintln!("{}", out.last().expect("a line"));
             }
         }
@@ -190,7 +197,12 @@ pub async fn run(args: PublishingArgs) -> anyhow::Result<()> {
             let fresh: Vec<(i64, i64)> = seeded.into_iter().rev().take(args.likers).collect();
             let cookies = crate::replay::seed_sessions(&store, &fresh).await.context("sessions")?;
             let before = store.article_counts(1).await?.likes;
-            let run = get(&format!("{base}/api/articles/like"), args.connections, 24 * 3600, &like_script(&cookies, &base, 1))?;
+            let run = get(
+                &format!("{base}/api/articles/like"),
+                args.connections,
+                24 * 3600,
+                &like_script(&cookies, &base, 1),
+            )?;
             let likes = store.article_counts(1).await?.likes - before;
             out.push(format!(
                 "\n{engine}: {} distinct members liked one article: {:.0} likes/s (p50 {:.1} ms, p99 {:.1} ms), {} answered 200, {} other; the count rose by {} — {}",

@@ -683,19 +683,24 @@ pub struct AdoptedStory {
     pub author_name: String,
     pub outward: bool,
     pub has_parent: bool,
+    /// The member is 责任编辑 over the desk (报送上级, 外媒采用); a 终审
+    /// reviewer who is not sees the story to publish it.
+    pub is_editor: bool,
 }
 
 impl Store {
-    /// Stories adopted at desks where `editor` is 责任编辑 (on the desk's
-    /// unit or above), newest first: what they may report up.
+    /// Stories adopted at desks where `editor` is 责任编辑 or 终审 (on the
+    /// desk's unit or above), newest first: what they may publish, and (as
+    /// 责任编辑) report up.
     pub async fn adopted_for_editor(&self, editor: MemberId, limit: i64) -> Result<Vec<AdoptedStory>, StoreError> {
         Ok(on_reader!(self, pool => {
             sqlx::query_as(
-                "WITH RECURSIVE reach (id) AS ( \
-                     SELECT unit_id FROM newsroom_roles WHERE member_id = $1 AND role = 'editor' \
-                     UNION SELECT u.id FROM units u JOIN reach r ON u.parent_id = r.id) \
+                "WITH RECURSIVE reach (id, editor) AS ( \
+                     SELECT unit_id, role = 'editor' FROM newsroom_roles WHERE member_id = $1 AND role IN ('editor', 'final') \
+                     UNION SELECT u.id, r.editor FROM units u JOIN reach r ON u.parent_id = r.id) \
                  SELECT s.id, s.title, u.name AS desk_unit_name, m.name AS author_name, s.outward, \
-                     u.parent_id IS NOT NULL AS has_parent \
+                     u.parent_id IS NOT NULL AS has_parent, \
+                     EXISTS (SELECT 1 FROM reach e WHERE e.id = s.desk_unit_id AND e.editor) AS is_editor \
                  FROM stories s JOIN units u ON u.id = s.desk_unit_id JOIN members m ON m.id = s.author_id \
                  WHERE s.status = 'ready' AND s.desk_unit_id IN (SELECT id FROM reach) \
                  ORDER BY s.updated_at DESC, s.id DESC LIMIT $2",

@@ -106,6 +106,8 @@ pub struct AdoptedItem {
     pub author_name: String,
     pub outward: bool,
     pub has_parent: bool,
+    /// 责任编辑 over the desk: may report it up and record outside use.
+    pub is_editor: bool,
 }
 
 /// The stories' kinds (两类稿件 and the rest), as stored and as shown.
@@ -591,6 +593,9 @@ pub struct ScreenNode {
     pub children: Vec<ScreenNode>,
 }
 
+/// A candidate on the big screen: name, unit, votes.
+pub type ScreenCandidate = (String, String, i64);
+
 /// 大屏: what a hall screen shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScreenView {
@@ -600,8 +605,8 @@ pub struct ScreenView {
     /// Cities ranked by today's reads.
     pub ranking: Vec<RankRow>,
     pub tree: Vec<ScreenNode>,
-    /// The campaign voting now: its title and top five (name, unit, votes).
-    pub campaign: Option<(String, Vec<(String, String, i64)>)>,
+    /// The campaign voting now: its title and top five.
+    pub campaign: Option<(String, Vec<ScreenCandidate>)>,
     /// Cities' certification rates (name, rate text, per mille for bars).
     pub certification: Vec<(String, String, i64)>,
     pub computed_at: String,

@@ -32,7 +32,7 @@ const APPID: &str = "wx0123456789abcdef";
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
 /// What the fake WeChat does, and what it saw.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Fake {
     /// Answer `invalid ip` to token requests.
     ip_not_whitelisted: bool,
@@ -303,7 +303,8 @@ async fn an_article_reaches_a_wechat_account_through_a_draft_and_is_polled_until
     let id = pushed(&db, &admin, &editor, "wechat", APPID, SECRET, &[photo]).await;
     let list = deliveries_show(&admin, "已发布").await;
     assert!(list.contains("https://mp.weixin.qq.com/s/fake-1"), "the published article's link: {list}");
-    let fake = fake.lock().unwrap();
+    // A copy: no lock is held across the awaits below.
+    let fake = fake.lock().unwrap().clone();
     assert_eq!(
         (fake.materials, fake.body_images, fake.drafts.len(), fake.submits),
         (1, 1, 1, 1),
@@ -319,7 +320,6 @@ async fn an_article_reaches_a_wechat_account_through_a_draft_and_is_polled_until
         "{content}"
     );
     assert!(draft["content_source_url"].as_str().unwrap().ends_with(&format!("/a/{id}")));
-    drop(fake);
     // The AppSecret is sealed at rest and never shown again.
     assert!(!admin.get("/admin/outward").await.1.contains(SECRET));
     let store = store::Store::connect(db.url(), &Default::default()).await.unwrap();
@@ -359,9 +359,8 @@ async fn a_lost_answer_to_submit_is_retried_without_publishing_twice(db: TestDb)
     // published: it is looked up, not submitted again.
     let list = deliveries_show(&admin, "已发布").await;
     assert!(list.contains("https://mp.weixin.qq.com/s/PUB-1"), "{list}");
-    let fake = fake.lock().unwrap();
+    let fake = fake.lock().unwrap().clone();
     assert_eq!((fake.drafts.len(), fake.submits, fake.published.len()), (1, 1, 1), "published once");
-    drop(fake);
     let (_, page) = editor.get(&format!("/a/{id}")).await;
     assert!(page.contains("已发布"), "the article's page shows the delivery too");
 }

@@ -108,6 +108,9 @@ async fn read(client: &reqwest::Client, server: &RunningServer, path: &str) -> (
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
+/// A form's fields as posted.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 /// The main part of a page (without the serialised resources after it).
 pub(crate) fn main_of(html: &str) -> &str {
     let start = html.find("<main").unwrap_or(0);
@@ -372,7 +375,7 @@ async fn who_may_publish_moderate_send_down_and_track_is_a_matrix(db: TestDb) {
     let (_, queue) = admin.get("/admin/comments").await;
     let at = queue.find(r#"id="comment-"#).unwrap() + r#"id="comment-"#.len();
     let comment: String = queue[at..].chars().take_while(char::is_ascii_digit).collect();
-    let attempts: [(&str, Vec<(&str, &str)>, u16); 7] = [
+    let attempts: [(&str, Form, u16); 7] = [
         ("/api/newsroom/articles/correct", vec![("id", &id), ("title", "改"), ("body", "改"), ("note", "改")], 403),
         ("/api/newsroom/articles/withdraw", vec![("id", &id), ("reason", "撤")], 403),
         ("/api/newsroom/articles/republish", vec![("id", &id), ("unit", "370102")], 403),
@@ -407,7 +410,7 @@ async fn every_wrong_field_is_refused_next_to_it_and_nothing_changes(db: TestDb)
     assert!(html.contains("请选择发布时间（不能早于现在），或留空立即发布"), "{html}");
     let id = publish(&editor, story).await;
     let long = "长".repeat(501);
-    let table: [(&Person, &str, Vec<(&str, &str)>, &str); 7] = [
+    let table: [(&Person, &str, Form, &str); 7] = [
         (&member, "/api/articles/comment", vec![("id", &id), ("body", "  ")], "请写下评论内容"),
         (&member, "/api/articles/comment", vec![("id", &id), ("body", &long)], "评论不能超过 500 字"),
         (

@@ -373,6 +373,7 @@ pub async fn load_adopted() -> Result<Vec<AdoptedItem>, AppError> {
             author_name: s.author_name,
             outward: s.outward,
             has_parent: s.has_parent,
+            is_editor: s.is_editor,
         })
         .collect())
 }

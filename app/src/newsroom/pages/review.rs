@@ -119,13 +119,15 @@ fn AdoptedCard(item: AdoptedItem, form: PostedForm) -> impl IntoView {
             <p class="muted">{format!("{} · {}", item.desk_unit_name, item.author_name)}</p>
             <h2>{item.title.clone()}</h2>
             <PublishForm id=item.id form=form.clone()/>
-            {item.has_parent.then(|| view! {
+            {(item.has_parent && item.is_editor).then(|| view! {
                 <form method="post" action={action::<ReportStoryUp>()} class="inline-form">
                     <input type="hidden" name="id" value=id.clone()/>
                     <button type="submit" class="secondary">"报送上级"</button>
                 </form>
             })}
-            {if item.outward {
+            {if !item.is_editor {
+                ().into_any()
+            } else if item.outward {
                 view! {
                     <form method="post" action={action::<RecordOutsideAdoption>()} class="form">
                         <input type="hidden" name="id" value=id.clone()/>

@@ -149,3 +149,17 @@ test("a published story is shared, liked, commented, sent down, republished and 
   await writer.screenshot({ path: `${SHOTS}/tracking.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test("the big screen fills 1920×1080 and renews itself from the server's events", async ({ browser }) => {
+  const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, isMobile: false, hasTouch: false })).newPage();
+  const errors = watchForErrors(page);
+  await page.goto("/screen");
+  await expect(page.getByRole("heading", { level: 1, name: /新闻宣传与服务大屏/ })).toBeVisible();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // Mark what the server rendered; the next event (every 5 s) replaces it.
+  await page.evaluate(() => document.querySelector("#screen h1")!.setAttribute("data-first", "1"));
+  await expect(page.locator("#screen h1[data-first]")).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByText("今日实时排名（阅读）")).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/big-screen.png` });
+  expect(errors).toEqual([]);
+});

@@ -379,8 +379,9 @@ pub async fn load_publishing(store: &Store, media: &app::newsroom::media::Media)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
-        // Spread over the last 12 days, the oldest first; the first pinned.
-        let publish_at = now - (12 - n as i64) * 22 * HOUR;
+        // The first eight over the last days, the last four today (so the
+        // ranking and the big screen show a day under way); the first pinned.
+        let publish_at = if n >= 8 { now - (11 - n as i64) * HOUR } else { now - (12 - n as i64) * 22 * HOUR };
         let id = store
             .publish_story(store::Publishing { story, by: admin, publish_at, pinned: n == 0, now })
             .await

@@ -544,7 +544,7 @@ pub struct OutwardView {
 pub const PERIODS: &[(&str, &str)] = &[("day", "今日"), ("week", "本周"), ("month", "本月"), ("quarter", "本季度")];
 /// What the ranking sorts by: key and label.
 pub const RANK_BY: &[(&str, &str)] =
-    &[("reads", "阅读"), ("published", "发稿"), ("shares", "有效分享"), ("adopted", "报送被采用")];
+    &[("reads", "阅读"), ("published", "发稿"), ("shares", "分享"), ("adopted", "采用")];
 
 /// A unit's line in the ranking: its whole subtree's figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -51,7 +51,7 @@ fn RankTable(r: RankingView) -> impl IntoView {
                 }).collect_view()}
             </nav>
             <p class="muted">{format!("合计：发稿 {} · 阅读 {} · 有效分享 {} · 报送被采用 {}（{} 统计）", r.total.published, r.total.reads, r.total.shares, r.total.adopted, r.computed_at)}</p>
-            <table class="figures rank">
+            <div class="table-scroll"><table class="figures rank">
                 <thead>
                     <tr>
                         <th>"名次"</th>
@@ -77,8 +77,8 @@ fn RankTable(r: RankingView) -> impl IntoView {
                         </tr>
                     }).collect_view()}
                 </tbody>
-            </table>
-            <p class="muted">"阅读按每位访客每天计一次；有效分享是带来过阅读的分享链接；各单位数字含其全部下级单位。"</p>
+            </table></div>
+            <p class="muted">"阅读按每位访客每天计一次；分享指带来过阅读的分享链接；采用指报送上级或外部媒体后被采用的稿件；各单位数字含其全部下级单位。"</p>
         </section>
     }
 }

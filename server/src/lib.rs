@@ -260,7 +260,14 @@ fn router(
                 .layer(TraceLayer::new_for_http())
                 .layer(axum::middleware::from_fn_with_state(config.request_timeout, time_limit))
                 // Outside compression: cached share pages are kept compressed.
-                .layer(axum::middleware::from_fn_with_state(page_cache::PageCache::default(), page_cache::serve))
+                .layer(axum::middleware::from_fn_with_state(
+                    page_cache::PageCache::new(Some(page_cache::Views {
+                        store: store.clone(),
+                        publishing: state.publishing.clone(),
+                        trust_proxy: config.trust_proxy,
+                    })),
+                    page_cache::serve,
+                ))
                 // Brotli for browsers that ask (all current ones), gzip for
                 // the rest. Static bundle files are precompressed at build
                 // time and served as such (see file_and_error_handler).

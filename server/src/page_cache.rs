@@ -14,6 +14,12 @@
 //! this process shows at once: the key includes
 //! `app::voting::caches::campaign_edits()`.
 //!
+//! Article pages (`/a/…`, issue 13) are cached the same way, and so are
+//! the signed-out 首页 (the province's channel) and channel pages; an
+//! article page that counted a view says so (`x-gonghui-view`), and every
+//! answer from the cache counts one too (its visitor and share tag), so a
+//! cached page is exactly as counted as a rendered one.
+//!
 //! moka does the bounded, expiring storage; what is here is only the rule
 //! of what may be shared.
 
@@ -33,18 +39,36 @@ const MAX_BODY: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct PageCache {
     pages: Cache<(String, &'static str, u64), (HeaderMap, Bytes)>,
+    /// Counts the views of article pages answered from the cache.
+    views: Option<Views>,
 }
 
-impl Default for PageCache {
-    fn default() -> Self {
-        Self { pages: Cache::builder().max_capacity(10_000).time_to_live(FRESH_FOR).build() }
+/// What counting a view needs.
+#[derive(Clone)]
+pub struct Views {
+    pub store: store::Store,
+    pub publishing: app::newsroom::publishing::Publishing,
+    pub trust_proxy: bool,
+}
+
+impl PageCache {
+    pub fn new(views: Option<Views>) -> Self {
+        Self { pages: Cache::builder().max_capacity(10_000).time_to_live(FRESH_FOR).build(), views }
     }
 }
 
-/// Only the public share pages (`/v/…`), read by someone not signed in.
+/// The header an article page carries when rendering it counted a view.
+pub const COUNTED_VIEW: &str = "x-gonghui-view";
+
+/// Only public pages — share pages (`/v/…`), articles (`/a/…`), channels
+/// (`/c/…`) and 首页 — read by someone not signed in.
 fn shareable(request: &Request, session_cookie: &str) -> bool {
+    let path = request.uri().path();
     request.method() == Method::GET
-        && request.uri().path().starts_with("/v/")
+        && (path.starts_with("/v/") || path.starts_with("/a/") || path.starts_with("/c/") || path == "/")
+        && !path.ends_with(".svg")
+        && !path.ends_with(".xml")
+        && !path.ends_with(".json")
         && !request
             .headers()
             .get_all(header::COOKIE)
@@ -75,8 +99,16 @@ pub async fn serve(
     let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_owned();
     // A change an official makes in this process shows at once (other
     // processes: within `FRESH_FOR`).
-    let key = (path, encoding(&request), app::voting::caches::campaign_edits());
+    let edits = app::voting::caches::campaign_edits().wrapping_add(app::newsroom::publishing::edits() << 32);
+    let key = (path, encoding(&request), edits);
     if let Some((headers, body)) = cache.pages.get(&key) {
+        let view = match (&cache.views, headers.get(COUNTED_VIEW)) {
+            (Some(views), Some(id)) => viewed(views, &request, id),
+            _ => None,
+        };
+        if let (Some(views), Some((id, address, browser, tag))) = (&cache.views, view) {
+            views.publishing.count_view(&views.store, id, &address, &browser, tag).await;
+        }
         let mut response = Response::new(Body::from(body));
         *response.headers_mut() = headers;
         return response;
@@ -96,4 +128,22 @@ pub async fn serve(
         // The page failed while streaming (already logged where it failed).
         Err(_) => Response::from_parts(parts, Body::empty()),
     }
+}
+
+/// The view a cached article page stands for: the article, and the same
+/// visitor facts and share tag `app::newsroom::api::load_article` uses.
+fn viewed(
+    views: &Views,
+    request: &Request,
+    id: &axum::http::HeaderValue,
+) -> Option<(i64, String, String, Option<String>)> {
+    let id = id.to_str().ok()?.parse::<i64>().ok()?;
+    let address = crate::rate_limit::client_ip(request, views.trust_proxy).map(|ip| ip.to_string()).unwrap_or_default();
+    let browser =
+        request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let tag = request
+        .uri()
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "s").map(|(_, v)| v.into_owned()));
+    Some((id, address, browser, app::newsroom::publishing::share_tag(tag)))
 }

@@ -76,7 +76,7 @@ pub async fn limit_account_posts(State(limits): State<AccountLimiter>, mut reque
     }
 }
 
-fn client_ip(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
+pub(crate) fn client_ip(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
     if trust_proxy {
         // The rightmost entry is the one our proxy added: the address it saw.
         let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());

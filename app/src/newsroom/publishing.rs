@@ -11,6 +11,22 @@ use store::{ArticleCounts, MemberId, NewAlert, NewComment, NewView, Store, Store
 use crate::clock::now;
 use crate::error::AppError;
 
+/// Changes to what public article, channel and feed pages show, made in
+/// this process; the server's page cache keys on it, so a correction, a
+/// withdrawal or an approved comment shows at once here (elsewhere within
+/// the cache's 2 s).
+static EDITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// See `EDITS`.
+pub fn edits() -> u64 {
+    EDITS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A public page changed (see `EDITS`).
+pub fn edited() {
+    EDITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// The longest comment (characters).
 pub const COMMENT_CHARS: usize = 500;
 /// Watched words are reloaded at least this often in every process (an
@@ -154,7 +170,10 @@ pub async fn publish(store: &Store, by: MemberId, story: i64, when: &str, pinned
             .ok_or_else(|| AppError::rejected(400, "when", "请选择发布时间（不能早于现在），或留空立即发布"))?
     };
     match store.publish_story(store::Publishing { story, by, publish_at, pinned, now: at }).await {
-        Ok(id) => Ok(id),
+        Ok(id) => {
+            edited();
+            Ok(id)
+        }
         Err(store::PublishError::NotReady) => Err(AppError::rejected(409, "", "只有已采用、尚未发布的稿件可以发布")),
         Err(store::PublishError::NotStaff) => {
             Err(AppError::rejected(403, "", "只有本单位（或上级）的责任编辑、终审或管理员可以发布"))
@@ -191,6 +210,7 @@ pub async fn correct(
         .await
         .map_err(|e| AppError::from_store("correct", e))?;
     if done {
+        edited();
         Ok("已更正，文章页显示更正说明和时间".to_owned())
     } else {
         Err(AppError::rejected(403, "", "只有本频道的编辑可以更正未撤下的文章"))
@@ -205,6 +225,7 @@ pub async fn withdraw(store: &Store, by: MemberId, id: i64, reason: &str) -> Res
     }
     let done = store.withdraw_article(by, id, reason, now()).await.map_err(|e| AppError::from_store("withdraw", e))?;
     if done {
+        edited();
         Ok("已撤稿".to_owned())
     } else {
         Err(AppError::rejected(403, "", "只有本频道的编辑可以撤下这篇文章（已撤下的不能再撤）"))

@@ -109,6 +109,13 @@ pub async fn load_article(id: i64, s: Option<String>) -> Result<ArticleView, App
             .unwrap_or_default()
             .to_owned();
         services.publishing.count_view(&store, id, &address, &browser, tag.clone()).await;
+        // A signed-out page kept by the server's page cache counts a view
+        // each time it is answered from there (server/src/page_cache.rs).
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(value) = http::HeaderValue::from_str(&id.to_string()) {
+                response.insert_header(http::HeaderName::from_static("x-gonghui-view"), value);
+            }
+        }
     }
     if let Some(member) = reader {
         if store.has_unopened_distribution(member, id).await.map_err(err)? {
@@ -254,6 +261,7 @@ pub async fn republish_article(id: i64, unit: String) -> Result<String, AppError
         .await
         .map_err(|e| AppError::from_store("republish", e))?;
     if done {
+        crate::newsroom::publishing::edited();
         Ok("已转载到本单位频道".to_owned())
     } else {
         Err(AppError::rejected(403, "unit", "只能转载到您负责的单位频道（已撤下的文章不能转载）"))
@@ -299,6 +307,7 @@ pub async fn like_article(id: i64) -> Result<LikeState, AppError> {
     let liked =
         store.toggle_like(member, id, crate::clock::now()).await.map_err(|e| AppError::from_store("like", e))?;
     services.publishing.forget_counts(id);
+    crate::newsroom::publishing::edited();
     let likes = services.publishing.counts(&store, id).await?.likes;
     crate::context::go_to(&format!("/a/{id}#likes"));
     Ok(LikeState { liked, likes })

@@ -37,6 +37,7 @@ async fn decide(id: i64, approve: bool) -> Result<String, AppError> {
     if !done {
         return Err(AppError::rejected(409, "", "这条评论不在您管理的频道，或已经处理过"));
     }
+    crate::newsroom::publishing::edited();
     let services = crate::context::services()?;
     if let Ok(Some(article)) = store.comment_article_id(id).await {
         services.publishing.forget_counts(article);

@@ -117,6 +117,7 @@ pub async fn publish_digest(
         .await
         .map_err(|e| AppError::from_store("digest", e))?
         .ok_or_else(|| AppError::rejected(403, "unit", "只能在您负责的单位频道发布"))?;
+    crate::newsroom::publishing::edited();
     crate::context::go_to(&format!("/a/{id}"));
     Ok(id)
 }

@@ -6,6 +6,7 @@
 //! makes navigation and forms feel instant.
 
 pub mod accounts;
+pub mod benefits;
 pub mod card;
 pub mod certification;
 #[cfg(feature = "ssr")]
@@ -41,7 +42,8 @@ use crate::newsroom::pages::{correspondents::CorrespondentsAdminPage, desk::Desk
 use crate::officials::pages::{admin::AdminPage, units_admin::UnitsAdminPage};
 use crate::stats::pages::{GongshiPage, StatsPage};
 use crate::ui::components::{SiteHeader, TabBar};
-use crate::ui::placeholder::{NotFound, ServicesPage};
+use crate::benefits::pages::member::{ClaimPage, ServicesPage};
+use crate::ui::placeholder::NotFound;
 use crate::voting::pages::campaign_admin::{CandidatesAdminPage, NewCampaignPage};
 use crate::voting::pages::fraud::{CampaignsAdminPage, FraudPage, ResultsPage};
 use crate::voting::pages::public::{CampaignPage, CandidatePage, VotePage};
@@ -178,6 +180,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/desk/digest") view=crate::newsroom::pages::rankings::DigestPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outward") view=crate::newsroom::pages::outward::OutwardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/watchwords") view=crate::newsroom::pages::moderation::WatchwordsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/claims/:id") view=ClaimPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/benefits") view=crate::benefits::pages::admin::BenefitsAdminPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("partner") view=crate::benefits::pages::partner::PartnerPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

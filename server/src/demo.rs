@@ -4,6 +4,7 @@
 //! show. Every person in it is synthetic (shared/fixtures).
 
 use store::protect::DataKey;
+use anyhow::Context;
 use store::Store;
 
 use app::spreadsheet as units_csv;
@@ -477,5 +478,80 @@ pub async fn load_publishing(store: &Store, media: &app::newsroom::media::Media)
     }
     store.append_views(&views).await?;
     tracing::info!(articles = ids.len(), "loaded the demo articles");
+    Ok(())
+}
+
+/// 服务 alive on a fresh start: three partner merchants (each signs in at
+/// /partner with its login and the demo password), three benefits — the
+/// province's 生日送蛋糕 (birthday month, once a year), 临沂's 职工1元观影
+/// (200 a day) and the province's 免费健康体检 (members certified by today)
+/// — with pictures, and claims: one redeemed at the cinema, one waiting.
+pub async fn load_services(store: &Store) -> anyhow::Result<()> {
+    const DAY: i64 = 86_400;
+    let now = app::clock::now();
+    let member = |phone: &'static str| async move {
+        let phone = domain::Phone::parse(phone).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let found = store.credentials_by_phone(&phone).await?.ok_or_else(|| anyhow::anyhow!("demo member {phone}"))?;
+        anyhow::Ok(found.member.id)
+    };
+    let admin = store.actor(member("13800000000").await?).await?;
+    let password = domain::Password::parse(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = app::accounts::service::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut partners = Vec::new();
+    for (unit, name, login) in [
+        ("37", "好利来蛋糕（临沂店）", "demo-cake"),
+        ("371300", "万达影城（临沂店）", "demo-cinema"),
+        ("37", "爱康国宾体检中心", "demo-health"),
+    ] {
+        let id = store.create_partner(&admin, unit, name, login, &hash, now).await?.context("demo partner")?;
+        partners.push(id);
+    }
+    let today = app::clock::today_in_shanghai();
+    let midnight = today.midnight_in_shanghai();
+    let benefits = [
+        ("37", "生日送蛋糕", "生日当月的实名认证会员，凭领取码到合作蛋糕店领取生日蛋糕一个。", 0, true, None, true, 10_000, None, 365),
+        ("371300", "职工1元观影", "临沂市实名认证会员每人可 1 元观看一场电影，凭领取码到万达影城（临沂店）前台兑换。", 1, false, None, false, 5_000, Some(200), 60),
+        ("37", "免费健康体检", "已认证会员每年一次免费基础体检，凭领取码预约爱康国宾体检中心。", 2, false, Some(today.iso()), true, 2_000, None, 90),
+    ];
+    let pictures: [&[u8]; 3] = [
+        include_bytes!("../../demo/photos/winter-visit.jpg"),
+        include_bytes!("../../demo/photos/library.jpg"),
+        include_bytes!("../../demo/photos/sports-day.jpg"),
+    ];
+    let mut ids = Vec::new();
+    for ((unit, title, description, partner, birthday, since, yearly, quota, per_day, days), picture) in
+        benefits.into_iter().zip(pictures)
+    {
+        let new = store::NewBenefit {
+            unit_code: unit,
+            title,
+            description,
+            partner_id: partners[partner],
+            birthday_month: birthday,
+            member_since: since.as_deref(),
+            once_per_year: yearly,
+            quota,
+            quota_per_day: per_day,
+            opens_at: midnight - 3 * DAY,
+            closes_at: midnight + days * DAY,
+        };
+        let id = store.create_benefit(&admin, &new, now).await?.context("demo benefit")?;
+        store.put_media(store::MediaKind::Benefit, id, "image/jpeg", picture, now).await?;
+        ids.push(id);
+    }
+    // 刘敏 (临沂) went to the cinema yesterday; 武晓 has a health check to book.
+    let day = today.iso();
+    for (phone, benefit, period, redeemed_by) in
+        [("19009883727", ids[1], 0, Some(partners[1])), ("19220638116", ids[2], today.year() as i32, None)]
+    {
+        let who = member(phone).await?;
+        let unit = store.claimant_facts(who).await?.context("demo claimant")?.unit_id;
+        let claim = store::NewClaim { benefit, member: who, unit_id: unit, period, day: &day, now: now - DAY };
+        let id = store.claim_benefit(&claim).await?.map_err(|e| anyhow::anyhow!("demo claim: {e:?}"))?;
+        if let Some(partner) = redeemed_by {
+            store.redeem_claim(partner, id, benefit, now - DAY + 3_600).await?;
+        }
+    }
+    tracing::info!("loaded the demo benefits");
     Ok(())
 }

@@ -98,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
                 if server::demo::load_if_empty(&store, key.as_ref()).await? {
                     if key.is_some() {
                         server::demo::load_publishing(&store, &server::media::open(&config)?).await?;
+                        server::demo::load_services(&store).await?;
                     }
                     println!("已载入演示数据（山东省总工会）。");
                 }

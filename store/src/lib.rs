@@ -8,6 +8,7 @@
 
 mod articles;
 mod assets;
+mod benefits;
 mod campaigns;
 mod desk;
 mod engagement;
@@ -38,6 +39,9 @@ pub use articles::{
     Activity, Article, ArticleCard, Correction, Distribution, DistributionTarget, InboxEntry, PublishError, Publishing,
 };
 pub use assets::{Asset, AssetKind, NewAsset, StoryAsset};
+pub use benefits::{
+    Benefit, Claim, ClaimRefusal, ClaimantFacts, NewBenefit, NewClaim, Partner, PartnerCredentials, Redemption, UnitClaims,
+};
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use desk::{
     AdoptedStory, AdoptionLevel, CallTarget, FigureRow, FiguresBy, LedgerEntry, PaymentRate, RankedCorrespondent,

@@ -8,6 +8,7 @@ use crate::{on_reader, on_writer, Store, StoreError};
 pub enum MediaKind {
     Campaign,
     Candidate,
+    Benefit,
 }
 
 impl MediaKind {
@@ -15,6 +16,7 @@ impl MediaKind {
         match raw {
             "campaign" => Some(Self::Campaign),
             "candidate" => Some(Self::Candidate),
+            "benefit" => Some(Self::Benefit),
             _ => None,
         }
     }
@@ -23,6 +25,7 @@ impl MediaKind {
         match self {
             Self::Campaign => "campaign",
             Self::Candidate => "candidate",
+            Self::Benefit => "benefit",
         }
     }
 }
@@ -42,6 +45,7 @@ impl Store {
         let update = match kind {
             MediaKind::Campaign => "UPDATE campaigns SET cover_url = $2 WHERE id = $1",
             MediaKind::Candidate => "UPDATE candidates SET photo_url = $2 WHERE id = $1",
+            MediaKind::Benefit => "UPDATE benefits SET picture_url = $2 WHERE id = $1",
         };
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;

@@ -105,6 +105,16 @@ impl DataKey {
         encode_hex(&mac.finalize().into_bytes()[..16])
     }
 
+    /// A 32-byte secret for `label`, derived from the signing key (the seed
+    /// of the ed25519 key that signs benefit and check-in codes): the same
+    /// under the same data key, so every server process signs alike.
+    pub fn derive_secret(&self, label: &str) -> [u8; 32] {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.sign_key).expect("any key length");
+        mac.update(b"gonghui/derive/v1|");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// Whether `tag` is `sign(message)`, compared in constant time.
     pub fn verify(&self, message: &str, tag: &str) -> bool {
         let Some(tag) = decode_hex(tag).filter(|t| t.len() == 16) else { return false };

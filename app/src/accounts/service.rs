@@ -341,7 +341,7 @@ pub async fn hash_password(password: Password) -> Result<String, AppError> {
 
 /// Verifies `password` against `hash`, or against a dummy hash when there is
 /// no account (same work, same timing).
-async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
+pub(crate) async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
         let parsed = PasswordHash::new(&hash).map_err(|_| ())?;

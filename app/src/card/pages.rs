@@ -13,6 +13,8 @@ use crate::card::api::{check_card, load_card};
 #[component]
 pub fn CardPage() -> impl IntoView {
     let card = Resource::new(|| (), |_| load_card());
+    let services = Resource::new(|| (), |_| crate::benefits::api::load_services());
+    let posted = crate::ui::forms::use_posted_form();
     view! {
         <Title text="惠员卡"/>
         <Loading>
@@ -41,6 +43,37 @@ pub fn CardPage() -> impl IntoView {
                     }
                     .into_any(),
                 }
+            })}
+        </Loading>
+        <Loading>
+            {move || Suspend::new(async move {
+                let posted = posted.await;
+                let Ok(services) = services.await else { return ().into_any() };
+                let claimable: Vec<_> = services.benefits.into_iter().filter(|b| b.can_claim).collect();
+                let unused: Vec<_> = services.claims.into_iter().filter(|c| c.redeemed.is_none()).collect();
+                if claimable.is_empty() && unused.is_empty() {
+                    return ().into_any();
+                }
+                view! {
+                    {(!unused.is_empty()).then(|| view! {
+                        <section class="card" aria-labelledby="card-unused">
+                            <h2 id="card-unused">"待使用的福利"</h2>
+                            <ul class="plain-list">
+                                {unused.into_iter().map(|c| view! {
+                                    <li><a href=format!("/services/claims/{}", c.id)>{c.benefit_title}</a>
+                                    <span class="muted">{format!(" · {}", c.partner_name)}</span></li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    {(!claimable.is_empty()).then(|| view! {
+                        <h2 class="page-title">"可领取的福利"</h2>
+                        {claimable.into_iter().map(|b| view! {
+                            <crate::benefits::pages::member::BenefitItem benefit=b posted=posted.clone()/>
+                        }).collect_view()}
+                    })}
+                }
+                .into_any()
             })}
         </Loading>
     }

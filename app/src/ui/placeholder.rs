@@ -1,32 +1,8 @@
-//! Tabs whose features arrive in later issues, and the 404 page. Each says
-//! plainly what is coming instead of showing an empty screen.
+//! The 404 page.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-
-#[component]
-fn ComingSoon(title: &'static str, lead: &'static str, items: &'static [&'static str]) -> impl IntoView {
-    view! {
-        <Title text=title/>
-        <section class="card">
-            <h1>{title}</h1>
-            <p>{lead}</p>
-            <ul class="plain-list">{items.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}</ul>
-        </section>
-    }
-}
-
-#[component]
-pub fn ServicesPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="服务"
-            lead="会员服务即将开放。"
-            items=&["惠员卡：实名认证后领取电子会员卡。", "会员普惠：节日慰问、优惠活动。", "工会资讯：本会新闻与通知。"]
-        />
-    }
-}
 
 /// Shown for any unknown address, with HTTP status 404 on the first load.
 #[component]

@@ -8,6 +8,7 @@ mod support;
 
 mod accounts;
 mod api_twins;
+mod benefits;
 mod binary;
 mod campaigns;
 mod desk;

@@ -1,0 +1,3 @@
+pub mod admin;
+pub mod member;
+pub mod partner;

@@ -35,6 +35,7 @@ pub use domain;
 use crate::accounts::pages::account::{LoginPage, MePage};
 use crate::accounts::pages::code_flows::{ChangePhonePage, ResetPage, SmsLoginPage};
 use crate::accounts::pages::register::RegisterPage;
+use crate::benefits::pages::member::{ClaimPage, ServicesPage};
 use crate::card::pages::{CardCheckPage, CardPage};
 use crate::certification::pages::{certify::CertifyPage, review::ReviewPage, roster_admin::RosterAdminPage};
 use crate::home::pages::HomePage;
@@ -42,7 +43,6 @@ use crate::newsroom::pages::{correspondents::CorrespondentsAdminPage, desk::Desk
 use crate::officials::pages::{admin::AdminPage, units_admin::UnitsAdminPage};
 use crate::stats::pages::{GongshiPage, StatsPage};
 use crate::ui::components::{SiteHeader, TabBar};
-use crate::benefits::pages::member::{ClaimPage, ServicesPage};
 use crate::ui::placeholder::NotFound;
 use crate::voting::pages::campaign_admin::{CandidatesAdminPage, NewCampaignPage};
 use crate::voting::pages::fraud::{CampaignsAdminPage, FraudPage, ResultsPage};

@@ -3,8 +3,8 @@
 //! super admin, so the statistics, 公示 and review pages have something to
 //! show. Every person in it is synthetic (shared/fixtures).
 
-use store::protect::DataKey;
 use anyhow::Context;
+use store::protect::DataKey;
 use store::Store;
 
 use app::spreadsheet as units_csv;
@@ -509,9 +509,42 @@ pub async fn load_services(store: &Store) -> anyhow::Result<()> {
     let today = app::clock::today_in_shanghai();
     let midnight = today.midnight_in_shanghai();
     let benefits = [
-        ("37", "生日送蛋糕", "生日当月的实名认证会员，凭领取码到合作蛋糕店领取生日蛋糕一个。", 0, true, None, true, 10_000, None, 365),
-        ("371300", "职工1元观影", "临沂市实名认证会员每人可 1 元观看一场电影，凭领取码到万达影城（临沂店）前台兑换。", 1, false, None, false, 5_000, Some(200), 60),
-        ("37", "免费健康体检", "已认证会员每年一次免费基础体检，凭领取码预约爱康国宾体检中心。", 2, false, Some(today.iso()), true, 2_000, None, 90),
+        (
+            "37",
+            "生日送蛋糕",
+            "生日当月的实名认证会员，凭领取码到合作蛋糕店领取生日蛋糕一个。",
+            0,
+            true,
+            None,
+            true,
+            10_000,
+            None,
+            365,
+        ),
+        (
+            "371300",
+            "职工1元观影",
+            "临沂市实名认证会员每人可 1 元观看一场电影，凭领取码到万达影城（临沂店）前台兑换。",
+            1,
+            false,
+            None,
+            false,
+            5_000,
+            Some(200),
+            60,
+        ),
+        (
+            "37",
+            "免费健康体检",
+            "已认证会员每年一次免费基础体检，凭领取码预约爱康国宾体检中心。",
+            2,
+            false,
+            Some(today.iso()),
+            true,
+            2_000,
+            None,
+            90,
+        ),
     ];
     let pictures: [&[u8]; 3] = [
         include_bytes!("../../demo/photos/winter-visit.jpg"),

@@ -137,7 +137,8 @@ pub struct UnitClaims {
     pub redeemed: i64,
 }
 
-const SELECT_BENEFIT: &str = "SELECT b.id, b.unit_id, u.code AS unit_code, u.name AS unit_name, b.title, b.description, \
+const SELECT_BENEFIT: &str =
+    "SELECT b.id, b.unit_id, u.code AS unit_code, u.name AS unit_name, b.title, b.description, \
      b.picture_url, b.partner_id, p.name AS partner_name, b.birthday_month, b.member_since, b.once_per_year, b.quota, \
      b.quota_per_day, b.opens_at, b.closes_at, b.withdrawn_at, \
      (SELECT COUNT(*) FROM benefit_claims c WHERE c.benefit_id = b.id) AS claimed, \
@@ -248,13 +249,18 @@ impl Store {
             "UPDATE partners SET failed_logins = failed_logins + 1, \
              locked_until = CASE WHEN failed_logins + 1 >= 5 THEN $2 ELSE locked_until END WHERE id = $1"
         };
-        on_writer!(self, pool => sqlx::query(sql).bind(partner).bind(lock_until).execute(pool).await)?;
+        on_writer!(self, pool => sqlx::query(sql).bind(partner).bind(lock_until).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
     /// Creates a benefit of `unit` served by `partner_id` (both in the
     /// actor's reach; audited). `Ok(None)` when either is outside it.
-    pub async fn create_benefit(&self, actor: &Actor, new: &NewBenefit<'_>, now: i64) -> Result<Option<i64>, StoreError> {
+    pub async fn create_benefit(
+        &self,
+        actor: &Actor,
+        new: &NewBenefit<'_>,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
         let sql = format!(
             "{} INSERT INTO benefits (unit_id, title, description, partner_id, birthday_month, member_since, \
              once_per_year, quota, quota_per_day, opens_at, closes_at, created_by, created_at) \
@@ -376,7 +382,9 @@ impl Store {
         }
         for _ in 0..CLAIM_ATTEMPTS {
             let attempt: Result<Option<(i64,)>, sqlx::Error> = match self {
-                Store::Sqlite { write, .. } => bind_claim!(sqlx::query_as(INSERT_CLAIM), claim).fetch_optional(write).await,
+                Store::Sqlite { write, .. } => {
+                    bind_claim!(sqlx::query_as(INSERT_CLAIM), claim).fetch_optional(write).await
+                }
                 Store::Postgres { pool } => {
                     async {
                         let mut tx = pool.begin().await?;
@@ -396,7 +404,10 @@ impl Store {
             match attempt {
                 Ok(Some((id,))) => return Ok(Ok(id)),
                 Ok(None) => {
-                    return Ok(Err(self.quota_refusal(claim.benefit, claim.day).await?.unwrap_or(ClaimRefusal::SoldOut)))
+                    return Ok(Err(self
+                        .quota_refusal(claim.benefit, claim.day)
+                        .await?
+                        .unwrap_or(ClaimRefusal::SoldOut)))
                 }
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     if let Some(earlier) = self.claim_of(claim.benefit, claim.member, claim.period).await? {
@@ -477,11 +488,10 @@ impl Store {
             .bind(now)
             .execute(pool)
             .await
-        })?
-        .rows_affected();
+            .map(|r| r.rows_affected())
+        })?;
         let sql = format!("{SELECT_CLAIM} WHERE c.id = $1 AND c.benefit_id = $2 AND b.partner_id = $3");
-        let found: Option<Claim> =
-            on_writer!(self, pool => sqlx::query_as(&sql).bind(claim).bind(benefit).bind(partner).fetch_optional(pool).await)?;
+        let found: Option<Claim> = on_writer!(self, pool => sqlx::query_as(&sql).bind(claim).bind(benefit).bind(partner).fetch_optional(pool).await)?;
         Ok(match found {
             None => Redemption::NotFound,
             Some(found) if updated == 1 => Redemption::Redeemed(found),
@@ -515,4 +525,3 @@ impl Store {
         })?)
     }
 }
-

@@ -40,7 +40,8 @@ pub use articles::{
 };
 pub use assets::{Asset, AssetKind, NewAsset, StoryAsset};
 pub use benefits::{
-    Benefit, Claim, ClaimRefusal, ClaimantFacts, NewBenefit, NewClaim, Partner, PartnerCredentials, Redemption, UnitClaims,
+    Benefit, Claim, ClaimRefusal, ClaimantFacts, NewBenefit, NewClaim, Partner, PartnerCredentials, Redemption,
+    UnitClaims,
 };
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use desk::{

@@ -19,7 +19,8 @@ const NOW: i64 = 1_796_176_800; // 2026-12-02 10:00 in Shanghai
 /// is a super admin. Answers the members, a partner and a benefit of
 /// `quota` (and `per_day`) offered by the province.
 async fn seed(store: &Store, count: usize, quota: i32, per_day: Option<i32>) -> (Vec<MemberId>, i64, i64) {
-    let tree = store::testing::unit_tree(&[("37", "", "山东省总工会", "province"), ("3713", "37", "临沂市总工会", "city")]);
+    let tree =
+        store::testing::unit_tree(&[("37", "", "山东省总工会", "province"), ("3713", "37", "临沂市总工会", "city")]);
     store.import_units(&tree).await.expect("units");
     let mut members = Vec::with_capacity(count);
     for i in 0..count {
@@ -128,7 +129,8 @@ async fn the_database_refuses_a_slot_beyond_the_quota_and_a_second_redemption(db
     assert!(matches!(first, Redemption::Redeemed(ref c) if c.redeemed_at == Some(NOW + 60)), "{first:?}");
     let second = store.redeem_claim(partner, claim, benefit, NOW + 120).await.unwrap();
     assert_eq!(second, Redemption::AlreadyRedeemed(NOW + 60), "the second answers the first one's time");
-    let overwrite = db.execute_raw(&format!("UPDATE benefit_claims SET redeemed_at = {} WHERE id = {claim}", NOW + 999)).await;
+    let overwrite =
+        db.execute_raw(&format!("UPDATE benefit_claims SET redeemed_at = {} WHERE id = {claim}", NOW + 999)).await;
     assert!(overwrite.is_err(), "the database keeps the first redemption's time");
     let elsewhere = store.redeem_claim(partner + 1, claim, benefit, NOW).await.unwrap();
     assert_eq!(elsewhere, Redemption::NotFound, "another merchant cannot redeem it");

@@ -156,10 +156,7 @@ pub async fn upload_benefit_picture(data: leptos::server_fn::codec::MultipartDat
         .put_media(store::MediaKind::Benefit, id, content_type, upload.file.as_deref().unwrap_or_default(), now)
         .await
         .map_err(err)?;
-    store
-        .audit(Some(actor.member_id), "上传图片", &format!("福利 #{id}"), "", None, now)
-        .await
-        .map_err(err)?;
+    store.audit(Some(actor.member_id), "上传图片", &format!("福利 #{id}"), "", None, now).await.map_err(err)?;
     Ok("已上传福利图片".to_owned())
 }
 
@@ -198,8 +195,7 @@ pub async fn load_partner_page() -> Result<PartnerPageView, AppError> {
 #[server(prefix = "/api", endpoint = "auth/partner-login")]
 pub async fn partner_sign_in(login: String, password: String) -> Result<String, AppError> {
     let store = crate::context::store()?;
-    let (id, name) =
-        crate::benefits::service::partner_sign_in(&store, &login, &password, crate::clock::now()).await?;
+    let (id, name) = crate::benefits::service::partner_sign_in(&store, &login, &password, crate::clock::now()).await?;
     let session = crate::context::session().await?;
     let unavailable = |error: tower_sessions::session::Error| {
         tracing::error!(%error, "session store");

@@ -90,7 +90,8 @@ impl CodeKey {
     /// Whether `digits` are the short code's for (`first`, `second`).
     pub fn check_typed(&self, kind: CodeKind, first: i64, second: i64, digits: &str) -> bool {
         let expected = format!("{:08}", self.digits(kind, first, second));
-        digits.len() == 8 && expected.as_bytes().iter().zip(digits.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        digits.len() == 8
+            && expected.as_bytes().iter().zip(digits.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     }
 }
 
@@ -157,7 +158,8 @@ mod tests {
     fn the_typed_code_is_checked_against_its_claim_and_typing_slips_are_forgiven() {
         let key = key();
         let typed = key.typed(CodeKind::BenefitClaim, 41, 7);
-        let Some(Entered::Typed { first, digits }) = Entered::parse(&format!(" {} ", typed.replace('-', " － "))) else {
+        let Some(Entered::Typed { first, digits }) = Entered::parse(&format!(" {} ", typed.replace('-', " － ")))
+        else {
             panic!("{typed} reads as a typed code")
         };
         assert_eq!(first, 41);

@@ -6,9 +6,9 @@
 //! pages → api → service → store/domain; `model` holds the view types all three share.
 
 pub mod api;
-pub mod model;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod codes;
+pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

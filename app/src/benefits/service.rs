@@ -150,7 +150,8 @@ pub async fn claim(store: &Store, member: MemberId, id: i64, now: i64) -> Result
     let benefit = store.benefit(id).await.map_err(&err)?.ok_or_else(no_such)?;
     let facts = store.claimant_facts(member).await.map_err(&err)?.ok_or(AppError::Internal)?;
     let in_subtree = store.unit_within(facts.unit_id, benefit.unit_id).await.map_err(&err)?;
-    let period = judge(&benefit, &facts, in_subtree, now).map_err(|(status, why)| AppError::rejected(status, "", why))?;
+    let period =
+        judge(&benefit, &facts, in_subtree, now).map_err(|(status, why)| AppError::rejected(status, "", why))?;
     let day = CivilDate::in_shanghai(now).iso();
     let new = store::NewClaim { benefit: id, member, unit_id: facts.unit_id, period, day: &day, now };
     match store.claim_benefit(&new).await.map_err(&err)? {
@@ -205,7 +206,13 @@ pub fn qr_svg(text: &str) -> Result<String, AppError> {
 }
 
 /// Partner `partner` redeems what they scanned or typed.
-pub async fn redeem(store: &Store, key: &DataKey, partner: i64, entered: &str, now: i64) -> Result<RedeemReceipt, AppError> {
+pub async fn redeem(
+    store: &Store,
+    key: &DataKey,
+    partner: i64,
+    entered: &str,
+    now: i64,
+) -> Result<RedeemReceipt, AppError> {
     let not_a_code = || AppError::rejected(400, "code", "这不是有效的领取码，请重新扫码或核对后输入");
     let codes = CodeKey::from_data_key(key);
     let (claim, benefit) = match Entered::parse(entered).ok_or_else(not_a_code)? {
@@ -334,8 +341,7 @@ pub async fn create_partner(
     if !login_ok {
         return Err(AppError::rejected(400, "login", "登录名用 3 到 32 个英文字母、数字、- 或 _"));
     }
-    let password =
-        domain::Password::parse(password).map_err(|e| AppError::rejected(400, "password", e.to_string()))?;
+    let password = domain::Password::parse(password).map_err(|e| AppError::rejected(400, "password", e.to_string()))?;
     let hash = crate::accounts::service::hash_password(password).await?;
     match store.create_partner(actor, unit.trim(), name, &login, &hash, now).await {
         Ok(Some(id)) => Ok(id),
@@ -351,7 +357,8 @@ pub async fn create_partner(
 /// login and a wrong password; five wrong tries lock it for 15 minutes).
 pub async fn partner_sign_in(store: &Store, login: &str, password: &str, now: i64) -> Result<(i64, String), AppError> {
     let wrong = || AppError::rejected(401, "password", "登录名或密码不正确");
-    let found = store.partner_credentials(login.trim().to_ascii_lowercase().as_str()).await.map_err(store_error("partner"))?;
+    let found =
+        store.partner_credentials(login.trim().to_ascii_lowercase().as_str()).await.map_err(store_error("partner"))?;
     if let Some(until) = found.as_ref().and_then(|f| f.locked_until).filter(|until| *until > now) {
         return Err(AppError::rejected(
             429,
@@ -359,8 +366,9 @@ pub async fn partner_sign_in(store: &Store, login: &str, password: &str, now: i6
             format!("密码错误次数过多，请于 {} 后再试", crate::clock::wall_clock_in_shanghai(until)),
         ));
     }
-    let ok = crate::accounts::service::verify_password(password.to_owned(), found.as_ref().map(|f| f.password_hash.clone()))
-        .await?;
+    let ok =
+        crate::accounts::service::verify_password(password.to_owned(), found.as_ref().map(|f| f.password_hash.clone()))
+            .await?;
     let Some(found) = found else { return Err(wrong()) };
     store.record_partner_sign_in(found.id, ok, now + 15 * 60).await.map_err(store_error("partner"))?;
     if ok {
@@ -472,7 +480,11 @@ mod tests {
         let mut b = cake();
         b.quota_per_day = Some(10);
         let rules = rules(&b).join("；");
-        assert!(rules.contains("生日当月可领") && rules.contains("每人每年限领一次") && rules.contains("共 100 份，每天 10 份"));
+        assert!(
+            rules.contains("生日当月可领")
+                && rules.contains("每人每年限领一次")
+                && rules.contains("共 100 份，每天 10 份")
+        );
         assert_eq!(window(&b), "2026-12-01 至 2027-01-01");
     }
 }

@@ -93,8 +93,9 @@ fn cake_form<'a>(unit: &'a str, partner: &'a str, opens: &'a str, closes: &'a st
 /// Creates the cake benefit as `person`; its id.
 async fn create_cake(person: &Person, unit: &str, partner: &str) -> String {
     let (opens, closes) = (date_in_days(0), date_in_days(30));
-    let (status, location) =
-        person.post_for_location("/admin/benefits", "/api/admin/benefits/create", &cake_form(unit, partner, &opens, &closes)).await;
+    let (status, location) = person
+        .post_for_location("/admin/benefits", "/api/admin/benefits/create", &cake_form(unit, partner, &opens, &closes))
+        .await;
     assert_eq!(status, 303, "created: {location}");
     location.rsplit("benefit-").next().unwrap().to_owned()
 }
@@ -143,8 +144,7 @@ async fn a_member_born_this_month_claims_the_birthday_benefit_and_the_merchant_r
     // The member sees it on 服务 and claims it; the claim page shows the QR code.
     let (_, services) = birthday.get("/services").await;
     assert!(services.contains("生日送蛋糕") && services.contains("立即领取"), "{services}");
-    let (status, location) =
-        birthday.post_for_location("/services", "/api/benefits/claim", &[("id", &benefit)]).await;
+    let (status, location) = birthday.post_for_location("/services", "/api/benefits/claim", &[("id", &benefit)]).await;
     assert_eq!(status, 303);
     assert!(location.starts_with("/services/claims/"), "{location}");
     let (status, page) = birthday.get(&location).await;
@@ -184,12 +184,17 @@ async fn a_member_born_this_month_claims_the_birthday_benefit_and_the_merchant_r
     assert_eq!(status, 401);
     assert!(html.contains("登录名或密码不正确"));
     let (status, location) = merchant
-        .post_for_location("/partner", "/api/auth/partner-login", &[("login", "Cake-Shop"), ("password", "merchant-2026")])
+        .post_for_location(
+            "/partner",
+            "/api/auth/partner-login",
+            &[("login", "Cake-Shop"), ("password", "merchant-2026")],
+        )
         .await;
     assert_eq!((status, location.as_str()), (303, "/partner"));
     let (_, scanner) = merchant.get("/partner").await;
     assert!(scanner.contains("data-public-key=") && scanner.contains("/scanner.js"), "the scanner with its key");
-    let forged = code.replacen(&format!("HY1.{claim_id}."), &format!("HY1.{}.", claim_id.parse::<i64>().unwrap() + 1), 1);
+    let forged =
+        code.replacen(&format!("HY1.{claim_id}."), &format!("HY1.{}.", claim_id.parse::<i64>().unwrap() + 1), 1);
     let (status, html) = merchant.post("/partner", "/api/partner/redeem", &[("code", &forged)]).await;
     assert_eq!(status, 400, "a code whose claim was changed fails its signature");
     assert!(html.contains("不是有效的领取码"));
@@ -224,14 +229,13 @@ async fn who_may_offer_claim_and_redeem_is_a_matrix(db: TestDb) {
     let linyi = Person::new(&server);
     linyi.register("13700000002", "周临沂", "371300").await;
     for (phone, unit) in [("13700000001", "370100"), ("13700000002", "371300")] {
-        let (status, html) =
-            admin.post("/admin", "/api/admin/officials", &[("phone", phone), ("unit", unit)]).await;
+        let (status, html) = admin.post("/admin", "/api/admin/officials", &[("phone", phone), ("unit", unit)]).await;
         assert!(status == 200 || status == 303, "appointed: {status} {html}");
     }
 
     // Offering: only within one's own subtree, with one's own merchants.
     assert_eq!(add_partner(&jinan, "371300", "not-mine").await.0, 403, "a merchant under another city");
-    assert_eq!(add_partner(&jinan_member, "37010201", "member-shop").await.0, 403, "a member is no official");
+    assert_eq!(add_partner(jinan_member, "37010201", "member-shop").await.0, 403, "a member is no official");
     assert_eq!(add_partner(&jinan, "370100", "jinan-shop").await.0, 200);
     assert_eq!(add_partner(&linyi, "371300", "linyi-shop").await.0, 200);
     let jinan_shop = partner_id(&jinan, "jinan-shop").await;
@@ -278,7 +282,11 @@ async fn who_may_offer_claim_and_redeem_is_a_matrix(db: TestDb) {
     linyi_merchant
         .post("/partner", "/api/auth/partner-login", &[("login", "linyi-shop"), ("password", "merchant-2026")])
         .await;
-    assert_eq!(linyi_merchant.call("/api/partner/redeem", &[("code", code)]).await.0, 404, "another merchant's benefit");
+    assert_eq!(
+        linyi_merchant.call("/api/partner/redeem", &[("code", code)]).await.0,
+        404,
+        "another merchant's benefit"
+    );
     assert_eq!(visitor.call("/api/partner/redeem", &[("code", code)]).await.0, 401, "not signed in as a merchant");
     assert_eq!(jinan_member.call("/api/partner/redeem", &[("code", code)]).await.0, 401, "a member is no merchant");
     assert_eq!(linyi.call("/api/admin/benefits/withdraw", &[("id", &jinan_cake)]).await.0, 404);
@@ -347,7 +355,9 @@ async fn every_wrong_field_is_refused_next_to_it_and_nothing_changes(db: TestDb)
     assert!(html.contains("密码"), "{html}");
 
     let merchant = Person::new(&server);
-    merchant.post("/partner", "/api/auth/partner-login", &[("login", "cake-shop"), ("password", "merchant-2026")]).await;
+    merchant
+        .post("/partner", "/api/auth/partner-login", &[("login", "cake-shop"), ("password", "merchant-2026")])
+        .await;
     for code in ["", "hello", "HY1.1.1.AAAA", "12-34", "1-00000000"] {
         let (status, html) = merchant.post("/partner", "/api/partner/redeem", &[("code", code)]).await;
         assert_eq!(status, 400, "{code:?}");
@@ -376,7 +386,10 @@ async fn a_thousand_claims_through_two_server_processes_store_exactly_the_quota(
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
     let (hash, unit): (String, i64) =
-        sqlx::query_as("SELECT password_hash, unit_id FROM members WHERE phone = '13800000001'").fetch_one(&mut conn).await.unwrap();
+        sqlx::query_as("SELECT password_hash, unit_id FROM members WHERE phone = '13800000001'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
     for i in 0..250 {
         sqlx::query(&format!(
             "INSERT INTO members (phone, name, password_hash, unit_id, created_at, certified_at) \
@@ -418,10 +431,8 @@ async fn a_thousand_claims_through_two_server_processes_store_exactly_the_quota(
     assert_eq!(acknowledged.len(), 100, "exactly the quota was acknowledged");
     assert_eq!(refused, 900);
     assert_eq!(stored_claims(&db).await, 100, "exactly the quota was stored");
-    let (distinct,): (i64,) = sqlx::query_as("SELECT COUNT(DISTINCT member_id) FROM benefit_claims")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let (distinct,): (i64,) =
+        sqlx::query_as("SELECT COUNT(DISTINCT member_id) FROM benefit_claims").fetch_one(&mut conn).await.unwrap();
     assert_eq!(distinct, 100, "one claim per member");
     for id in acknowledged {
         let (found,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM benefit_claims WHERE id = {id}"))
@@ -454,7 +465,11 @@ async fn the_demo_offers_three_benefits_with_pictures_and_a_redeemed_claim(db: T
     // The cinema signs in with the demo password and sees its redemption.
     let cinema = Person::new(&server);
     let (status, _) = cinema
-        .post_for_location("/partner", "/api/auth/partner-login", &[("login", "demo-cinema"), ("password", server::demo::DEMO_PASSWORD)])
+        .post_for_location(
+            "/partner",
+            "/api/auth/partner-login",
+            &[("login", "demo-cinema"), ("password", server::demo::DEMO_PASSWORD)],
+        )
         .await;
     assert_eq!(status, 303);
     let (_, page) = cinema.get("/partner").await;

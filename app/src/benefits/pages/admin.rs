@@ -28,11 +28,12 @@ fn UnitSelect(units: Vec<(String, String)>, id: &'static str, chosen: String) ->
 fn PartnerForm(units: Vec<(String, String)>, posted: Option<PostedForm>) -> impl IntoView {
     let form = posted.clone().filter(|p| p.posted_to(&action::<CreatePartner>())).unwrap_or_default();
     let shown = (!form.action.is_empty()).then_some(form.clone());
+    let open = shown.is_some();
     view! {
-        <details class="card" open=shown.is_some()>
+        <details class="card" open=open>
             <summary><h2 class="inline-heading">"添加合作商户"</h2></summary>
             <FormBanner posted=shown/>
-            <form method="post" action=action::<CreatePartner>() class="form" novalidate>
+            <form method="post" action={action::<CreatePartner>()} class="form" novalidate>
                 <UnitSelect units id="p-unit" chosen=form.value("unit")/>
                 <Field label="商户名称" name="name" id_prefix="p-" maxlength=40 value=form.value("name") error=form.error_for("name")/>
                 <Field label="商户登录名" name="login" id_prefix="p-" maxlength=32 autocomplete="off" value=form.value("login") error=form.error_for("login") hint="英文字母、数字、- 或 _，如 haoliyuan-linyi"/>
@@ -44,7 +45,11 @@ fn PartnerForm(units: Vec<(String, String)>, posted: Option<PostedForm>) -> impl
 }
 
 #[component]
-fn BenefitForm(units: Vec<(String, String)>, partners: Vec<(i64, String)>, posted: Option<PostedForm>) -> impl IntoView {
+fn BenefitForm(
+    units: Vec<(String, String)>,
+    partners: Vec<(i64, String)>,
+    posted: Option<PostedForm>,
+) -> impl IntoView {
     let form = posted.clone().filter(|p| p.posted_to(&action::<CreateBenefit>())).unwrap_or_default();
     let shown = (!form.action.is_empty()).then_some(form.clone());
     let chosen_partner = form.value("partner");
@@ -54,7 +59,7 @@ fn BenefitForm(units: Vec<(String, String)>, partners: Vec<(i64, String)>, poste
             <h2 id="new-benefit">"发布福利"</h2>
             <FormBanner posted=shown/>
             {partners.is_empty().then(|| view! { <p class="muted">"请先添加合作商户。"</p> })}
-            <form method="post" action=action::<CreateBenefit>() class="form" novalidate>
+            <form method="post" action={action::<CreateBenefit>()} class="form" novalidate>
                 <UnitSelect units id="b-unit" chosen=form.value("unit")/>
                 <Field label="福利名称" name="title" id_prefix="b-" maxlength=40 value=form.value("title") error=form.error_for("title") placeholder="如：生日送蛋糕"/>
                 <div class="field" class:has-error=form.error_for("description").is_some()>
@@ -137,14 +142,14 @@ pub fn BenefitsAdminPage() -> impl IntoView {
                                                 </table>
                                             </div>
                                         })}
-                                        <form method="post" action=action::<UploadBenefitPicture>() enctype="multipart/form-data" class="picture-form">
+                                        <form method="post" action={action::<UploadBenefitPicture>()} enctype="multipart/form-data" class="picture-form">
                                             <input type="hidden" name="id" value=id.clone()/>
                                             <label for=format!("pic-{id}")>{if b.picture_url.is_some() { "更换图片" } else { "上传图片" }}</label>
                                             <input id=format!("pic-{id}") type="file" name="photo" accept="image/jpeg,image/png,image/webp"/>
                                             <button type="submit">"上传"</button>
                                         </form>
                                         {(!b.withdrawn).then(|| view! {
-                                            <form method="post" action=action::<WithdrawBenefit>() class="inline-form">
+                                            <form method="post" action={action::<WithdrawBenefit>()} class="inline-form">
                                                 <input type="hidden" name="id" value=id.clone()/>
                                                 <button type="submit" class="secondary">"撤下"</button>
                                             </form>

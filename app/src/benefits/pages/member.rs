@@ -40,7 +40,7 @@ pub fn BenefitItem(benefit: BenefitCard, posted: Option<PostedForm>) -> impl Int
                 }
                 .into_any(),
                 (None, true) => view! {
-                    <form method="post" action=action::<ClaimBenefit>() class="inline-form">
+                    <form method="post" action={action::<ClaimBenefit>()} class="inline-form">
                         <input type="hidden" name="id" value=id.clone()/>
                         <button type="submit" class="primary">"立即领取"</button>
                         <span class="muted">{benefit.status.clone()}</span>

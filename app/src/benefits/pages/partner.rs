@@ -29,7 +29,7 @@ pub fn PartnerPage() -> impl IntoView {
                         <section class="card">
                             <p class="muted">"合作商户使用工会发放的登录名和密码登录，核销会员出示的福利领取码。"</p>
                             <FormBanner posted=posted.clone()/>
-                            <form method="post" action=action::<PartnerSignIn>() class="form" novalidate>
+                            <form method="post" action={action::<PartnerSignIn>()} class="form" novalidate>
                                 <Field label="商户登录名" name="login" autocomplete="username" value=form.value("login") error=form.error_for("login")/>
                                 <Field label="密码" name="password" input_type="password" autocomplete="current-password" error=form.error_for("password")/>
                                 <button type="submit" class="primary">"登录"</button>
@@ -47,7 +47,7 @@ pub fn PartnerPage() -> impl IntoView {
                             <button type="button" id="scan-start" class="primary" hidden>"扫码核验"</button>
                             <p id="scan-result" class="scan-result" role="status" aria-live="polite"></p>
                             <p id="scan-queue" class="muted" aria-live="polite"></p>
-                            <form method="post" action=action::<RedeemCode>() class="form" id="redeem-form" novalidate>
+                            <form method="post" action={action::<RedeemCode>()} class="form" id="redeem-form" novalidate>
                                 <Field label="领取码或核销码" name="code" autocomplete="off" value=form.value("code") error=form.error_for("code") hint="核销码形如 123-45678901"/>
                                 <button type="submit" class="primary">"核销"</button>
                             </form>
@@ -71,7 +71,7 @@ pub fn PartnerPage() -> impl IntoView {
                                     <li>{title}<span class="muted">{format!(" · {member} · {when}")}</span></li>
                                 }).collect_view()}
                             </ul>
-                            <form method="post" action=action::<PartnerSignOut>() class="inline-form">
+                            <form method="post" action={action::<PartnerSignOut>()} class="inline-form">
                                 <button type="submit" class="link-button">"退出登录"</button>
                             </form>
                         </section>

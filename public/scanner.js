@@ -1,5 +1,8 @@
-// 商户核销 (/partner): the partner's scanner, on top of the plain form that
-// works without JavaScript.
+// The scanner of 商户核销 (/partner) and of an activity's door
+// (/admin/activities/{session}), on top of the plain form that works without
+// JavaScript. The page says what it scans: `data-prefix` (HY1 claims, HD1
+// check-ins), `data-endpoint` (the form's own server function) and the
+// public key; the form's hidden fields go along with each code.
 //
 // - Reads QR codes with the camera where the browser has BarcodeDetector.
 // - Checks a code's ed25519 signature against the public key in the page
@@ -16,7 +19,9 @@
   const result = document.getElementById('scan-result');
   const queueNote = document.getElementById('scan-queue');
   const form = document.getElementById('redeem-form');
-  const QUEUE = 'gonghui.redeem.queue';
+  const prefix = box.dataset.prefix || 'HY1';
+  const endpoint = box.dataset.endpoint || '/api/partner/redeem';
+  const QUEUE = 'gonghui.scan.queue:' + endpoint + ':' + location.pathname;
 
   const fromBase64Url = (text) => {
     const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4);
@@ -32,7 +37,7 @@
     const at = code.lastIndexOf('.');
     if (at < 0) return null;
     const message = code.slice(0, at);
-    if (!/^HY1\.\d+\.\d+$/.test(message)) return false;
+    if (!new RegExp('^' + prefix + '\\.\\d+\\.\\d+$').test(message)) return false;
     try {
       return await crypto.subtle.verify({ name: 'Ed25519' }, await publicKey(), fromBase64Url(code.slice(at + 1)),
         new TextEncoder().encode(message));
@@ -50,19 +55,22 @@
   };
   const save = (codes) => {
     localStorage.setItem(QUEUE, JSON.stringify(codes));
-    queueNote.textContent = codes.length ? `离线暂存 ${codes.length} 张，联网后自动核销` : '';
+    queueNote.textContent = codes.length ? `离线暂存 ${codes.length} 个，联网后自动提交` : '';
   };
 
   async function redeem(code) {
-    const response = await fetch('/api/partner/redeem', {
+    const body = new URLSearchParams();
+    for (const input of form.querySelectorAll('input[type=hidden]')) body.append(input.name, input.value);
+    body.append('code', code);
+    const response = await fetch(endpoint, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ code }),
+      body,
     });
     const answer = await response.json().catch(() => ({}));
     if (response.ok) return { ok: true, text: answer.notice };
-    const text = (answer.Rejected && answer.Rejected.message) || '核销失败，请稍后再试';
+    const text = (answer.Rejected && answer.Rejected.message) || '提交失败，请稍后再试';
     return { ok: false, text, retry: response.status >= 500 };
   }
 
@@ -76,16 +84,16 @@
     const code = raw.trim();
     const genuine = await checkOffline(code);
     if (genuine === false) {
-      show('✗ 这不是有效的领取码（签名不符）', false);
+      show('✗ 这不是有效的二维码（签名不符）', false);
       return;
     }
     if (!navigator.onLine) {
       if (genuine === null) {
-        show('当前离线，无法核验核销码；请扫二维码，或联网后再试', false);
+        show('当前离线，无法核验手输的码；请扫二维码，或联网后再试', false);
         return;
       }
       keep(code);
-      show('✓ 离线核验通过：领取码真实有效，已暂存；联网后自动核销并确认是否已被使用', true);
+      show('✓ 离线核验通过：二维码真实有效，已暂存；联网后自动提交并确认是否已用过', true);
       return;
     }
     try {
@@ -94,7 +102,7 @@
       show((answer.ok ? '✓ ' : '✗ ') + answer.text, answer.ok);
     } catch (error) {
       keep(code);
-      show('网络中断：领取码已暂存，联网后自动核销', true);
+      show('网络中断：已暂存，联网后自动提交', true);
     }
   }
 
@@ -116,7 +124,7 @@
         }
       }
       save(left);
-      if (lines.length) show('联网后核销：' + lines.join('；'), lines.every((l) => l.startsWith('✓')));
+      if (lines.length) show('联网后提交：' + lines.join('；'), lines.every((l) => l.startsWith('✓')));
     } finally {
       syncing = false;
     }

@@ -6,6 +6,7 @@
 //! makes navigation and forms feel instant.
 
 pub mod accounts;
+pub mod activities;
 pub mod benefits;
 pub mod card;
 pub mod certification;
@@ -181,6 +182,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/outward") view=crate::newsroom::pages::outward::OutwardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/watchwords") view=crate::newsroom::pages::moderation::WatchwordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/claims/:id") view=ClaimPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/activities/:id") view=crate::activities::pages::member::SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/activities") view=crate::activities::pages::admin::ActivitiesAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/activities/:id") view=crate::activities::pages::door::AttendancePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/benefits") view=crate::benefits::pages::admin::BenefitsAdminPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("partner") view=crate::benefits::pages::partner::PartnerPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>

@@ -96,7 +96,7 @@ test("a birthday benefit is claimed on 服务 and redeemed at the shop offline, 
   await shop.locator("#f-code").fill(claim.code);
   await shop.getByRole("button", { name: "核销", exact: true }).click();
   await expect(shop.locator("#scan-result")).toContainText("离线核验通过");
-  await expect(shop.locator("#scan-queue")).toContainText("离线暂存 1 张");
+  await expect(shop.locator("#scan-queue")).toContainText("离线暂存 1 个");
   await shop.screenshot({ path: `${SHOTS}/benefits-offline.png` });
 
   // Back online, the kept code is redeemed, once.

@@ -1,6 +1,7 @@
 //! Gonghui's server: the axum router as a library function, so any host
 //! (the `gonghui` binary, tests, benchmarks, a platform wrapper) can mount it.
 
+mod activities;
 mod card;
 pub mod config;
 mod csp;
@@ -244,6 +245,7 @@ fn router(
         .route("/c/{code}/feed.json", get(newsroom::json_feed))
         .route("/admin/newsroom/report.csv", get(newsroom::report_csv))
         .route("/admin/newsroom/ledger.csv", get(newsroom::ledger_csv))
+        .route("/admin/activities/{session}/attendance.csv", get(activities::attendance_csv))
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))

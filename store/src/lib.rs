@@ -6,6 +6,7 @@
 //! written once in the portable subset both engines accept (`$1` binds,
 //! `ON CONFLICT … DO UPDATE`), and each engine has its own migrations.
 
+mod activities;
 mod articles;
 mod assets;
 mod benefits;
@@ -35,6 +36,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use activities::{ActivitySession, CheckIn, NewActivity, NewSession, SignUp, SignUpOutcome};
 pub use articles::{
     Activity, Article, ArticleCard, Correction, Distribution, DistributionTarget, InboxEntry, PublishError, Publishing,
 };

@@ -9,6 +9,7 @@ pub enum MediaKind {
     Campaign,
     Candidate,
     Benefit,
+    Activity,
 }
 
 impl MediaKind {
@@ -17,6 +18,7 @@ impl MediaKind {
             "campaign" => Some(Self::Campaign),
             "candidate" => Some(Self::Candidate),
             "benefit" => Some(Self::Benefit),
+            "activity" => Some(Self::Activity),
             _ => None,
         }
     }
@@ -26,6 +28,7 @@ impl MediaKind {
             Self::Campaign => "campaign",
             Self::Candidate => "candidate",
             Self::Benefit => "benefit",
+            Self::Activity => "activity",
         }
     }
 }
@@ -46,6 +49,7 @@ impl Store {
             MediaKind::Campaign => "UPDATE campaigns SET cover_url = $2 WHERE id = $1",
             MediaKind::Candidate => "UPDATE candidates SET photo_url = $2 WHERE id = $1",
             MediaKind::Benefit => "UPDATE benefits SET picture_url = $2 WHERE id = $1",
+            MediaKind::Activity => "UPDATE activities SET picture_url = $2 WHERE id = $1",
         };
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;

@@ -23,12 +23,15 @@ use store::protect::DataKey;
 pub enum CodeKind {
     /// A benefit claim (惠员福利): `HY1.{claim}.{benefit}`.
     BenefitClaim,
+    /// A seat at an activity's session (活动 check-in): `HD1.{signup}.{session}`.
+    CheckIn,
 }
 
 impl CodeKind {
     fn prefix(self) -> &'static str {
         match self {
             Self::BenefitClaim => "HY1",
+            Self::CheckIn => "HD1",
         }
     }
 }
@@ -144,6 +147,9 @@ mod tests {
         flipped.push(if last == 'A' { 'B' } else { 'A' });
         assert_eq!(key.verify(CodeKind::BenefitClaim, &flipped), None, "a changed signature");
         assert_eq!(key.verify(CodeKind::BenefitClaim, "HY1.41.7"), None, "no signature");
+        let seat = key.sign(CodeKind::CheckIn, 41, 7);
+        assert_eq!(key.verify(CodeKind::BenefitClaim, &seat), None, "a check-in code is no claim code");
+        assert_eq!(key.verify(CodeKind::CheckIn, &seat), Some((41, 7)));
     }
 
     #[test]

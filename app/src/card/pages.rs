@@ -52,9 +52,10 @@ pub fn CardPage() -> impl IntoView {
                 let claimable: Vec<_> = services.benefits.into_iter().filter(|b| b.can_claim).collect();
                 let unused: Vec<_> = services.claims.into_iter().filter(|c| c.redeemed.is_none()).collect();
                 if claimable.is_empty() && unused.is_empty() {
-                    return ().into_any();
+                    return view! { <crate::activities::pages::member::MySignUps upcoming_only=true/> }.into_any();
                 }
                 view! {
+                    <crate::activities::pages::member::MySignUps upcoming_only=true/>
                     {(!unused.is_empty()).then(|| view! {
                         <section class="card" aria-labelledby="card-unused">
                             <h2 id="card-unused">"待使用的福利"</h2>

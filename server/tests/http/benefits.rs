@@ -213,7 +213,11 @@ async fn a_member_born_this_month_claims_the_birthday_benefit_and_the_merchant_r
     let (_, page) = birthday.get(&format!("/services/claims/{claim_id}")).await;
     assert!(page.contains("核销") && !page.contains("领取码二维码"), "no code left to show");
     let (_, admin_page) = admin.get("/admin/benefits").await;
-    assert!(admin_page.contains("1 / 100") && admin_page.contains("机械厂"), "claimed per unit: {}", crate::publishing::main_of(&admin_page));
+    assert!(
+        admin_page.contains("1 / 100") && admin_page.contains("机械厂"),
+        "claimed per unit: {}",
+        crate::publishing::main_of(&admin_page)
+    );
 }
 
 async fn who_may_offer_claim_and_redeem_is_a_matrix(db: TestDb) {

@@ -98,8 +98,10 @@ pub fn MePage() -> impl IntoView {
                                 </ul>
                             </section>
                         })}
+                        <crate::activities::pages::member::MySignUps/>
                         {member.certified.then(|| view! {
                             <A href="/card" attr:class="card admin-link">"惠员卡 ›"</A>
+                            <A href="/services#mine" attr:class="card admin-link">"我的福利 ›"</A>
                             <A href="/desk" attr:class="card admin-link">"信息员：报送本单位的新闻 ›"</A>
                         })}
                         {(!member.certified).then(|| view! {

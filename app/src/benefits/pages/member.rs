@@ -101,9 +101,10 @@ pub fn ServicesPage() -> impl IntoView {
                                     "完成实名认证后即可领取会员福利。 " <a href="/certify">"去认证 ›"</a>
                                 </p>
                             })}
-                            <p class="below-card muted">{format!("{} · 可领取 {open} 项", view.unit_name)}</p>
+                            <p class="below-card muted">{format!("{} · 可领取福利 {open} 项", view.unit_name)}</p>
                             {view.benefits.is_empty().then(|| view! { <p class="card muted">"目前没有面向您所在工会的福利。"</p> })}
                             {view.benefits.into_iter().map(|b| view! { <BenefitItem benefit=b posted=posted.clone()/> }).collect_view()}
+                            <crate::activities::pages::member::UpcomingSessions/>
                             <section class="card" id="mine" aria-labelledby="mine-heading">
                                 <h2 id="mine-heading">"我的福利"</h2>
                                 {view.claims.is_empty().then(|| view! { <p class="muted">"还没有领取过福利。"</p> })}

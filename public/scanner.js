@@ -139,6 +139,8 @@
   window.addEventListener('online', sync);
   save(queued());
   sync();
+  // End-to-end tests wait for this before going offline.
+  box.dataset.ready = 'true';
 
   const start = document.getElementById('scan-start');
   if ('BarcodeDetector' in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {

@@ -88,6 +88,7 @@ test("a birthday benefit is claimed on 服务 and redeemed at the shop offline, 
   await shop.locator("#f-password").fill("cake-shop-2026");
   await shop.getByRole("button", { name: "登录" }).click();
   await expect(shop.locator("#scanner")).toBeVisible();
+  await expect(shop.locator("#scanner[data-ready=true]")).toBeAttached();
   await shopContext.setOffline(true);
   // A forged code (another claim's number) fails its signature offline.
   await shop.locator("#f-code").fill(claim.code.replace(`HY1.${claimId}.`, `HY1.${Number(claimId) + 1}.`));

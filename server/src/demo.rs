@@ -485,7 +485,9 @@ pub async fn load_publishing(store: &Store, media: &app::newsroom::media::Media)
 /// /partner with its login and the demo password), three benefits — the
 /// province's 生日送蛋糕 (birthday month, once a year), 临沂's 职工1元观影
 /// (200 a day) and the province's 免费健康体检 (members certified by today)
-/// — with pictures, and claims: one redeemed at the cinema, one waiting.
+/// — with pictures, and claims: one redeemed at the cinema, one waiting;
+/// two activities: 临沂's full screening with one member in line, and the
+/// province's training.
 pub async fn load_services(store: &Store) -> anyhow::Result<()> {
     const DAY: i64 = 86_400;
     let now = app::clock::now();
@@ -585,6 +587,66 @@ pub async fn load_services(store: &Store) -> anyhow::Result<()> {
             store.redeem_claim(partner, id, benefit, now - DAY + 3_600).await?;
         }
     }
-    tracing::info!("loaded the demo benefits");
+    // 活动: 临沂's weekend screening (two seats, both taken, one in line)
+    // and the province's safety training with room to spare.
+    let (_, screening) = store
+        .create_activity(
+            &admin,
+            &store::NewActivity {
+                unit_code: "371300",
+                title: "职工1元观影·周末场",
+                description: "临沂市实名认证会员 1 元观影，凭签到码入场。",
+                kind: "cinema",
+                member_since: None,
+            },
+            &store::NewSession {
+                place: "万达影城（临沂店）3 号厅",
+                starts_at: midnight + 3 * DAY + 14 * 3_600,
+                ends_at: midnight + 3 * DAY + 16 * 3_600,
+                capacity: 2,
+                signup_opens: midnight - DAY,
+                signup_closes: midnight + 3 * DAY,
+            },
+            now,
+        )
+        .await?
+        .context("demo screening")?;
+    let (training, _) = store
+        .create_activity(
+            &admin,
+            &store::NewActivity {
+                unit_code: "37",
+                title: "安全生产知识培训",
+                description: "省总工会组织的安全生产知识培训，培训后颁发学习证明。",
+                kind: "training",
+                member_since: None,
+            },
+            &store::NewSession {
+                place: "山东省职工之家 报告厅",
+                starts_at: midnight + 7 * DAY + 9 * 3_600,
+                ends_at: midnight + 7 * DAY + 11 * 3_600 + 1_800,
+                capacity: 100,
+                signup_opens: midnight - DAY,
+                signup_closes: midnight + 6 * DAY,
+            },
+            now,
+        )
+        .await?
+        .context("demo training")?;
+    store
+        .put_media(
+            store::MediaKind::Activity,
+            training,
+            "image/jpeg",
+            include_bytes!("../../demo/photos/safety-quiz.jpg"),
+            now,
+        )
+        .await?;
+    for phone in ["19009883727", "19220638116", "19901891103"] {
+        let who = member(phone).await?;
+        let unit = store.claimant_facts(who).await?.context("demo member")?.unit_id;
+        store.sign_up_session(screening, who, unit, now - 3_600).await?;
+    }
+    tracing::info!("loaded the demo benefits and activities");
     Ok(())
 }

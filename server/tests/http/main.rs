@@ -7,6 +7,7 @@
 mod support;
 
 mod accounts;
+mod activities;
 mod api_twins;
 mod benefits;
 mod binary;

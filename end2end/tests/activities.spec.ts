@@ -1,0 +1,109 @@
+// 活动 on a phone (issue 14): an official publishes a one-seat screening;
+// one member takes the seat, a second signs up and waits in line (both with
+// JavaScript off, as in an old webview); the first cancels, the second moves
+// up and 我的 says so; at the door the official's phone, offline, checks the
+// second's code with no network, keeps it, and checks them in once back online.
+import { test, expect, type Browser, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { registerMember, watchForErrors } from "./helpers";
+
+const SHOTS = "screenshots";
+const env = { ...process.env, DATABASE_URL: `sqlite://${process.env.GONGHUI_E2E_DATA}/e2e.db`, RUST_LOG: "warn" };
+
+// Two roster people the other specs leave alone (rows 148 and 185 of the
+// demo roster, not born this month, so never the benefits spec's pick).
+function rosterPeople(): { unit: string; name: string; id: string }[] {
+  const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(5, 7);
+  const rows = readFileSync("../demo/roster.csv", "utf8").trim().split("\n").map((l) => l.split(","));
+  return [147, 184, 110, 73]
+    .map((i) => rows[i])
+    .filter((r) => r[4].slice(5, 7) !== month)
+    .slice(0, 2)
+    .map((r) => ({ unit: r[0], name: r[2], id: r[5] }));
+}
+
+test.beforeAll(() => {
+  execFileSync("../target/debug/gonghui", ["import-roster", "../demo/roster.csv"], { env });
+});
+
+async function certified(browser: Browser, phone: string, who: { unit: string; name: string; id: string }): Promise<Page> {
+  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await registerMember(page, phone, who.name, who.unit);
+  await page.goto("/certify");
+  await page.locator("#f-name").fill(who.name);
+  await page.locator("#f-id_number").fill(who.id);
+  await page.getByRole("button", { name: "提交认证" }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  return page;
+}
+
+test("a member in line gets the seat when it is given up and is checked in at the door, offline then online", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const [a, b] = rosterPeople();
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await registerMember(admin, "13400000001", "活动专干", "37010201");
+  execFileSync("../target/debug/gonghui", ["make-admin", "13400000001"], { env });
+  const first = await certified(browser, "13400000002", a);
+  const second = await certified(browser, "13400000003", b);
+
+  // The official publishes a one-seat screening for the province.
+  const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);
+  await admin.goto("/admin/activities");
+  await admin.locator("#a-unit").selectOption("37");
+  await admin.locator("#f-a-title").fill("周末1元观影");
+  await admin.locator("#a-kind").selectOption("cinema");
+  await admin.locator("#a-description").fill("凭签到码入场，每人 1 元。");
+  await admin.locator("#f-a-place").fill("万达影城 3 号厅");
+  await admin.locator("#f-a-date").fill(day(3));
+  await admin.locator("#f-a-starts").fill("14:00");
+  await admin.locator("#f-a-ends").fill("16:00");
+  await admin.locator("#f-a-capacity").fill("1");
+  await admin.locator("#f-a-signup_opens").fill(day(0));
+  await admin.locator("#f-a-signup_closes").fill(day(2));
+  await admin.getByRole("button", { name: "发布活动" }).click();
+  const listed = admin.locator("article", { hasText: "周末1元观影" });
+  await expect(listed).toContainText("报名 0/1");
+
+  // The first takes the seat; the second waits in line.
+  await first.goto("/services");
+  await first.locator("article", { hasText: "周末1元观影" }).getByRole("button", { name: "报名" }).click();
+  await expect(first).toHaveURL(/\/services\/activities\/\d+$/);
+  await expect(first.getByRole("img", { name: "签到二维码" })).toBeVisible();
+  await second.goto("/services");
+  const full = second.locator("article", { hasText: "周末1元观影" });
+  await expect(full).toContainText("名额已满，可排队候补");
+  await second.screenshot({ path: `${SHOTS}/activities-full.png`, fullPage: true });
+  await full.getByRole("button", { name: "报名" }).click();
+  await expect(second.locator(".badge.live")).toHaveText("候补第 1 位");
+
+  // The first gives the seat up; the second moves up, and 我的 says so.
+  await first.getByRole("button", { name: "取消报名" }).click();
+  await expect(first.getByRole("status")).toContainText("已取消报名");
+  await second.goto("/me");
+  await expect(second.getByRole("status")).toContainText("候补成功：周末1元观影");
+  await second.screenshot({ path: `${SHOTS}/activities-moved-up.png`, fullPage: true });
+  await second.getByRole("link", { name: "周末1元观影" }).click();
+  await expect(second.getByRole("img", { name: "签到二维码" })).toBeVisible();
+  const signupId = second.url().split("/").pop()!;
+  const view = await (await second.request.get(`/api/activities/my-signup?id=${signupId}`)).json();
+
+  // At the door, with no network: the code's signature is checked and kept.
+  const errors = watchForErrors(admin);
+  await admin.goto("/admin/activities");
+  await listed.getByRole("link").first().click();
+  await expect(admin.locator("#scanner")).toBeVisible();
+  await expect(admin.locator("#scanner[data-ready=true]")).toBeAttached();
+  await adminContext.setOffline(true);
+  await admin.locator("#f-code").fill(view.code);
+  await admin.getByRole("button", { name: "签到", exact: true }).click();
+  await expect(admin.locator("#scan-result")).toContainText("离线核验通过");
+  await admin.screenshot({ path: `${SHOTS}/activities-door-offline.png` });
+  await adminContext.setOffline(false);
+  await admin.evaluate(() => window.dispatchEvent(new Event("online")));
+  await expect(admin.locator("#scan-result")).toContainText("签到成功");
+  await admin.reload();
+  await expect(admin.locator("#scanner")).toContainText("已签到 1 / 1");
+  expect(errors).toEqual([]);
+});

@@ -25,6 +25,7 @@ pub mod spreadsheet;
 pub mod stats;
 pub mod ui;
 pub mod voting;
+pub mod wishes;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -185,6 +186,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/activities/:id") view=crate::activities::pages::member::SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/activities") view=crate::activities::pages::admin::ActivitiesAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/activities/:id") view=crate::activities::pages::door::AttendancePage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/wishes") view=crate::wishes::pages::WishesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/wishes/:id") view=crate::wishes::pages::WishPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/wishes") view=crate::wishes::pages::WishesAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/benefits") view=crate::benefits::pages::admin::BenefitsAdminPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("partner") view=crate::benefits::pages::partner::PartnerPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>

@@ -29,6 +29,7 @@ mod units;
 mod view_queue;
 mod voids;
 mod vote_queue;
+mod wishes;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -69,6 +70,7 @@ pub use units::UnitImportSummary;
 pub use view_queue::ViewQueue;
 pub use voids::{VoidRecord, VoidSelection};
 pub use vote_queue::{QueuedVote, VoteQueue};
+pub use wishes::{NewWish, Wish};
 
 /// How long a request waits for a free connection before the store reports
 /// itself unavailable. Short, so `/healthz` and pages answer 503 quickly when

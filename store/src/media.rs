@@ -10,6 +10,7 @@ pub enum MediaKind {
     Candidate,
     Benefit,
     Activity,
+    Wish,
 }
 
 impl MediaKind {
@@ -19,6 +20,7 @@ impl MediaKind {
             "candidate" => Some(Self::Candidate),
             "benefit" => Some(Self::Benefit),
             "activity" => Some(Self::Activity),
+            "wish" => Some(Self::Wish),
             _ => None,
         }
     }
@@ -29,6 +31,7 @@ impl MediaKind {
             Self::Candidate => "candidate",
             Self::Benefit => "benefit",
             Self::Activity => "activity",
+            Self::Wish => "wish",
         }
     }
 }
@@ -50,6 +53,7 @@ impl Store {
             MediaKind::Candidate => "UPDATE candidates SET photo_url = $2 WHERE id = $1",
             MediaKind::Benefit => "UPDATE benefits SET picture_url = $2 WHERE id = $1",
             MediaKind::Activity => "UPDATE activities SET picture_url = $2 WHERE id = $1",
+            MediaKind::Wish => "UPDATE wishes SET photo_url = $2 WHERE id = $1",
         };
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;

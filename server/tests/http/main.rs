@@ -28,3 +28,4 @@ mod site;
 mod stats;
 mod units_import;
 mod voting;
+mod wishes;

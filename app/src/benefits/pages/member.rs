@@ -91,6 +91,7 @@ pub fn ServicesPage() -> impl IntoView {
                                 <a href="/register">"注册"</a>
                             </p>
                         </section>
+                        <a class="card admin-link" href="/services/wishes">"微心愿 · 帮吧：认领困难职工的小心愿 ›"</a>
                     }
                     .into_any(),
                     Ok(view) => {
@@ -105,6 +106,7 @@ pub fn ServicesPage() -> impl IntoView {
                             {view.benefits.is_empty().then(|| view! { <p class="card muted">"目前没有面向您所在工会的福利。"</p> })}
                             {view.benefits.into_iter().map(|b| view! { <BenefitItem benefit=b posted=posted.clone()/> }).collect_view()}
                             <crate::activities::pages::member::UpcomingSessions/>
+                            <a class="card admin-link" href="/services/wishes">"微心愿 · 帮吧：认领困难职工的小心愿 ›"</a>
                             <section class="card" id="mine" aria-labelledby="mine-heading">
                                 <h2 id="mine-heading">"我的福利"</h2>
                                 {view.claims.is_empty().then(|| view! { <p class="muted">"还没有领取过福利。"</p> })}

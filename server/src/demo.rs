@@ -487,7 +487,7 @@ pub async fn load_publishing(store: &Store, media: &app::newsroom::media::Media)
 /// (200 a day) and the province's 免费健康体检 (members certified by today)
 /// — with pictures, and claims: one redeemed at the cinema, one waiting;
 /// two activities: 临沂's full screening with one member in line, and the
-/// province's training.
+/// province's training; three 微心愿 (open, fulfilled, waiting for review).
 pub async fn load_services(store: &Store) -> anyhow::Result<()> {
     const DAY: i64 = 86_400;
     let now = app::clock::now();
@@ -647,6 +647,42 @@ pub async fn load_services(store: &Store) -> anyhow::Result<()> {
         let unit = store.claimant_facts(who).await?.context("demo member")?.unit_id;
         store.sign_up_session(screening, who, unit, now - 3_600).await?;
     }
-    tracing::info!("loaded the demo benefits and activities");
+    // 微心愿: one waiting for a donor, one fulfilled (with its photo), one
+    // waiting for the demo admin's review.
+    let wishes = [
+        (
+            "19220638116",
+            "给孩子买一套过冬的棉衣",
+            "孩子长得快，去年的棉衣已经穿不下了，家里今年开销大。",
+            300,
+            "approved",
+        ),
+        ("19901891103", "父亲住院期间的营养品", "父亲做了手术正在康复，想给他买些营养品补补身体。", 200, "fulfilled"),
+        ("18311150634", "一辆二手电动车上下班", "住处离厂里远，公交要倒两趟车，想买辆二手电动车。", 500, "pending"),
+    ];
+    for (phone, title, reason, value, state) in wishes {
+        let who = member(phone).await?;
+        let unit_id = store.claimant_facts(who).await?.context("demo wisher")?.unit_id;
+        let new = store::NewWish { unit_id, member: who, posted_by: who, title, reason, value_yuan: value };
+        let id = store.post_wish(&new, now - 2 * DAY).await?;
+        if state != "pending" {
+            store.review_wish(&admin, id, true, "", now - DAY).await?;
+        }
+        if state == "fulfilled" {
+            let donor = member("19009883727").await?;
+            store.claim_wish(id, Some(donor), "刘敏", donor, now - DAY + 3_600).await?;
+            store
+                .put_media(
+                    store::MediaKind::Wish,
+                    id,
+                    "image/jpeg",
+                    include_bytes!("../../demo/photos/winter-visit-320.jpg"),
+                    now,
+                )
+                .await?;
+            store.confirm_wish(&admin, id, now - 3_600).await?;
+        }
+    }
+    tracing::info!("loaded the demo benefits, activities and wishes");
     Ok(())
 }

@@ -466,6 +466,11 @@ async fn the_demo_offers_three_benefits_with_pictures_and_a_redeemed_claim(db: T
     assert!(services.contains("职工1元观影·周末场") && services.contains("安全生产知识培训"), "and the activities");
     let (_, me) = member.get("/me").await;
     assert!(me.contains("我的活动") && me.contains("已报名"), "刘敏 holds a seat at the screening");
+    let (_, wall) = member.get("/services/wishes").await;
+    assert!(
+        wall.contains("给孩子买一套过冬的棉衣") && wall.contains("已实现") && !wall.contains("一辆二手电动车"),
+        "the wall: approved wishes only"
+    );
     assert!(services.contains("已领取 · 出示领取码") && services.contains("已核销"), "the cinema claim, redeemed");
     let picture = services.split("/media/benefit/").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
     let response = member.http.get(server.url(&format!("/media/benefit/{picture}"))).send().await.unwrap();

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod context;
 pub mod error;
 pub mod home;
+pub mod lessons;
 pub mod newsroom;
 pub mod officials;
 #[cfg(feature = "ssr")]
@@ -189,6 +190,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/wishes") view=crate::wishes::pages::WishesPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/wishes/:id") view=crate::wishes::pages::WishPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/wishes") view=crate::wishes::pages::WishesAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/lessons") view=crate::lessons::pages::CoursesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/lessons/:id") view=crate::lessons::pages::LessonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/lessons") view=crate::lessons::pages::LessonsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/benefits") view=crate::benefits::pages::admin::BenefitsAdminPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("partner") view=crate::benefits::pages::partner::PartnerPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>

@@ -487,7 +487,8 @@ pub async fn load_publishing(store: &Store, media: &app::newsroom::media::Media)
 /// (200 a day) and the province's 免费健康体检 (members certified by today)
 /// — with pictures, and claims: one redeemed at the cinema, one waiting;
 /// two activities: 临沂's full screening with one member in line, and the
-/// province's training; three 微心愿 (open, fulfilled, waiting for review).
+/// province's training; three 微心愿 (open, fulfilled, waiting for review);
+/// a 学吧 course of two lessons, the first passed by 刘敏.
 pub async fn load_services(store: &Store) -> anyhow::Result<()> {
     const DAY: i64 = 86_400;
     let now = app::clock::now();
@@ -683,6 +684,34 @@ pub async fn load_services(store: &Store) -> anyhow::Result<()> {
             store.confirm_wish(&admin, id, now - 3_600).await?;
         }
     }
-    tracing::info!("loaded the demo benefits, activities and wishes");
+    // 学吧: a course of the province with two lessons; 刘敏 passed the first.
+    let course = store
+        .create_course(&admin, "37", "职工权益知识", "三分钟读懂劳动法里和自己有关的几件事。", now)
+        .await?
+        .context("demo course")?;
+    let lessons = [
+        (
+            "年休假怎么算",
+            "职工累计工作已满 1 年不满 10 年的，年休假 **5 天**；已满 10 年不满 20 年的，**10 天**；已满 20 年的，**15 天**。",
+            "累计工作 3 年的职工，每年年休假几天？｜3｜5｜10｜2\n已满 10 年不满 20 年的，年休假几天？｜5｜10｜15｜2\n已满 20 年的，年休假几天？｜10｜15｜20｜2",
+        ),
+        (
+            "试用期有多长",
+            "劳动合同期限 3 个月以上不满 1 年的，试用期不超过 **1 个月**；1 年以上不满 3 年的，不超过 **2 个月**；3 年以上的，不超过 **6 个月**。",
+            "合同期 2 年，试用期最长？｜1 个月｜2 个月｜6 个月｜2\n合同期 5 年，试用期最长？｜2 个月｜3 个月｜6 个月｜3\n合同期 6 个月，试用期最长？｜1 个月｜2 个月｜3 个月｜1",
+        ),
+    ];
+    let mut first = None;
+    for (title, body, quiz) in lessons {
+        let questions = app::lessons::service::parse_quiz(quiz).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let html = app::newsroom::service::render_markdown(body);
+        let new = store::NewLesson { title, body_md: body, body_html: &html, questions: &questions };
+        let id = store.add_lesson(&admin, course, &new, now).await?.context("demo lesson")?;
+        first.get_or_insert(id);
+    }
+    let liu = member("19009883727").await?;
+    let unit = store.claimant_facts(liu).await?.context("demo learner")?.unit_id;
+    store.record_progress(first.context("a lesson")?, liu, unit, Some(true), now - DAY).await?;
+    tracing::info!("loaded the demo benefits, activities, wishes and lessons");
     Ok(())
 }

@@ -14,6 +14,7 @@ mod campaigns;
 mod desk;
 mod engagement;
 mod error;
+mod lessons;
 mod media;
 mod members;
 mod newsroom;
@@ -56,6 +57,7 @@ pub use engagement::{
     StoredWatchWord,
 };
 pub use error::StoreError;
+pub use lessons::{Completion, Course, Lesson, NewLesson, Progress, Question};
 pub use media::MediaKind;
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use newsroom::{

@@ -4,7 +4,7 @@
 use domain::member::{MemberName, Phone};
 use domain::UnitCode;
 use store::testing::TestDb;
-use store::{MemberId, NewWish, Store};
+use store::{NewWish, Store};
 
 store::on_both_engines!(fifty_donors_claiming_one_wish_at_once_through_two_pools_leave_one_donor,);
 

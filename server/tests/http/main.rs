@@ -16,6 +16,7 @@ mod desk;
 mod faults;
 mod form_actions;
 mod fraud;
+mod lessons;
 mod newsroom;
 mod officials;
 mod outward;

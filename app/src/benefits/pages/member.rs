@@ -107,6 +107,7 @@ pub fn ServicesPage() -> impl IntoView {
                             {view.benefits.into_iter().map(|b| view! { <BenefitItem benefit=b posted=posted.clone()/> }).collect_view()}
                             <crate::activities::pages::member::UpcomingSessions/>
                             <a class="card admin-link" href="/services/wishes">"微心愿 · 帮吧：认领困难职工的小心愿 ›"</a>
+                            <a class="card admin-link" href="/services/lessons">"学吧 · 工会知识微课堂 ›"</a>
                             <section class="card" id="mine" aria-labelledby="mine-heading">
                                 <h2 id="mine-heading">"我的福利"</h2>
                                 {view.claims.is_empty().then(|| view! { <p class="muted">"还没有领取过福利。"</p> })}

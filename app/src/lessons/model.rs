@@ -1,0 +1,37 @@
+//! The lessons feature's view types (serde; browser and server alike).
+
+use serde::{Deserialize, Serialize};
+
+/// A course on 学吧 with the member's progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseCard {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub unit_name: String,
+    /// (lesson id, title, state: 未学 / 已学 / 已通过)
+    pub lessons: Vec<(i64, String, String)>,
+    pub passed: i64,
+}
+
+/// A lesson page: its text and its quiz (questions and options only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonView {
+    pub id: i64,
+    pub course_title: String,
+    pub title: String,
+    pub body_html: String,
+    /// (prompt, options)
+    pub questions: Vec<(String, Vec<String>)>,
+    pub read: bool,
+    pub passed: Option<String>,
+    pub next_lesson: Option<i64>,
+}
+
+/// The officials' page: units in reach, their courses with completion.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonsAdminView {
+    pub units: Vec<(String, String)>,
+    /// (course id, title, unit name, lesson count, [(unit, learners, finished)])
+    pub courses: Vec<(i64, String, String, i64, Vec<(String, i64, i64)>)>,
+}

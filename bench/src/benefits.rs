@@ -143,11 +143,10 @@ pub async fn run(args: BenefitsArgs) -> anyhow::Result<()> {
                 .unwrap_or(0)
         };
         let (refused, answered_within) = (field("refused"), field("secs"));
-        let exact = stored == i64::from(args.quota)
-            && run.acked as i64 == stored
-            && run.acked + refused == cookies.len() as u64;
+        let exact = stored == i64::from(args.quota) && run.acked as i64 == stored;
+        let all_answered = run.acked + refused == cookies.len() as u64;
         out.push(format!(
-            "{engine}: {} claims from {} signed-in members (of {} certified) against a quota of {}: {} acknowledged, {} refused (used up), {} other; {} stored — {}; all answered within {} s (wrk's clock, 1 s resolution; wrk itself ran {:.0} s, its set duration); p50 {:.1} ms, p99 {:.1} ms",
+            "{engine}: {} claims from {} signed-in members (of {} certified) against a quota of {}: {} acknowledged, {} refused (used up), {} other; {} stored — {}; {} within {} s (wrk's clock, 1 s resolution; wrk itself ran {:.0} s, its set duration); p50 {:.1} ms, p99 {:.1} ms",
             cookies.len(),
             cookies.len(),
             args.members,
@@ -156,7 +155,8 @@ pub async fn run(args: BenefitsArgs) -> anyhow::Result<()> {
             refused,
             run.other.saturating_sub(refused),
             stored,
-            if exact { "exact" } else { "NOT EXACT" },
+            if exact { "exactly the quota, every acknowledged claim among them" } else { "NOT EXACT" },
+            if all_answered { "all answered" } else { "NOT ALL answered" },
             answered_within,
             sent_within.as_secs_f64(),
             run.p50_ms,

@@ -114,7 +114,7 @@ pub enum SignUpOutcome {
 /// How a check-in went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CheckIn {
-    Done(SignUp),
+    Done(Box<SignUp>),
     /// Checked in before, at this time.
     Already(i64),
     /// On the waiting list or cancelled: no seat to check in to.
@@ -457,7 +457,7 @@ impl Store {
             on_writer!(self, pool => sqlx::query_as(&sql).bind(signup).bind(session).fetch_optional(pool).await)?;
         Ok(match found {
             None => CheckIn::NotFound,
-            Some(found) if updated == 1 => CheckIn::Done(found),
+            Some(found) if updated == 1 => CheckIn::Done(Box::new(found)),
             Some(found) => match found.checked_in_at {
                 Some(at) => CheckIn::Already(at),
                 None => CheckIn::NoSeat,

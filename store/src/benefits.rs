@@ -141,7 +141,7 @@ const SELECT_BENEFIT: &str =
     "SELECT b.id, b.unit_id, u.code AS unit_code, u.name AS unit_name, b.title, b.description, \
      b.picture_url, b.partner_id, p.name AS partner_name, b.birthday_month, b.member_since, b.once_per_year, b.quota, \
      b.quota_per_day, b.opens_at, b.closes_at, b.withdrawn_at, \
-     (SELECT COUNT(*) FROM benefit_claims c WHERE c.benefit_id = b.id) AS claimed, \
+     (SELECT CAST(COALESCE(MAX(slot), 0) AS BIGINT) FROM benefit_claims c WHERE c.benefit_id = b.id) AS claimed, \
      (SELECT COUNT(*) FROM benefit_claims c WHERE c.benefit_id = b.id AND c.redeemed_at IS NOT NULL) AS redeemed \
      FROM benefits b JOIN units u ON u.id = b.unit_id JOIN partners p ON p.id = b.partner_id";
 
@@ -434,13 +434,16 @@ impl Store {
         Ok(found.map(|(id,)| id))
     }
 
-    /// Whether the benefit's quota or the day's is used up.
+    /// Whether the benefit's quota or the day's is used up. Slots are dense
+    /// (1, 2, … and never given back), so the highest slot is the count: one
+    /// step down each unique index instead of counting up to the quota's
+    /// rows on every refused claim.
     async fn quota_refusal(&self, benefit: i64, day: &str) -> Result<Option<ClaimRefusal>, StoreError> {
-        let (quota, per_day, taken, today): (i32, Option<i32>, i64, i64) = on_reader!(self, pool => {
+        let (quota, per_day, taken, today): (i32, Option<i32>, i32, i32) = on_reader!(self, pool => {
             sqlx::query_as(
                 "SELECT b.quota, b.quota_per_day, \
-                 (SELECT COUNT(*) FROM benefit_claims WHERE benefit_id = b.id), \
-                 (SELECT COUNT(*) FROM benefit_claims WHERE benefit_id = b.id AND day = $2) \
+                 (SELECT COALESCE(MAX(slot), 0) FROM benefit_claims WHERE benefit_id = b.id), \
+                 (SELECT COALESCE(MAX(day_slot), 0) FROM benefit_claims WHERE benefit_id = b.id AND day = $2) \
                  FROM benefits b WHERE b.id = $1",
             )
             .bind(benefit)
@@ -448,9 +451,9 @@ impl Store {
             .fetch_one(pool)
             .await
         })?;
-        Ok(if taken >= i64::from(quota) {
+        Ok(if taken >= quota {
             Some(ClaimRefusal::SoldOut)
-        } else if per_day.is_some_and(|p| today >= i64::from(p)) {
+        } else if per_day.is_some_and(|p| today >= p) {
             Some(ClaimRefusal::SoldOutToday)
         } else {
             None

@@ -28,10 +28,14 @@ pub struct LessonView {
     pub next_lesson: Option<i64>,
 }
 
+/// A course in the officials' list: (id, title, unit name, lesson count,
+/// completion per unit as (unit, learners, finished)).
+pub type CourseFigures = (i64, String, String, i64, Vec<(String, i64, i64)>);
+
 /// The officials' page: units in reach, their courses with completion.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonsAdminView {
     pub units: Vec<(String, String)>,
     /// (course id, title, unit name, lesson count, [(unit, learners, finished)])
-    pub courses: Vec<(i64, String, String, i64, Vec<(String, i64, i64)>)>,
+    pub courses: Vec<CourseFigures>,
 }

@@ -43,6 +43,7 @@ pub fn parse_quiz(raw: &str) -> Result<Vec<(String, String, i32)>, AppError> {
 }
 
 /// Creates a course with its first lesson.
+#[allow(clippy::too_many_arguments)]
 pub async fn create(
     store: &Store,
     actor: &Actor,
@@ -72,7 +73,10 @@ pub async fn create(
     Ok(course)
 }
 
-fn check_lesson(title: &str, body: &str, quiz: &str) -> Result<(String, String, Vec<(String, String, i32)>), AppError> {
+/// A lesson's title, body and quiz (prompt, options, answer), checked.
+type CheckedLesson = (String, String, Vec<(String, String, i32)>);
+
+fn check_lesson(title: &str, body: &str, quiz: &str) -> Result<CheckedLesson, AppError> {
     let title = title.trim();
     if !(2..=40).contains(&title.chars().count()) {
         return Err(AppError::rejected(400, "title", "课时名称请填写 2 到 40 个字"));

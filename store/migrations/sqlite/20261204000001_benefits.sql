@@ -75,6 +75,8 @@ CREATE UNIQUE INDEX benefit_claims_one_per_member ON benefit_claims (benefit_id,
 CREATE UNIQUE INDEX benefit_claims_slot ON benefit_claims (benefit_id, slot);
 CREATE UNIQUE INDEX benefit_claims_day_slot ON benefit_claims (benefit_id, day, day_slot);
 CREATE INDEX benefit_claims_member ON benefit_claims (member_id);
+-- The redeemed count per benefit reads only the redeemed claims.
+CREATE INDEX benefit_claims_redeemed ON benefit_claims (benefit_id) WHERE redeemed_at IS NOT NULL;
 
 CREATE TRIGGER benefit_claims_within_quota BEFORE INSERT ON benefit_claims
 WHEN NEW.slot > (SELECT quota FROM benefits WHERE id = NEW.benefit_id)

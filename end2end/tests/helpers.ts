@@ -1,5 +1,6 @@
 // Shared by the end-to-end specs.
 import { expect, type Page } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Collects uncaught errors and console errors (hydration mismatches show up there). */
 export function watchForErrors(page: Page): string[] {
@@ -31,4 +32,32 @@ export async function registerMember(page: Page, phone: string, name: string, un
   await page.getByLabel("设置密码").fill("Shandong-2026!");
   await page.getByRole("button", { name: "注册" }).click();
   await expect(page).toHaveURL(/\/me$/);
+}
+
+export type RosterPerson = { unit: string; name: string; id: string; birth: string };
+
+/**
+ * The demo roster's people that no other spec names by ID number (nor the
+ * demo members), in roster order: specs share one database, and an ID number
+ * certifies one account only. `self` is the calling spec's file name.
+ */
+export function freeRosterPeople(self: string): RosterPerson[] {
+  const others =
+    readdirSync("tests")
+      .filter((f) => f !== self)
+      .map((f) => readFileSync(`tests/${f}`, "utf8"))
+      .join("\n") + readFileSync("../demo/members.csv", "utf8");
+  const used = new Set(others.match(/\d{17}[\dX]/g) ?? []);
+  return readFileSync("../demo/roster.csv", "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.split(","))
+    .filter((r) => !used.has(r[5]))
+    .map((r) => ({ unit: r[0], name: r[2], id: r[5], birth: r[4] }));
+}
+
+/** This month in Shanghai, `MM`. */
+export function monthInShanghai(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(5, 7);
 }

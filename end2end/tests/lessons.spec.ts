@@ -11,10 +11,10 @@ const env = { ...process.env, DATABASE_URL: `sqlite://${process.env.GONGHUI_E2E_
 test("a member reads a lesson and passes its quiz on the second try", async ({ browser }) => {
   test.setTimeout(90_000);
   const admin = await (await browser.newContext()).newPage();
-  await registerMember(admin, "13100000001", "课程专干", "37010201");
-  execFileSync("../target/debug/gonghui", ["make-admin", "13100000001"], { env });
+  await registerMember(admin, "14500000001", "课程专干", "37010201");
+  execFileSync("../target/debug/gonghui", ["make-admin", "14500000001"], { env });
   const member = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
-  await registerMember(member, "13100000002", "学员甲", "37010202");
+  await registerMember(member, "14500000002", "学员甲", "37010202");
 
   await admin.goto("/admin/lessons");
   await admin.locator("#c-unit").selectOption("37");

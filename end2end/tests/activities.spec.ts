@@ -3,9 +3,9 @@
 // JavaScript off, as in an old webview); the first cancels, the second moves
 // up and 我的 says so; at the door the official's phone, offline, checks the
 // second's code with no network, keeps it, and checks them in once back online.
-import { test, expect, type Browser, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { freeRosterPeople, monthInShanghai, registerMember, watchForErrors } from "./helpers";
+import { certifiedWithoutJs, freeRosterPeople, monthInShanghai, registerMember, watchForErrors } from "./helpers";
 
 const SHOTS = "screenshots";
 const env = { ...process.env, DATABASE_URL: `sqlite://${process.env.GONGHUI_E2E_DATA}/e2e.db`, RUST_LOG: "warn" };
@@ -20,16 +20,6 @@ test.beforeAll(() => {
   execFileSync("../target/debug/gonghui", ["import-roster", "../demo/roster.csv"], { env });
 });
 
-async function certified(browser: Browser, phone: string, who: { unit: string; name: string; id: string }): Promise<Page> {
-  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
-  await registerMember(page, phone, who.name, who.unit);
-  await page.goto("/certify");
-  await page.locator("#f-name").fill(who.name);
-  await page.locator("#f-id_number").fill(who.id);
-  await page.getByRole("button", { name: "提交认证" }).click();
-  await expect(page).toHaveURL(/\/me$/);
-  return page;
-}
 
 test("a member in line gets the seat when it is given up and is checked in at the door, offline then online", async ({ browser }) => {
   test.setTimeout(120_000);
@@ -38,8 +28,8 @@ test("a member in line gets the seat when it is given up and is checked in at th
   const admin = await adminContext.newPage();
   await registerMember(admin, "14800000001", "活动专干", "37010201");
   execFileSync("../target/debug/gonghui", ["make-admin", "14800000001"], { env });
-  const first = await certified(browser, "14800000002", a);
-  const second = await certified(browser, "14800000003", b);
+  const first = await certifiedWithoutJs(browser, "14800000002", a);
+  const second = await certifiedWithoutJs(browser, "14800000003", b);
 
   // The official publishes a one-seat screening for the province.
   const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 // Shared by the end-to-end specs.
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { readdirSync, readFileSync } from "node:fs";
 
 /** Collects uncaught errors and console errors (hydration mismatches show up there). */
@@ -60,4 +60,16 @@ export function freeRosterPeople(self: string): RosterPerson[] {
 /** This month in Shanghai, `MM`. */
 export function monthInShanghai(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(5, 7);
+}
+
+/** Registers `who` (a roster person) with `phone` in a browser with JavaScript off and certifies them; ends on 我的. */
+export async function certifiedWithoutJs(browser: Browser, phone: string, who: { unit: string; name: string; id: string }): Promise<Page> {
+  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await registerMember(page, phone, who.name, who.unit);
+  await page.goto("/certify");
+  await page.locator("#f-name").fill(who.name);
+  await page.locator("#f-id_number").fill(who.id);
+  await page.getByRole("button", { name: "提交认证" }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  return page;
 }

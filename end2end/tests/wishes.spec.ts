@@ -2,9 +2,9 @@
 // off); an official approves it; another member claims it from the wall,
 // where it shows without the person's name; the official confirms it with a
 // photo; the wish's page shows each step.
-import { test, expect, type Browser, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { freeRosterPeople, monthInShanghai, registerMember } from "./helpers";
+import { certifiedWithoutJs, freeRosterPeople, monthInShanghai, registerMember } from "./helpers";
 
 const SHOTS = "screenshots";
 const env = { ...process.env, DATABASE_URL: `sqlite://${process.env.GONGHUI_E2E_DATA}/e2e.db`, RUST_LOG: "warn" };
@@ -19,16 +19,6 @@ test.beforeAll(() => {
   execFileSync("../target/debug/gonghui", ["import-roster", "../demo/roster.csv"], { env });
 });
 
-async function certified(browser: Browser, phone: string, who: { unit: string; name: string; id: string }): Promise<Page> {
-  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
-  await registerMember(page, phone, who.name, who.unit);
-  await page.goto("/certify");
-  await page.locator("#f-name").fill(who.name);
-  await page.locator("#f-id_number").fill(who.id);
-  await page.getByRole("button", { name: "提交认证" }).click();
-  await expect(page).toHaveURL(/\/me$/);
-  return page;
-}
 
 test("a wish is posted, approved, claimed from the wall and confirmed with a photo", async ({ browser }) => {
   test.setTimeout(120_000);
@@ -36,8 +26,8 @@ test("a wish is posted, approved, claimed from the wall and confirmed with a pho
   const admin = await (await browser.newContext()).newPage();
   await registerMember(admin, "14900000001", "帮扶专干", "37010201");
   execFileSync("../target/debug/gonghui", ["make-admin", "14900000001"], { env });
-  const needy = await certified(browser, "14900000002", needyPerson);
-  const donor = await certified(browser, "14900000003", donorPerson);
+  const needy = await certifiedWithoutJs(browser, "14900000002", needyPerson);
+  const donor = await certifiedWithoutJs(browser, "14900000003", donorPerson);
 
   await needy.goto("/services/wishes");
   await needy.locator("#f-title").fill("给孩子买一个新书包");

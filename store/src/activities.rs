@@ -9,7 +9,7 @@
 //! cancellations of one session queue on an advisory lock, so processes
 //! never race for the same seat.
 
-use crate::officials::scope_cte;
+use crate::officials::{scope_cte, UNIT_AND_ABOVE};
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// A transaction that reads and then writes: on SQLite `BEGIN IMMEDIATE`,
@@ -254,9 +254,7 @@ impl Store {
     /// any above it, not withdrawn, not over; soonest first.
     pub async fn sessions_for_unit(&self, unit_id: i64, now: i64) -> Result<Vec<ActivitySession>, StoreError> {
         let sql = format!(
-            "WITH RECURSIVE path(id) AS (SELECT $1 UNION SELECT u.parent_id FROM units u JOIN path ON u.id = path.id \
-             WHERE u.parent_id IS NOT NULL) \
-             {SELECT_SESSION} WHERE a.unit_id IN (SELECT id FROM path) AND a.withdrawn_at IS NULL AND s.ends_at > $2 \
+            "{UNIT_AND_ABOVE} {SELECT_SESSION} WHERE a.unit_id IN (SELECT id FROM path) AND a.withdrawn_at IS NULL AND s.ends_at > $2 \
              ORDER BY s.starts_at, s.id LIMIT 100"
         );
         Ok(on_reader!(self, pool => sqlx::query_as(&sql).bind(unit_id).bind(now).fetch_all(pool).await)?)

@@ -6,7 +6,7 @@
 //! (or a member from claiming twice in a period), whichever process asks.
 //! A trigger refuses a slot beyond the quota even from a hand-written insert.
 
-use crate::officials::scope_cte;
+use crate::officials::{scope_cte, UNIT_AND_ABOVE};
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// A partner merchant as officials list them.
@@ -334,9 +334,7 @@ impl Store {
     /// closing first.
     pub async fn benefits_for_unit(&self, unit_id: i64, now: i64) -> Result<Vec<Benefit>, StoreError> {
         let sql = format!(
-            "WITH RECURSIVE path(id) AS (SELECT $1 UNION SELECT u.parent_id FROM units u JOIN path ON u.id = path.id \
-             WHERE u.parent_id IS NOT NULL) \
-             {SELECT_BENEFIT} WHERE b.unit_id IN (SELECT id FROM path) AND b.withdrawn_at IS NULL AND b.closes_at > $2 \
+            "{UNIT_AND_ABOVE} {SELECT_BENEFIT} WHERE b.unit_id IN (SELECT id FROM path) AND b.withdrawn_at IS NULL AND b.closes_at > $2 \
              ORDER BY b.closes_at, b.id LIMIT 100"
         );
         Ok(on_reader!(self, pool => sqlx::query_as(&sql).bind(unit_id).bind(now).fetch_all(pool).await)?)
@@ -344,11 +342,9 @@ impl Store {
 
     /// Whether unit `unit_id` is `ancestor` or below it.
     pub async fn unit_within(&self, unit_id: i64, ancestor: i64) -> Result<bool, StoreError> {
+        let sql = format!("{UNIT_AND_ABOVE} SELECT COUNT(*) FROM path WHERE id = $2");
         let (n,): (i64,) = on_reader!(self, pool => {
-            sqlx::query_as(
-                "WITH RECURSIVE path(id) AS (SELECT $1 UNION SELECT u.parent_id FROM units u JOIN path ON u.id = path.id \
-                 WHERE u.parent_id IS NOT NULL) SELECT COUNT(*) FROM path WHERE id = $2",
-            )
+            sqlx::query_as(&sql)
             .bind(unit_id)
             .bind(ancestor)
             .fetch_one(pool)

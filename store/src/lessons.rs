@@ -1,7 +1,7 @@
 //! 学吧: courses, lessons with their quiz questions, members' progress and
 //! the officials' completion figures per unit.
 
-use crate::officials::scope_cte;
+use crate::officials::{scope_cte, UNIT_AND_ABOVE};
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -152,10 +152,8 @@ impl Store {
 
     /// Courses a member of `unit_id` may take: of that unit or any above it.
     pub async fn courses_for_unit(&self, unit_id: i64) -> Result<Vec<Course>, StoreError> {
-        let sql = format!(
-            "WITH RECURSIVE path(id) AS (SELECT $1 UNION SELECT u.parent_id FROM units u JOIN path ON u.id = path.id \
-             WHERE u.parent_id IS NOT NULL) {SELECT_COURSE} WHERE c.unit_id IN (SELECT id FROM path) ORDER BY c.id DESC"
-        );
+        let sql =
+            format!("{UNIT_AND_ABOVE} {SELECT_COURSE} WHERE c.unit_id IN (SELECT id FROM path) ORDER BY c.id DESC");
         Ok(on_reader!(self, pool => sqlx::query_as(&sql).bind(unit_id).fetch_all(pool).await)?)
     }
 

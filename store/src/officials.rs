@@ -54,6 +54,11 @@ pub(crate) fn scope_cte(actor: &Actor) -> &'static str {
     }
 }
 
+/// Unit `$1` and every unit above it, as a recursive CTE named `path(id)`:
+/// what a member of `$1` is offered (benefits, activities, courses).
+pub(crate) const UNIT_AND_ABOVE: &str = "WITH RECURSIVE path(id) AS (SELECT $1 UNION SELECT u.parent_id FROM units u \
+     JOIN path ON u.id = path.id WHERE u.parent_id IS NOT NULL)";
+
 impl Store {
     /// Makes the member with `phone` a super admin; false if no such member.
     pub async fn make_super_admin(&self, phone: &Phone) -> Result<bool, StoreError> {

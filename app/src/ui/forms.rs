@@ -276,6 +276,23 @@ pub fn TextArea(
     }
 }
 
+/// The `unit` select of an official's form: the units in their reach
+/// (code, name), `chosen` selected.
+#[component]
+pub fn UnitSelect(units: Vec<(String, String)>, id: &'static str, chosen: String) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"单位"</label>
+            <select id=id name="unit">
+                {units.into_iter().map(|(code, name)| {
+                    let selected = code == chosen;
+                    view! { <option value=code selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// A message above a form: an error not tied to one field, or a notice.
 #[component]
 pub fn FormBanner(posted: Option<PostedForm>) -> impl IntoView {

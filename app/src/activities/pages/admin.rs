@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::activities::api::{load_activities_admin, AddSession, CreateActivity, WithdrawActivity};
 use crate::ui::components::Loading;
-use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
+use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea, UnitSelect};
 
 /// The session fields, shared by the new-activity and add-session forms.
 #[component]
@@ -46,15 +46,7 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
                                 <h2 id="new-activity">"发布活动"</h2>
                                 <FormBanner posted=create/>
                                 <form method="post" action={action::<CreateActivity>()} class="form" novalidate>
-                                    <div class="field">
-                                        <label for="a-unit">"单位"</label>
-                                        <select id="a-unit" name="unit">
-                                            {page.units.iter().map(|(code, name)| {
-                                                let selected = *code == chosen;
-                                                view! { <option value=code.clone() selected=selected>{name.clone()}</option> }
-                                            }).collect_view()}
-                                        </select>
-                                    </div>
+                                    <UnitSelect units=page.units.clone() id="a-unit" chosen=chosen.clone()/>
                                     <Field label="活动名称" name="title" id_prefix="a-" maxlength=40 value=form.value("title") error=form.error_for("title") placeholder="如：职工1元观影"/>
                                     <div class="field" class:has-error=form.error_for("kind").is_some()>
                                         <label for="a-kind">"类别"</label>

@@ -7,22 +7,7 @@ use leptos_meta::Title;
 
 use crate::benefits::api::{load_benefits_admin, CreateBenefit, CreatePartner, UploadBenefitPicture, WithdrawBenefit};
 use crate::ui::components::Loading;
-use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
-
-#[component]
-fn UnitSelect(units: Vec<(String, String)>, id: &'static str, chosen: String) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>"单位"</label>
-            <select id=id name="unit">
-                {units.into_iter().map(|(code, name)| {
-                    let selected = code == chosen;
-                    view! { <option value=code selected=selected>{name}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-    }
-}
+use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea, UnitSelect};
 
 #[component]
 fn PartnerForm(units: Vec<(String, String)>, posted: Option<PostedForm>) -> impl IntoView {

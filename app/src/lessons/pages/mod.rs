@@ -11,7 +11,7 @@ use crate::lessons::api::{
     load_courses, load_lesson, load_lessons_admin, AddLesson, AnswerQuiz, CreateCourse, MarkRead,
 };
 use crate::ui::components::Loading;
-use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
+use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea, UnitSelect};
 
 #[component]
 pub fn CoursesPage() -> impl IntoView {
@@ -156,15 +156,7 @@ pub fn LessonsAdminPage() -> impl IntoView {
                                 <h2 id="new-course">"开设课程"</h2>
                                 <FormBanner posted=create/>
                                 <form method="post" action={action::<CreateCourse>()} class="form" novalidate>
-                                    <div class="field">
-                                        <label for="c-unit">"单位"</label>
-                                        <select id="c-unit" name="unit">
-                                            {page.units.iter().map(|(code, name)| {
-                                                let selected = *code == chosen;
-                                                view! { <option value=code.clone() selected=selected>{name.clone()}</option> }
-                                            }).collect_view()}
-                                        </select>
-                                    </div>
+                                    <UnitSelect units=page.units.clone() id="c-unit" chosen=chosen.clone()/>
                                     <Field label="课程名称" name="course_title" id_prefix="c-" maxlength=40 value=form.value("course_title") error=form.error_for("course_title")/>
                                     <Field label="简介" name="summary" id_prefix="c-" maxlength=200 value=form.value("summary") error=form.error_for("summary")/>
                                     <LessonFields form=form.clone() prefix="c-".to_owned()/>

@@ -7,9 +7,11 @@
 //! a seat beyond the capacity. A cancellation frees its seat and gives it to
 //! the first in line in the same transaction. On PostgreSQL the sign-ups and
 //! cancellations of one session queue on an advisory lock, so processes
-//! never race for the same seat.
+//! never race for the same seat; within a process they queue in memory
+//! first (`queue`), so a burst does not drain the pool.
 
 use crate::officials::{scope_cte, UNIT_AND_ABOVE};
+use crate::queue::{turn, Queue};
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// A transaction that reads and then writes: on SQLite `BEGIN IMMEDIATE`,
@@ -269,6 +271,7 @@ impl Store {
         unit_id: i64,
         now: i64,
     ) -> Result<SignUpOutcome, StoreError> {
+        let _turn = turn(Queue::SessionSeats, session).await;
         for _ in 0..SEAT_ATTEMPTS {
             let attempt: Result<SignUpOutcome, sqlx::Error> = on_writer!(self, pool => {
                 async {

@@ -5,8 +5,12 @@
 //! a slot is left, and unique indexes stop two claims from sharing a slot
 //! (or a member from claiming twice in a period), whichever process asks.
 //! A trigger refuses a slot beyond the quota even from a hand-written insert.
+//! On PostgreSQL the claims of one benefit queue on an advisory lock, and
+//! within a process in memory before it (`queue`), so a burst of claims
+//! does not hold every pool connection while it waits.
 
 use crate::officials::{scope_cte, UNIT_AND_ABOVE};
+use crate::queue::{turn, Queue};
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// A partner merchant as officials list them.
@@ -382,6 +386,7 @@ impl Store {
                     bind_claim!(sqlx::query_as(INSERT_CLAIM), claim).fetch_optional(write).await
                 }
                 Store::Postgres { pool } => {
+                    let _turn = turn(Queue::BenefitClaims, claim.benefit).await;
                     async {
                         let mut tx = pool.begin().await?;
                         // Claims of one benefit queue here instead of racing

@@ -20,6 +20,7 @@ mod members;
 mod newsroom;
 mod officials;
 mod outward;
+mod queue;
 pub mod protect;
 mod requests;
 mod roster;

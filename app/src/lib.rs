@@ -17,6 +17,7 @@ pub mod context;
 pub mod error;
 pub mod home;
 pub mod lessons;
+pub mod mailboxes;
 pub mod newsroom;
 pub mod officials;
 #[cfg(feature = "ssr")]
@@ -193,6 +194,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/lessons") view=crate::lessons::pages::CoursesPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/lessons/:id") view=crate::lessons::pages::LessonPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/lessons") view=crate::lessons::pages::LessonsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/mail") view=crate::mailboxes::pages::member::MailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/mail/:id") view=crate::mailboxes::pages::member::LetterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/faq") view=crate::mailboxes::pages::member::FaqPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/mail") view=crate::mailboxes::pages::admin::MailAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/benefits") view=crate::benefits::pages::admin::BenefitsAdminPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("partner") view=crate::benefits::pages::partner::PartnerPage ssr=SsrMode::Async/>
                     <Route path=path!("/card/check/:token") view=CardCheckPage ssr=SsrMode::Async/>

@@ -88,6 +88,21 @@ impl CivilDate {
         self.0.day().into()
     }
 
+    /// The day after (9999-12-31 stays itself).
+    pub fn next(self) -> Self {
+        Self(self.0.next_day().unwrap_or(self.0))
+    }
+
+    /// Saturday or Sunday: the days off when no holiday rule says otherwise.
+    pub fn is_weekend(self) -> bool {
+        matches!(self.0.weekday(), time::Weekday::Saturday | time::Weekday::Sunday)
+    }
+
+    /// 周一 … 周日, as the calendar page labels days.
+    pub fn weekday_zh(self) -> &'static str {
+        ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][self.0.weekday().number_days_from_monday() as usize]
+    }
+
     /// `YYYY-MM-DD`, as forms and the database write dates.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year(), self.month(), self.day())

@@ -44,6 +44,7 @@ pub mod roster;
 pub mod stats;
 pub mod units;
 pub mod watchwords;
+pub mod working_days;
 
 pub use calendar::{CivilDate, Quarter};
 pub use id_number::{Gender, IdNumber, IdNumberError};

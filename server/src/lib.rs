@@ -9,6 +9,7 @@ mod data_key;
 pub mod demo;
 mod form_posts;
 pub mod invite;
+mod letters;
 pub mod media;
 mod newsroom;
 pub mod origin;
@@ -232,6 +233,7 @@ fn router(
     Router::new()
         .route("/healthz", get(healthz))
         .route("/admin/certify/{id}/photo", get(review::request_photo))
+        .route("/services/mail/{id}/photo/{n}", get(letters::letter_photo))
         .route("/admin/stats.csv", get(stats::stats_csv))
         .route("/admin/campaigns/{campaign}/results.csv", get(stats::results_csv))
         .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))

@@ -15,13 +15,14 @@ mod desk;
 mod engagement;
 mod error;
 mod lessons;
+mod mailboxes;
 mod media;
 mod members;
 mod newsroom;
 mod officials;
 mod outward;
-mod queue;
 pub mod protect;
+mod queue;
 mod requests;
 mod roster;
 mod stats;
@@ -59,6 +60,7 @@ pub use engagement::{
 };
 pub use error::StoreError;
 pub use lessons::{Completion, Course, Lesson, NewLesson, Progress, Question};
+pub use mailboxes::{Answer, Letter, LetterEvent, NewLetter, PublicLetter};
 pub use media::MediaKind;
 pub use members::{ActiveSmsCode, Credentials, InsertMemberError, Member, MemberId, SmsPurpose};
 pub use newsroom::{

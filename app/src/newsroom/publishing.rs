@@ -55,6 +55,30 @@ pub struct UnitWatchlist {
     owners: Vec<StoredWatchWord>,
 }
 
+impl UnitWatchlist {
+    pub fn verdict(&self, text: &str) -> domain::watchwords::Verdict {
+        self.list.verdict(text)
+    }
+
+    /// A 舆情 alert for each hit, for every unit whose list holds the word;
+    /// blocked words count only `with_blocked` (a comment they block is
+    /// never stored, but a letter is never refused for its words).
+    pub fn alerts(&self, verdict: &domain::watchwords::Verdict, with_blocked: bool) -> Vec<NewAlert> {
+        verdict
+            .hits
+            .iter()
+            .filter(|h| with_blocked || h.tier != Tier::Block)
+            .flat_map(|h| {
+                self.owners.iter().filter(move |o| o.word == h.word).map(move |o| NewAlert {
+                    unit_id: o.unit_id,
+                    word: h.word.clone(),
+                    tier: h.tier.as_str().to_owned(),
+                })
+            })
+            .collect()
+    }
+}
+
 impl Publishing {
     /// Starts the view writer on the current tokio runtime.
     pub fn start(store: Store, allow_http_webhooks: bool) -> Self {
@@ -259,23 +283,12 @@ pub async fn comment(
     }
     let article = live_article(store, id).await?;
     let watch = publishing.watchlist(store, article.unit_id).await?;
-    let verdict = watch.list.verdict(body);
+    let verdict = watch.verdict(body);
     if let Some(hit) = verdict.blocked() {
         return Err(AppError::rejected(400, "body", format!("评论含有不允许发布的词语“{}”，请修改后再发", hit.word)));
     }
     let held: Vec<String> = verdict.words(Tier::Hold).into_iter().map(str::to_owned).collect();
-    let alerts: Vec<NewAlert> = verdict
-        .hits
-        .iter()
-        .filter(|h| h.tier != Tier::Block)
-        .flat_map(|h| {
-            watch.owners.iter().filter(move |o| o.word == h.word).map(move |o| NewAlert {
-                unit_id: o.unit_id,
-                word: h.word.clone(),
-                tier: h.tier.as_str().to_owned(),
-            })
-        })
-        .collect();
+    let alerts = watch.alerts(&verdict, false);
     let at = now();
     store
         .insert_comment(&NewComment {

@@ -17,6 +17,7 @@ mod faults;
 mod form_actions;
 mod fraud;
 mod lessons;
+mod mailboxes;
 mod newsroom;
 mod officials;
 mod outward;

@@ -92,6 +92,8 @@ pub fn ServicesPage() -> impl IntoView {
                             </p>
                         </section>
                         <a class="card admin-link" href="/services/wishes">"微心愿 · 帮吧：认领困难职工的小心愿 ›"</a>
+                        <a class="card admin-link" href="/services/mail">"工会信箱 · 律师邮箱 · 说吧 ›"</a>
+                        <a class="card admin-link" href="/services/faq">"公开问答 · 法吧 ›"</a>
                     }
                     .into_any(),
                     Ok(view) => {
@@ -108,6 +110,7 @@ pub fn ServicesPage() -> impl IntoView {
                             <crate::activities::pages::member::UpcomingSessions/>
                             <a class="card admin-link" href="/services/wishes">"微心愿 · 帮吧：认领困难职工的小心愿 ›"</a>
                             <a class="card admin-link" href="/services/lessons">"学吧 · 工会知识微课堂 ›"</a>
+                            <a class="card admin-link" href="/services/mail">"工会信箱 · 律师邮箱 · 说吧：写信、咨询、提建议 ›"</a>
                             <section class="card" id="mine" aria-labelledby="mine-heading">
                                 <h2 id="mine-heading">"我的福利"</h2>
                                 {view.claims.is_empty().then(|| view! { <p class="muted">"还没有领取过福利。"</p> })}

@@ -82,6 +82,7 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
                 <A href="/admin/activities">"活动报名与签到 ›"</A>
                 <A href="/admin/wishes">"微心愿审核与认领 ›"</A>
                 <A href="/admin/lessons">"学吧课程与学习情况 ›"</A>
+                <A href="/admin/mail">"来信办理与工作日历 ›"</A>
                 <A href="/admin/campaigns">"投票活动与防刷票 ›"</A>
                 <A href="/admin/roster">"导入会员名册 ›"</A>
                 {is_super_admin.then(|| view! { <A href="/admin/units">"导入单位 ›"</A> })}

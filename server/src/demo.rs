@@ -715,3 +715,67 @@ pub async fn load_services(store: &Store) -> anyhow::Result<()> {
     tracing::info!("loaded the demo benefits, activities, wishes and lessons");
     Ok(())
 }
+
+/// 信箱: 刘敏 of 临沂 asked the lawyers about overtime pay (answered and
+/// published), wrote to 临沂 about unpaid wages ten days ago (overdue, so
+/// the province sees it under 逾期督办), and made a suggestion to the
+/// province (on time).
+pub async fn load_mail(store: &Store, key: &DataKey) -> anyhow::Result<()> {
+    const DAY: i64 = 86_400;
+    let now = app::clock::now();
+    let phone = domain::Phone::parse("19009883727").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let liu = store.credentials_by_phone(&phone).await?.context("demo writer")?.member.id;
+    let admin_phone = domain::Phone::parse("13800000000").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let admin = store.credentials_by_phone(&admin_phone).await?.context("demo admin")?.member.id;
+    let unit =
+        |code: &'static str| async move { anyhow::Ok(store.unit_path_by_code(code).await?.context("demo unit")?.0) };
+    let calendar = app::mailboxes::service::calendar(store).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let letters = [
+        (
+            "legal",
+            "371300",
+            "周末加班费怎么计算",
+            "我在供电公司做运维，周末经常被叫去加班，单位说可以调休不给加班费，这样合法吗？",
+            3,
+            Some((
+                "休息日安排加班又不能安排补休的，应支付不低于工资 200% 的工资报酬；能安排补休的可以补休。建议与单位协商确认补休安排，协商不成可申请劳动仲裁。",
+                "周末经常被叫去加班，单位说可以调休不给加班费，这样合法吗？",
+            )),
+        ),
+        (
+            "union",
+            "371300",
+            "单位拖欠两个月工资",
+            "我们班组十几个人，九月、十月两个月的工资都还没有发，找过单位几次都说再等等。",
+            10,
+            None,
+        ),
+        ("suggestion", "37", "建议周末开放职工书屋", "倒班的职工平时没空，希望职工书屋周末也能开放。", 1, None),
+    ];
+    for (kind, code, subject, body, days_ago, answer) in letters {
+        let at = now - days_ago * DAY;
+        let received = domain::CivilDate::in_shanghai(at);
+        let unit_id = unit(code).await?;
+        let new = store::NewLetter {
+            kind,
+            member: liu,
+            unit_id,
+            subject,
+            body,
+            anonymous: true,
+            may_publish: answer.is_some(),
+            watched_words: "",
+            deadline: &calendar.deadline(received, 5).iso(),
+            alerts: &[],
+            day: &received.iso(),
+        };
+        let id = store.write_letter(&new, key, at).await?;
+        if let Some((text, question)) = answer {
+            let answer = store::Answer { text, public_question: Some(question) };
+            store.answer_letter(admin, id, &answer, at + DAY).await?;
+            store.rate_letter(liu, id, 1, at + 2 * DAY).await?;
+        }
+    }
+    tracing::info!("loaded the demo letters");
+    Ok(())
+}

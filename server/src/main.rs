@@ -96,9 +96,10 @@ async fn main() -> anyhow::Result<()> {
             if config.demo_data {
                 let key = if config.demo_people { Some(server::load_data_key(&config)?) } else { None };
                 if server::demo::load_if_empty(&store, key.as_ref()).await? {
-                    if key.is_some() {
+                    if let Some(key) = &key {
                         server::demo::load_publishing(&store, &server::media::open(&config)?).await?;
                         server::demo::load_services(&store).await?;
+                        server::demo::load_mail(&store, key).await?;
                     }
                     println!("已载入演示数据（山东省总工会）。");
                 }

@@ -12,6 +12,7 @@ use store::testing::TestDb;
 on_both_engines_with_db!(
     a_letter_is_transferred_up_answered_published_and_rated_on_a_working_day_deadline,
     who_may_read_handle_and_assign_a_letter_is_a_matrix,
+    the_demo_has_a_public_answer_and_an_overdue_letter,
 );
 
 const BODY: &str =
@@ -313,4 +314,19 @@ async fn who_may_read_handle_and_assign_a_letter_is_a_matrix(db: TestDb) {
         .deadline(CivilDate::parse_iso(&date_in_days(0)).unwrap(), 10)
         .iso();
     assert!(page.contains(&format!("答复期限 {due}")), "the unit's 10 working days: {due}");
+}
+
+async fn the_demo_has_a_public_answer_and_an_overdue_letter(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[("GONGHUI_DEMO_PEOPLE", "true")]);
+    let (_, faq) = Person::new(&server).get("/services/faq").await;
+    assert!(faq.contains("周末加班费怎么计算") || faq.contains("单位说可以调休不给加班费"), "{faq}");
+    assert!(faq.contains("律师邮箱") && faq.contains("匿名会员"));
+    let admin = Person::new(&server);
+    let (status, _) = admin
+        .post("/login", "/api/auth/login", &[("phone", "13800000000"), ("password", server::demo::DEMO_PASSWORD)])
+        .await;
+    assert_eq!(status, 303);
+    let (_, desk) = admin.get("/admin/mail").await;
+    assert!(desk.contains("单位拖欠两个月工资") && desk.contains("已逾期"), "{desk}");
+    assert!(desk.contains("国庆节调休上班"), "the calendar is seeded");
 }

@@ -222,6 +222,7 @@ async fn load_campaign(store: &Store) -> anyhow::Result<()> {
                 votes_per_candidate: 2,
                 expert_weight_pct: 30,
                 created_by: None,
+                works: false,
             },
             now,
         )
@@ -240,6 +241,64 @@ async fn load_campaign(store: &Store) -> anyhow::Result<()> {
         });
     }
     store.insert_candidates(id, &candidates, now).await?;
+    load_contest(store).await
+}
+
+/// The slug of the demo photo contest (网络展).
+pub const DEMO_CONTEST_SLUG: &str = "sheying-2026";
+
+/// 职工摄影作品网络展: a works contest in its voting phase, six approved
+/// entries with their pictures and gallery thumbnails.
+async fn load_contest(store: &Store) -> anyhow::Result<()> {
+    use domain::campaign::{Schedule, VoterRule};
+    const DAY: i64 = 86_400;
+    let now = app::clock::now();
+    let schedule = Schedule::new(now - 20 * DAY, now - 10 * DAY, now - DAY, now + 20 * DAY, now + 30 * DAY)
+        .ok_or_else(|| anyhow::anyhow!("demo contest schedule"))?;
+    let id = store
+        .insert_campaign(
+            &store::NewCampaign {
+                slug: DEMO_CONTEST_SLUG,
+                unit_code: "37",
+                title: "“劳动最美”职工摄影作品网络展",
+                description: "展示全省职工镜头里的劳动之美。作品经审核后展出，欢迎为喜爱的作品投票。",
+                schedule,
+                voter_rule: VoterRule::Registered,
+                votes_per_day: 5,
+                votes_per_candidate: 1,
+                expert_weight_pct: 0,
+                created_by: None,
+                works: true,
+            },
+            now,
+        )
+        .await?;
+    let authors = [
+        ("刘敏", "37131202"),
+        ("夏国子", "37010304"),
+        ("严东", "37020305"),
+        ("王建国", "37010201"),
+        ("张丽", "371300"),
+        ("孙强", "370102"),
+    ];
+    let story = app::voting::service::sanitize_story("<p>摄于工作现场，记录同事们认真工作的一刻。</p>");
+    let entries: Vec<store::NewCandidate> = DEMO_PHOTOS
+        .iter()
+        .zip(authors)
+        .enumerate()
+        .map(|(i, ((title, _, _), (name, unit)))| store::NewCandidate {
+            number: i as i32 + 1,
+            name,
+            unit_code: unit,
+            title,
+            story_html: &story,
+        })
+        .collect();
+    store.insert_candidates(id, &entries, now).await?;
+    for (candidate, (_, picture, thumb)) in store.candidates(id).await?.iter().zip(DEMO_PHOTOS) {
+        store.put_media(store::MediaKind::Candidate, candidate.id, "image/jpeg", picture, now).await?;
+        store.put_media(store::MediaKind::EntryThumb, candidate.id, "image/jpeg", thumb, now).await?;
+    }
     Ok(())
 }
 

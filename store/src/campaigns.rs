@@ -27,6 +27,11 @@ pub struct Campaign {
     pub votes_per_candidate: i64,
     /// The expert panel's weight in the final score, in percent.
     pub expert_weight_pct: i64,
+    /// A contest of members' works (网络展: photos, calligraphy) rather
+    /// than of people: entries carry a picture, the page is a gallery.
+    pub works: bool,
+    /// When the officials published the awards (works contests).
+    pub awards_published_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -47,6 +52,8 @@ struct CampaignRecord {
     votes_per_day: i32,
     votes_per_candidate: i32,
     expert_weight_pct: i32,
+    kind: String,
+    awards_published_at: Option<i64>,
 }
 
 impl TryFrom<CampaignRecord> for Campaign {
@@ -67,6 +74,8 @@ impl TryFrom<CampaignRecord> for Campaign {
             votes_per_day: r.votes_per_day.into(),
             votes_per_candidate: r.votes_per_candidate.into(),
             expert_weight_pct: r.expert_weight_pct.into(),
+            works: r.kind == "works",
+            awards_published_at: r.awards_published_at,
         })
     }
 }
@@ -83,6 +92,8 @@ pub struct NewCampaign<'a> {
     pub votes_per_candidate: i64,
     pub expert_weight_pct: i64,
     pub created_by: Option<MemberId>,
+    /// A works contest (see `Campaign::works`).
+    pub works: bool,
 }
 
 impl<'a> NewCampaign<'a> {
@@ -103,6 +114,7 @@ impl<'a> NewCampaign<'a> {
             votes_per_candidate: 5,
             expert_weight_pct: 0,
             created_by: None,
+            works: false,
         }
     }
 }
@@ -119,6 +131,10 @@ pub struct Candidate {
     pub story_html: String,
     /// The expert panel's score (0–100), once given.
     pub expert_score: Option<i32>,
+    /// A works contest's gallery thumbnail (320 px wide).
+    pub thumb_url: Option<String>,
+    /// 一等奖 … 优秀奖, once given (shown once published).
+    pub award: Option<String>,
 }
 
 /// A candidate of any status, as officials manage them.
@@ -132,6 +148,7 @@ pub struct CandidateEntry {
     pub status: String,
     pub story_html: String,
     pub photo_url: Option<String>,
+    pub award: Option<String>,
 }
 
 /// A new candidate; `story_html` must already be sanitised.
@@ -177,7 +194,7 @@ pub enum VoteError {
 
 const SELECT_CAMPAIGN: &str = "SELECT c.id, c.slug, u.code AS unit_code, u.name AS unit_name, c.title, c.description, \
      c.cover_url, c.signup_starts, c.review_starts, c.voting_starts, c.publicity_starts, c.closes, c.voter_rule, \
-     c.votes_per_day, c.votes_per_candidate, c.expert_weight_pct FROM campaigns c JOIN units u ON u.id = c.unit_id";
+     c.votes_per_day, c.votes_per_candidate, c.expert_weight_pct, c.kind, c.awards_published_at FROM campaigns c JOIN units u ON u.id = c.unit_id";
 
 /// How often a vote retries after losing a slot to a simultaneous vote of
 /// the same member (each retry sees the other vote and takes the next slot).
@@ -189,8 +206,8 @@ impl Store {
         let (id,): (i64,) = on_writer!(self, pool => {
             sqlx::query_as(
                 "INSERT INTO campaigns (slug, unit_id, title, description, signup_starts, review_starts, voting_starts, \
-                 publicity_starts, closes, voter_rule, votes_per_day, votes_per_candidate, created_by, created_at, expert_weight_pct) \
-                 SELECT $1, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM units WHERE code = $2 RETURNING id",
+                 publicity_starts, closes, voter_rule, votes_per_day, votes_per_candidate, created_by, created_at, expert_weight_pct, kind) \
+                 SELECT $1, id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM units WHERE code = $2 RETURNING id",
             )
             .bind(c.slug)
             .bind(c.unit_code)
@@ -207,6 +224,7 @@ impl Store {
             .bind(c.created_by.map(|m| m.0))
             .bind(now)
             .bind(c.expert_weight_pct as i32)
+            .bind(if c.works { "works" } else { "people" })
             .fetch_one(pool)
             .await
         })?;
@@ -273,8 +291,8 @@ impl Store {
     pub async fn candidates(&self, campaign_id: i64) -> Result<Vec<Candidate>, StoreError> {
         let rows = on_reader!(self, pool => {
             sqlx::query_as(
-                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.photo_url, c.story_html, c.expert_score \
-                 FROM candidates c JOIN units u ON u.id = c.unit_id \
+                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.photo_url, c.story_html, c.expert_score, \
+                 c.thumb_url, c.award FROM candidates c JOIN units u ON u.id = c.unit_id \
                  WHERE c.campaign_id = $1 AND c.status = 'approved' ORDER BY c.number",
             )
             .bind(campaign_id)
@@ -314,8 +332,8 @@ impl Store {
         })
     }
 
-    /// A member's own sign-up (报名), pending review. False when the member
-    /// already signed up for this campaign.
+    /// A member's own sign-up (报名), pending review: its id. None when the
+    /// member already signed up for this campaign.
     pub async fn sign_up_candidate(
         &self,
         campaign_id: i64,
@@ -323,33 +341,83 @@ impl Store {
         title: &str,
         story_html: &str,
         now: i64,
-    ) -> Result<bool, StoreError> {
-        let inserted: Result<u64, sqlx::Error> = on_writer!(self, pool => {
-            sqlx::query(
+    ) -> Result<Option<i64>, StoreError> {
+        let inserted: Result<Option<(i64,)>, sqlx::Error> = on_writer!(self, pool => {
+            sqlx::query_as(
                 "INSERT INTO candidates (campaign_id, name, unit_id, title, story_html, status, member_id, created_at) \
-                 SELECT $1, name, unit_id, $3, $4, 'pending', id, $5 FROM members WHERE id = $2",
+                 SELECT $1, name, unit_id, $3, $4, 'pending', id, $5 FROM members WHERE id = $2 RETURNING id",
             )
             .bind(campaign_id)
             .bind(member.0)
             .bind(title)
             .bind(story_html)
             .bind(now)
-            .execute(pool)
+            .fetch_optional(pool)
             .await
-            .map(|r| r.rows_affected())
         });
         match inserted {
-            Ok(n) => Ok(n == 1),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+            Ok(found) => Ok(found.map(|(id,)| id)),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Gives approved candidate `candidate` of campaign `campaign_id` an
+    /// award (None takes it back) before the awards are published. Audited.
+    pub async fn set_award(
+        &self,
+        actor: MemberId,
+        campaign_id: i64,
+        candidate: i64,
+        award: Option<&str>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE candidates SET award = $3 WHERE id = $2 AND campaign_id = $1 AND status = 'approved' \
+                 AND campaign_id IN (SELECT id FROM campaigns WHERE awards_published_at IS NULL)",
+            )
+            .bind(campaign_id)
+            .bind(candidate)
+            .bind(award)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if done {
+                let target = format!("活动 #{campaign_id}，候选 #{candidate}");
+                audit_in_tx!(&mut *tx, actor, "评定奖项", &target, award.unwrap_or("取消奖项"), now)?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
+    }
+
+    /// Publishes campaign `campaign_id`'s awards, once. Audited.
+    pub async fn publish_awards(&self, actor: MemberId, campaign_id: i64, now: i64) -> Result<bool, StoreError> {
+        on_writer!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE campaigns SET awards_published_at = $2 WHERE id = $1 AND awards_published_at IS NULL")
+                .bind(campaign_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if done {
+                audit_in_tx!(&mut *tx, actor, "公布获奖名单", &format!("活动 #{campaign_id}"), "", now)?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
     }
 
     /// Every candidate of a campaign, pending sign-ups first, for officials.
     pub async fn all_candidates(&self, campaign_id: i64) -> Result<Vec<CandidateEntry>, StoreError> {
         let rows = on_reader!(self, pool => {
             sqlx::query_as(
-                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.status, c.story_html, c.photo_url \
+                "SELECT c.id, c.number, c.name, u.name AS unit_name, c.title, c.status, c.story_html, c.photo_url, c.award \
                  FROM candidates c JOIN units u ON u.id = c.unit_id WHERE c.campaign_id = $1 \
                  ORDER BY CASE c.status WHEN 'pending' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, c.number, c.id",
             )

@@ -11,6 +11,8 @@ pub enum MediaKind {
     Benefit,
     Activity,
     Wish,
+    /// A works contest entry's gallery thumbnail.
+    EntryThumb,
 }
 
 impl MediaKind {
@@ -21,6 +23,7 @@ impl MediaKind {
             "benefit" => Some(Self::Benefit),
             "activity" => Some(Self::Activity),
             "wish" => Some(Self::Wish),
+            "entry_thumb" => Some(Self::EntryThumb),
             _ => None,
         }
     }
@@ -32,6 +35,7 @@ impl MediaKind {
             Self::Benefit => "benefit",
             Self::Activity => "activity",
             Self::Wish => "wish",
+            Self::EntryThumb => "entry_thumb",
         }
     }
 }
@@ -54,6 +58,7 @@ impl Store {
             MediaKind::Benefit => "UPDATE benefits SET picture_url = $2 WHERE id = $1",
             MediaKind::Activity => "UPDATE activities SET picture_url = $2 WHERE id = $1",
             MediaKind::Wish => "UPDATE wishes SET photo_url = $2 WHERE id = $1",
+            MediaKind::EntryThumb => "UPDATE candidates SET thumb_url = $2 WHERE id = $1",
         };
         on_writer!(self, pool => {
             let mut tx = pool.begin().await?;

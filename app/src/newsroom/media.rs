@@ -238,9 +238,20 @@ pub async fn clean_photo_queued(path: PathBuf) -> Result<CleanPhoto, String> {
 /// which leaves every EXIF field — the GPS position included — behind.
 /// Blocking (CPU): call it from `spawn_blocking`.
 pub fn clean_photo(path: &Path) -> Result<CleanPhoto, String> {
-    use image::{DynamicImage, ImageDecoder, ImageReader};
-    let mut reader =
-        ImageReader::open(path).map_err(|e| e.to_string())?.with_guessed_format().map_err(|e| e.to_string())?;
+    let reader =
+        image::ImageReader::open(path).map_err(|e| e.to_string())?.with_guessed_format().map_err(|e| e.to_string())?;
+    clean(reader)
+}
+
+/// [`clean_photo`] of a photo already in memory (a contest entry).
+pub fn clean_photo_bytes(bytes: &[u8]) -> Result<CleanPhoto, String> {
+    let reader =
+        image::ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+    clean(reader)
+}
+
+fn clean<R: std::io::BufRead + std::io::Seek>(mut reader: image::ImageReader<R>) -> Result<CleanPhoto, String> {
+    use image::{DynamicImage, ImageDecoder};
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);

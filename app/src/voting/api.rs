@@ -16,6 +16,8 @@ mod ssr {
         let phase = c.schedule.phase_at(now());
         CampaignCard {
             slug: c.slug.clone(),
+            works: c.works,
+            voting_over: matches!(phase, domain::campaign::Phase::Publicity | domain::campaign::Phase::Closed),
             title: c.title.clone(),
             unit_name: c.unit_name.clone(),
             phase: phase.label().to_owned(),
@@ -247,6 +249,8 @@ pub async fn load_candidates_admin(
         .into_iter()
         .map(|c| CandidateRow {
             pending: c.status == "pending",
+            approved: c.status == "approved",
+            award: c.award.clone(),
             status: match c.status.as_str() {
                 "pending" => "待审核",
                 "approved" => "已通过",
@@ -290,6 +294,7 @@ pub async fn create_campaign(
     votes_per_day: String,
     votes_per_candidate: String,
     expert_weight_pct: String,
+    kind: Option<String>,
 ) -> Result<String, AppError> {
     let store = ssr::store()?;
     let actor = crate::officials::service::official(&store, &crate::context::session().await?).await?;
@@ -307,6 +312,7 @@ pub async fn create_campaign(
         votes_per_day,
         votes_per_candidate,
         expert_weight_pct,
+        kind: kind.unwrap_or_default(),
     };
     let slug = crate::voting::campaigns::create(&store, &actor, &form).await?;
     crate::context::go_to(&format!("/admin/campaigns/{slug}/candidates"));
@@ -373,7 +379,41 @@ pub async fn sign_up(slug: String, title: String, story: String) -> Result<Strin
         .await?
         .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
     let campaign = crate::voting::service::campaign(&store, &slug).await?;
-    crate::voting::campaigns::sign_up(&store, &campaign, member, &title, &story).await
+    crate::voting::campaigns::sign_up(&store, &campaign, member, &title, &story, None).await
+}
+
+/// A certified member enters a work in works contest `slug` during 报名:
+/// multipart with `slug`, `title` (the work's), `story` (about it) and
+/// `photo` (JPEG/PNG/WebP, by content).
+#[server(prefix = "/api", endpoint = "campaigns/entry", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn submit_entry(data: leptos::server_fn::codec::MultipartData) -> Result<String, AppError> {
+    let upload = crate::context::Upload::read(data, "photo").await?;
+    let store = ssr::store()?;
+    let member = crate::accounts::session::member(&store, &crate::context::session().await?)
+        .await?
+        .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
+    let campaign = crate::voting::service::campaign(&store, upload.field("slug")).await?;
+    let picture = Some(upload.file.as_deref().unwrap_or_default());
+    crate::voting::campaigns::sign_up(&store, &campaign, member, upload.field("title"), upload.field("story"), picture)
+        .await
+}
+
+/// Gives approved candidate `id` of campaign `slug` an award (`award`:
+/// 一等奖, 二等奖, 三等奖, 优秀奖, or empty to take it back) until the
+/// awards are published. Audited.
+#[server(prefix = "/api", endpoint = "admin/campaigns/award")]
+pub async fn set_award(slug: String, id: String, award: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    crate::voting::campaigns::set_award(&store, &campaign, &actor, &id, &award).await
+}
+
+/// Publishes campaign `slug`'s awards once voting has ended. Audited.
+#[server(prefix = "/api", endpoint = "admin/campaigns/awards/publish")]
+pub async fn publish_awards(slug: String) -> Result<String, AppError> {
+    let store = ssr::store()?;
+    let (campaign, actor) = ssr::campaign_for_official(&store, &slug).await?;
+    crate::voting::campaigns::publish_awards(&store, &campaign, &actor).await
 }
 
 /// The expert panel's scores of campaign `slug`: candidate number → score

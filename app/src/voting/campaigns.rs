@@ -26,6 +26,8 @@ pub struct CampaignForm {
     pub votes_per_day: String,
     pub votes_per_candidate: String,
     pub expert_weight_pct: String,
+    /// `people` (评选, the default) or `works` (作品征集: photos, calligraphy).
+    pub kind: String,
 }
 
 /// An official's nomination as typed.
@@ -120,6 +122,11 @@ pub async fn create(store: &Store, actor: &Actor, form: &CampaignForm) -> Result
         return Err(bad("votes_per_candidate", "每位候选人每天票数不能多于每天票数"));
     }
     let expert_weight_pct = number_in(&form.expert_weight_pct, "expert_weight_pct", "专家评分权重", 0..=100)?;
+    let works = match form.kind.trim() {
+        "" | "people" => false,
+        "works" => true,
+        _ => return Err(bad("kind", "请选择活动类型")),
+    };
     if store.campaign_by_slug(&slug).await.map_err(|e| AppError::from_store("create_campaign", e))?.is_some() {
         return Err(AppError::rejected(409, "slug", "这个链接名已被其他活动使用"));
     }
@@ -135,6 +142,7 @@ pub async fn create(store: &Store, actor: &Actor, form: &CampaignForm) -> Result
         votes_per_candidate,
         expert_weight_pct,
         created_by: Some(actor.member_id),
+        works,
     };
     store.insert_campaign(&new, now).await.map_err(|e| AppError::from_store("create_campaign", e))?;
     store
@@ -180,6 +188,7 @@ pub async fn sign_up(
     member: MemberId,
     title: &str,
     story: &str,
+    picture: Option<&[u8]>,
 ) -> Result<String, AppError> {
     if campaign.schedule.phase_at(now()) != Phase::SignUp {
         return Err(AppError::rejected(403, "", "现在不是报名时间"));
@@ -189,16 +198,90 @@ pub async fn sign_up(
     if me.certified_member_no.is_none() {
         return Err(AppError::rejected(403, "", "报名参选需先完成实名认证"));
     }
-    let title = short_text(title, "title", "职务或工种", 30)?;
+    let title = short_text(title, "title", if campaign.works { "作品名称" } else { "职务或工种" }, 30)?;
     let story = story_html(story)?;
-    if !store
+    // A work is judged by its picture: required, an image by its content,
+    // re-encoded upright without EXIF (the GPS position) with a 320 px
+    // thumbnail for the gallery — before anything is stored.
+    let pictures = match (campaign.works, picture) {
+        (false, _) => None,
+        (true, picture) => {
+            let bytes = picture.filter(|b| !b.is_empty()).ok_or_else(|| bad("photo", "请选择作品图片"))?;
+            crate::certification::service::check_photo(Some(bytes)).map_err(|e| {
+                AppError::rejected(e.status_code(), "photo", "请上传 JPG、PNG 或 WebP 格式、8 MB 以内的作品图片")
+            })?;
+            let owned = bytes.to_vec();
+            let clean = tokio::task::spawn_blocking(move || crate::newsroom::media::clean_photo_bytes(&owned))
+                .await
+                .map_err(|_| AppError::Internal)?
+                .map_err(|_| bad("photo", "这张图片无法读取，请换一张"))?;
+            Some(clean)
+        }
+    };
+    let id = store
         .sign_up_candidate(campaign.id, member, &title, &story, now())
         .await
-        .map_err(|e| AppError::from_store("sign_up", e))?
-    {
+        .map_err(|e| AppError::from_store("sign_up", e))?;
+    let Some(id) = id else {
         return Err(AppError::rejected(409, "", "您已报名本次活动，请等待审核"));
+    };
+    if let Some(clean) = pictures {
+        let err = |e| AppError::from_store("sign_up", e);
+        let largest = clean.thumbs.last().map_or(clean.bytes.as_slice(), |(_, b)| b.as_slice());
+        let content_type = if clean.thumbs.is_empty() { clean.content_type } else { "image/jpeg" };
+        store.put_media(store::MediaKind::Candidate, id, content_type, largest, now()).await.map_err(err)?;
+        if let Some((_, thumb)) = clean.thumbs.first() {
+            store.put_media(store::MediaKind::EntryThumb, id, "image/jpeg", thumb, now()).await.map_err(err)?;
+        }
     }
-    Ok("报名已提交，审核通过后将获得候选人编号".to_owned())
+    Ok(if campaign.works {
+        "作品已提交，审核通过后将在展厅展出"
+    } else {
+        "报名已提交，审核通过后将获得候选人编号"
+    }
+    .to_owned())
+}
+
+/// Gives approved candidate `id` an award (empty: none) before publication.
+pub async fn set_award(
+    store: &Store,
+    campaign: &Campaign,
+    actor: &Actor,
+    id: &str,
+    award: &str,
+) -> Result<String, AppError> {
+    let id: i64 = id.trim().parse().map_err(|_| AppError::rejected(404, "", "没有这位候选人"))?;
+    let award = match award.trim() {
+        "" => None,
+        a => Some(
+            crate::voting::model::AWARDS.iter().copied().find(|x| *x == a).ok_or_else(|| bad("award", "请选择奖项"))?,
+        ),
+    };
+    let done = store
+        .set_award(actor.member_id, campaign.id, id, award, now())
+        .await
+        .map_err(|e| AppError::from_store("set_award", e))?;
+    if !done {
+        return Err(AppError::rejected(409, "award", "获奖名单已公布，或这件作品未通过审核"));
+    }
+    crate::voting::caches::forget_campaign(campaign.id);
+    Ok(format!("已评定：{}", award.unwrap_or("无奖项")))
+}
+
+/// Publishes the awards once voting has ended.
+pub async fn publish_awards(store: &Store, campaign: &Campaign, actor: &Actor) -> Result<String, AppError> {
+    if !matches!(campaign.schedule.phase_at(now()), Phase::Publicity | Phase::Closed) {
+        return Err(AppError::rejected(409, "", "投票结束后才能公布获奖名单"));
+    }
+    let done = store
+        .publish_awards(actor.member_id, campaign.id, now())
+        .await
+        .map_err(|e| AppError::from_store("publish_awards", e))?;
+    if !done {
+        return Err(AppError::rejected(409, "", "获奖名单已经公布过了"));
+    }
+    crate::voting::caches::forget_campaign(campaign.id);
+    Ok("获奖名单已公布".to_owned())
 }
 
 /// Approves (`approve`) or rejects a pending sign-up.

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The awards a works contest gives (the database's CHECK lists the same).
+pub const AWARDS: [&str; 4] = ["一等奖", "二等奖", "三等奖", "优秀奖"];
+
 /// What a vote answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteReceipt {
@@ -23,12 +26,20 @@ pub struct Standing {
     pub unit_name: String,
     pub title: String,
     pub votes: i64,
+    /// A works contest's gallery thumbnail.
+    pub thumb_url: Option<String>,
+    /// The award, once the awards are published.
+    pub award: Option<String>,
 }
 
 /// A campaign in the list of campaigns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CampaignCard {
     pub slug: String,
+    /// A contest of members' works (网络展): entries with pictures, a gallery.
+    pub works: bool,
+    /// Voting has ended (公示 or closed): awards may be published.
+    pub voting_over: bool,
     /// In 报名: members may sign up.
     pub signing_up: bool,
     pub title: String,
@@ -155,6 +166,9 @@ pub struct CandidateRow {
     pub status: String,
     pub pending: bool,
     pub story_html: String,
+    pub approved: bool,
+    /// The award given (published or not).
+    pub award: Option<String>,
 }
 
 impl ResultRow {

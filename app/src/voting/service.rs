@@ -234,6 +234,8 @@ pub async fn leaderboard(store: &Store, campaign: &Campaign) -> Result<Arc<Vec<S
             name: c.name,
             unit_name: c.unit_name,
             title: c.title,
+            thumb_url: c.thumb_url,
+            award: c.award.filter(|_| campaign.awards_published_at.is_some()),
         })
         .collect();
     rows.sort_by(|a, b| b.votes.cmp(&a.votes).then(a.number.cmp(&b.number)));

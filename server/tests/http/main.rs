@@ -12,6 +12,7 @@ mod api_twins;
 mod benefits;
 mod binary;
 mod campaigns;
+mod contests;
 mod desk;
 mod faults;
 mod form_actions;

@@ -10,8 +10,8 @@ use leptos_router::hooks::use_params_map;
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Field, FormBanner, PostedForm, TextArea};
 use crate::voting::api::{
-    load_candidates_admin, ApproveSignUp, CandidateRow, CreateCampaign, NominateCandidate, RejectSignUp,
-    UploadCandidatePhoto, UploadCover,
+    load_candidates_admin, ApproveSignUp, CandidateRow, CreateCampaign, NominateCandidate, PublishAwards, RejectSignUp,
+    SetAward, UploadCandidatePhoto, UploadCover,
 };
 
 #[component]
@@ -113,6 +113,14 @@ fn CampaignForm(form: PostedForm, units: Vec<(String, String)>) -> impl IntoView
             <Field label="每人每天票数" name="votes_per_day" inputmode="numeric" maxlength=3 value=or_default("votes_per_day", "10") error=e("votes_per_day")/>
             <Field label="每人每天为同一候选人最多投" name="votes_per_candidate" inputmode="numeric" maxlength=3 value=or_default("votes_per_candidate", "1") error=e("votes_per_candidate")/>
             <Field label="专家评分权重（%）" name="expert_weight_pct" inputmode="numeric" maxlength=3 value=or_default("expert_weight_pct", "0") error=e("expert_weight_pct") hint="0 表示只看网络投票"/>
+            <div class="field" class:has-error=e("kind").is_some()>
+                <label for="f-kind">"活动类型"</label>
+                <select id="f-kind" name="kind" aria-describedby="f-kind-message">
+                    <option value="people" selected=v("kind") != "works">"人物评选（候选人为人）"</option>
+                    <option value="works" selected=v("kind") == "works">"作品征集（摄影、书法等网络展）"</option>
+                </select>
+                <p class="field-message" id="f-kind-message">{e("kind").unwrap_or_default()}</p>
+            </div>
             <button type="submit" class="primary wide">"创建活动"</button>
         </form>
     }
@@ -145,7 +153,13 @@ pub fn CandidatesAdminPage() -> impl IntoView {
                             <section class="card" aria-labelledby="list-heading">
                                 <h2 id="list-heading">"候选人"</h2>
                                 {rows.is_empty().then(|| view! { <p class="muted">"还没有候选人。"</p> })}
-                                {rows.into_iter().map(|r| view! { <CandidateItem row=r slug=slug.clone()/> }).collect_view()}
+                                {rows.into_iter().map(|r| view! { <CandidateItem row=r slug=slug.clone() works=card.works/> }).collect_view()}
+                                {(card.works && card.voting_over).then(|| view! {
+                                    <form method="post" action={action::<PublishAwards>()} class="inline-form">
+                                        <input type="hidden" name="slug" value=slug.clone()/>
+                                        <button type="submit" class="primary">"公布获奖名单"</button>
+                                    </form>
+                                })}
                             </section>
                             <section class="card" aria-labelledby="nominate-heading">
                                 <h2 id="nominate-heading">"提名候选人"</h2>
@@ -173,7 +187,7 @@ pub fn CandidatesAdminPage() -> impl IntoView {
 }
 
 #[component]
-fn CandidateItem(row: CandidateRow, slug: String) -> impl IntoView {
+fn CandidateItem(row: CandidateRow, slug: String, works: bool) -> impl IntoView {
     let heading = match row.number {
         Some(n) => format!("{n:02} 号 {}", row.name),
         None => row.name.clone(),
@@ -184,6 +198,18 @@ fn CandidateItem(row: CandidateRow, slug: String) -> impl IntoView {
             {row.photo_url.clone().map(|url| view! { <img class="thumb" src=url alt=format!("{} 的照片", row.name)/> })}
             <p><strong>{heading}</strong>" · "{format!("{} · {} · {}", row.unit_name, row.title, row.status)}</p>
             <PictureForm action={action::<UploadCandidatePhoto>()} slug=slug.clone() candidate=Some(id.clone()) label="上传照片" id=format!("photo-{id}")/>
+            {(works && row.approved).then(|| view! {
+                <form method="post" action={action::<SetAward>()} class="inline-form">
+                    <input type="hidden" name="slug" value=slug.clone()/>
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <label for=format!("award-{id}")>"奖项"</label>
+                    <select id=format!("award-{id}") name="award">
+                        <option value="">"无"</option>
+                        {crate::voting::api::AWARDS.iter().map(|a| view! { <option value=*a selected=row.award.as_deref() == Some(*a)>{*a}</option> }).collect_view()}
+                    </select>
+                    <button type="submit">"评定"</button>
+                </form>
+            })}
             {row.pending.then(|| view! {
                 <div class="story" inner_html=row.story_html.clone()></div>
                 <div class="actions">

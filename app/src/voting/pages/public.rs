@@ -86,6 +86,12 @@ fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedF
     } = campaign;
     let slug = card.slug.clone();
     let board_query = query.clone();
+    // Awards show once published (the service leaves them out before).
+    let mut awarded: Vec<Standing> = standings.iter().filter(|s| s.award.is_some()).cloned().collect();
+    awarded.sort_by_key(|s| {
+        let award = s.award.as_deref().unwrap_or_default();
+        (crate::voting::api::AWARDS.iter().position(|a| *a == award), s.number)
+    });
     let og_description: String = description.chars().take(80).collect();
     view! {
         <Title text=card.title.clone()/>
@@ -104,16 +110,24 @@ fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedF
             {remaining_today.map(|n| view! { <p class="banner banner-notice" role="status">{format!("您今天还可以投 {n} 票")}</p> })}
             <ShareButton url=share_url title=card.title.clone()/>
         </section>
-        {(card.signing_up && remaining_today.is_some()).then(|| view! { <SignUpForm slug=slug.clone() posted=posted.clone()/> })}
+        {(card.signing_up && remaining_today.is_some()).then(|| view! { <SignUpForm slug=slug.clone() posted=posted.clone() works=card.works/> })}
+        {(!awarded.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="awards-heading">
+                <h2 id="awards-heading">"获奖作品"</h2>
+                <ul class="gallery">
+                    {awarded.into_iter().map(|s| view! { <GalleryTile slug=slug.clone() standing=s/> }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section class="card" aria-labelledby="board-heading">
-            <h2 id="board-heading">"实时排行"</h2>
+            <h2 id="board-heading">{if card.works { "作品展厅" } else { "实时排行" }}</h2>
             <Form method="GET" action=format!("/v/{slug}") attr:class="search" attr:role="search">
                 <label for="candidate-q" class="visually-hidden">"搜索候选人"</label>
                 <input id="candidate-q" type="search" name="q" placeholder="输入编号或姓名" maxlength="20"
                     value=query.clone().unwrap_or_default() enterkeyhint="search"/>
                 <button type="submit">"搜索"</button>
             </Form>
-            <LiveBoard slug=slug.clone() query=board_query standings/>
+            <LiveBoard slug=slug.clone() query=board_query standings works=card.works/>
         </section>
         {(!voids.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="voids-heading">
@@ -126,11 +140,34 @@ fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedF
     }
 }
 
-/// 报名参选: a signed-in member's sign-up, reviewed by officials.
+/// 报名参选: a signed-in member's sign-up, reviewed by officials — in a
+/// works contest (网络展) an entry: the work's name, a few words about it and
+/// its picture (multipart, so it works without JavaScript).
 #[component]
-fn SignUpForm(slug: String, posted: Option<crate::ui::forms::PostedForm>) -> impl IntoView {
+fn SignUpForm(slug: String, posted: Option<crate::ui::forms::PostedForm>, works: bool) -> impl IntoView {
     let banner = posted.clone();
     let posted = posted.unwrap_or_default();
+    if works {
+        return view! {
+            <section class="card" aria-labelledby="signup-heading">
+                <h2 id="signup-heading">"投稿参展"</h2>
+                <p class="muted">"以您的姓名和所在单位投稿（需已实名认证），审核通过后在展厅展出。"</p>
+                <FormBanner posted=banner/>
+                <form method="post" action={action::<crate::voting::api::SubmitEntry>()} enctype="multipart/form-data" class="form" novalidate>
+                    <input type="hidden" name="slug" value=slug/>
+                    <crate::ui::forms::Field label="作品名称" name="title" maxlength=30 value=posted.value("title") error=posted.error_for("title")/>
+                    <crate::voting::pages::campaign_admin::StoryField value=posted.value("story") error=posted.error_for("story")/>
+                    <div class="field" class:has-error=posted.error_for("photo").is_some()>
+                        <label for="entry-photo">"作品图片"</label>
+                        <input id="entry-photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" aria-describedby="entry-photo-message"/>
+                        <p class="field-message" id="entry-photo-message">{posted.error_for("photo")}</p>
+                    </div>
+                    <button type="submit" class="primary wide">"提交作品"</button>
+                </form>
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <section class="card" aria-labelledby="signup-heading">
             <h2 id="signup-heading">"报名参选"</h2>
@@ -144,6 +181,7 @@ fn SignUpForm(slug: String, posted: Option<crate::ui::forms::PostedForm>) -> imp
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// How often an open leaderboard asks for fresh tallies, in milliseconds.
@@ -153,7 +191,7 @@ const REFRESH_MS: u64 = 5_000;
 /// The leaderboard (an island): the server's standings first; once its WASM
 /// has loaded it asks for fresh tallies every 5 s while the page is open.
 #[island]
-fn LiveBoard(slug: String, query: Option<String>, standings: Vec<Standing>) -> impl IntoView {
+fn LiveBoard(slug: String, query: Option<String>, standings: Vec<Standing>, works: bool) -> impl IntoView {
     let standings = RwSignal::new(standings);
     #[cfg(feature = "hydrate")]
     {
@@ -177,12 +215,43 @@ fn LiveBoard(slug: String, query: Option<String>, standings: Vec<Standing>) -> i
     let _ = &query;
     view! {
         {move || standings.with(Vec::is_empty).then(|| view! { <p class="muted">"没有找到候选人。"</p> })}
-        <ol class="board">
+        <ol class="board" class:gallery=works>
             {move || {
                 let slug = slug.clone();
-                standings.get().into_iter().map(move |s| view! { <BoardRow slug=slug.clone() standing=s/> }).collect_view()
+                standings
+                    .get()
+                    .into_iter()
+                    .map(move |s| {
+                        if works {
+                            view! { <GalleryTile slug=slug.clone() standing=s/> }.into_any()
+                        } else {
+                            view! { <BoardRow slug=slug.clone() standing=s/> }.into_any()
+                        }
+                    })
+                    .collect_view()
             }}
         </ol>
+    }
+}
+
+/// A work in a contest's two-column gallery: its thumbnail (320 px wide,
+/// lazily loaded), number, name, author and votes.
+#[component]
+fn GalleryTile(slug: String, standing: Standing) -> impl IntoView {
+    let Standing { number, name, unit_name, title, votes, thumb_url, award, .. } = standing;
+    view! {
+        <li>
+            <a href=format!("/v/{slug}/{number}") class="tile">
+                {match thumb_url {
+                    Some(src) => view! { <img src=src alt=title.clone() width="160" height="120" loading="lazy"/> }.into_any(),
+                    None => view! { <span class="tile-blank" aria-hidden="true"></span> }.into_any(),
+                }}
+                {award.map(|a| view! { <span class="badge live">{a}</span> })}
+                <strong>{format!("{number:02} 号《{title}》")}</strong>
+                <span class="muted">{format!("{name} · {unit_name}")}</span>
+                <span class="votes">{format!("{votes} 票")}</span>
+            </a>
+        </li>
     }
 }
 
@@ -231,6 +300,7 @@ pub fn CandidatePage() -> impl IntoView {
 fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::PostedForm>) -> impl IntoView {
     let CandidateView { campaign, standing, story_html, remaining_today, share_url, vote_key, photo_url, og_image } =
         candidate;
+    let works = campaign.works;
     let title = format!("{:02} 号 {} · {}", standing.number, standing.name, campaign.title);
     let description = format!("{}，{}。为TA投上一票！", standing.unit_name, standing.title);
     let login = format!("/login?next=/v/{}/{}", campaign.slug, standing.number);
@@ -254,10 +324,13 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::Post
         {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
         <p class="below-card crumbs"><a href=format!("/v/{}", campaign.slug)>{format!("‹ {}", campaign.title)}</a></p>
         <section class="card candidate">
-            {photo_url.map(|url| view! { <img class="candidate-photo" src=url alt=format!("{} 的照片", standing.name)/> })}
+            {photo_url.map(|url| view! {
+                <img class="candidate-photo" src=url alt=if works { format!("作品《{}》", standing.title) } else { format!("{} 的照片", standing.name) }/>
+            })}
             <p class="candidate-no">{format!("{:02} 号", standing.number)}</p>
-            <h1>{standing.name.clone()}</h1>
-            <p class="muted">{format!("{} · {}", standing.unit_name, standing.title)}</p>
+            {standing.award.clone().map(|a| view! { <p class="badge live">{a}</p> })}
+            <h1>{if works { format!("《{}》", standing.title) } else { standing.name.clone() }}</h1>
+            <p class="muted">{if works { format!("作者：{} · {}", standing.name, standing.unit_name) } else { format!("{} · {}", standing.unit_name, standing.title) }}</p>
             {if !campaign.voting {
                 view! {
                     <p class="tally"><strong>{standing.votes}</strong>" 票"<span class="muted">{format!(" · 第 {} 名", standing.rank)}</span></p>
@@ -274,8 +347,8 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::Post
                 .into_any()
             }}
         </section>
-        <section class="card story" aria-label="事迹">
-            <h2>"事迹简介"</h2>
+        <section class="card story" aria-label=if works { "作品说明" } else { "事迹" }>
+            <h2>{if works { "作品说明" } else { "事迹简介" }}</h2>
             <div inner_html=story_html></div>
         </section>
         <section class="card share">

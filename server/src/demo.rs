@@ -241,14 +241,15 @@ async fn load_campaign(store: &Store) -> anyhow::Result<()> {
         });
     }
     store.insert_candidates(id, &candidates, now).await?;
-    load_contest(store).await
+    Ok(())
 }
 
 /// The slug of the demo photo contest (网络展).
 pub const DEMO_CONTEST_SLUG: &str = "sheying-2026";
 
 /// 职工摄影作品网络展: a works contest in its voting phase, six approved
-/// entries with their pictures and gallery thumbnails.
+/// entries with their pictures and gallery thumbnails (with the demo people:
+/// its entries are theirs).
 async fn load_contest(store: &Store) -> anyhow::Result<()> {
     use domain::campaign::{Schedule, VoterRule};
     const DAY: i64 = 86_400;
@@ -550,6 +551,7 @@ pub async fn load_publishing(store: &Store, media: &app::newsroom::media::Media)
 /// a 学吧 course of two lessons, the first passed by 刘敏.
 pub async fn load_services(store: &Store) -> anyhow::Result<()> {
     const DAY: i64 = 86_400;
+    load_contest(store).await?;
     let now = app::clock::now();
     let member = |phone: &'static str| async move {
         let phone = domain::Phone::parse(phone).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -764,7 +766,7 @@ pub async fn load_services(store: &Store) -> anyhow::Result<()> {
     for (title, body, quiz) in lessons {
         let questions = app::lessons::service::parse_quiz(quiz).map_err(|e| anyhow::anyhow!("{e}"))?;
         let html = app::newsroom::service::render_markdown(body);
-        let new = store::NewLesson { title, body_md: body, body_html: &html, questions: &questions };
+        let new = store::NewLesson { title, body_md: body, body_html: &html, asset_id: None, questions: &questions };
         let id = store.add_lesson(&admin, course, &new, now).await?.context("demo lesson")?;
         first.get_or_insert(id);
     }

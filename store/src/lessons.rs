@@ -23,6 +23,9 @@ pub struct Lesson {
     pub position: i32,
     pub title: String,
     pub body_html: String,
+    /// The library asset the lesson plays (audio or video), if any.
+    pub media_kind: Option<String>,
+    pub media_token: Option<String>,
 }
 
 /// A question with its answer (the answer never leaves the server).
@@ -49,6 +52,8 @@ pub struct NewLesson<'a> {
     pub title: &'a str,
     pub body_md: &'a str,
     pub body_html: &'a str,
+    /// An audio or video asset of the library (already checked usable).
+    pub asset_id: Option<i64>,
     /// (prompt, options one per line, answer 1…)
     pub questions: &'a [(String, String, i32)],
 }
@@ -66,8 +71,9 @@ const SELECT_COURSE: &str = "SELECT c.id, c.unit_id, u.name AS unit_name, c.titl
      (SELECT COUNT(*) FROM lessons l WHERE l.course_id = c.id) AS lessons FROM courses c JOIN units u ON u.id = c.unit_id";
 
 const SELECT_LESSON: &str =
-    "SELECT l.id, l.course_id, c.title AS course_title, c.unit_id, l.position, l.title, l.body_html \
-     FROM lessons l JOIN courses c ON c.id = l.course_id";
+    "SELECT l.id, l.course_id, c.title AS course_title, c.unit_id, l.position, l.title, l.body_html, \
+     a.kind AS media_kind, a.token AS media_token \
+     FROM lessons l JOIN courses c ON c.id = l.course_id LEFT JOIN assets a ON a.id = l.asset_id";
 
 impl Store {
     /// Creates a course of `unit` (in the actor's reach; audited).
@@ -122,14 +128,15 @@ impl Store {
                 return Ok(None);
             }
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO lessons (course_id, position, title, body_md, body_html, created_at) \
-                 SELECT $1, COALESCE(MAX(position), 0) + 1, $2, $3, $4, $5 FROM lessons WHERE course_id = $1 RETURNING id",
+                "INSERT INTO lessons (course_id, position, title, body_md, body_html, created_at, asset_id) \
+                 SELECT $1, COALESCE(MAX(position), 0) + 1, $2, $3, $4, $5, $6 FROM lessons WHERE course_id = $1 RETURNING id",
             )
             .bind(course)
             .bind(new.title)
             .bind(new.body_md)
             .bind(new.body_html)
             .bind(now)
+            .bind(new.asset_id)
             .fetch_one(&mut *tx)
             .await?;
             for (i, (prompt, options, answer)) in new.questions.iter().enumerate() {

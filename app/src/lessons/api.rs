@@ -67,7 +67,12 @@ pub async fn load_lessons_admin() -> Result<LessonsAdminView, AppError> {
             .collect();
         courses.push((c.id, c.title, c.unit_name, c.lessons, completion));
     }
-    Ok(LessonsAdminView { units, courses })
+    let media = crate::lessons::service::media_choices(&store, &actor)
+        .await?
+        .into_iter()
+        .map(|a| (a.token, format!("{}（{}）", a.title, if a.kind == "audio" { "音频" } else { "视频" })))
+        .collect();
+    Ok(LessonsAdminView { units, courses, media })
 }
 
 /// Creates a course of `unit` with its first lesson: `course_title`,
@@ -82,6 +87,7 @@ pub async fn create_course(
     title: String,
     body: String,
     quiz: String,
+    media: Option<String>,
 ) -> Result<String, AppError> {
     let (store, actor) = crate::context::official().await?;
     crate::lessons::service::create(
@@ -93,6 +99,7 @@ pub async fn create_course(
         &title,
         &body,
         &quiz,
+        media.as_deref().unwrap_or_default(),
         crate::clock::now(),
     )
     .await?;
@@ -101,9 +108,17 @@ pub async fn create_course(
 
 /// Adds a lesson (`title`, `body`, `quiz` as above) to course `course`. Audited.
 #[server(prefix = "/api", endpoint = "admin/lessons/add")]
-pub async fn add_lesson(course: String, title: String, body: String, quiz: String) -> Result<String, AppError> {
+pub async fn add_lesson(
+    course: String,
+    title: String,
+    body: String,
+    quiz: String,
+    media: Option<String>,
+) -> Result<String, AppError> {
     let (store, actor) = crate::context::official().await?;
     let course = course.trim().parse().map_err(|_| AppError::rejected(404, "", "没有这门课程"))?;
-    crate::lessons::service::add_lesson(&store, &actor, course, &title, &body, &quiz, crate::clock::now()).await?;
+    let media = media.unwrap_or_default();
+    crate::lessons::service::add_lesson(&store, &actor, course, &title, &body, &quiz, &media, crate::clock::now())
+        .await?;
     Ok(format!("已新增课时“{}”", title.trim()))
 }

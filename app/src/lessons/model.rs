@@ -21,6 +21,8 @@ pub struct LessonView {
     pub course_title: String,
     pub title: String,
     pub body_html: String,
+    /// (audio or video, its address) from the asset library.
+    pub media: Option<(String, String)>,
     /// (prompt, options)
     pub questions: Vec<(String, Vec<String>)>,
     pub read: bool,
@@ -38,4 +40,6 @@ pub struct LessonsAdminView {
     pub units: Vec<(String, String)>,
     /// (course id, title, unit name, lesson count, [(unit, learners, finished)])
     pub courses: Vec<CourseFigures>,
+    /// Audio and video of the asset library a lesson may play: (token, label).
+    pub media: Vec<(String, String)>,
 }

@@ -53,6 +53,7 @@ pub async fn create(
     lesson_title: &str,
     body: &str,
     quiz: &str,
+    media: &str,
     now: i64,
 ) -> Result<i64, AppError> {
     let course_title = course_title.trim();
@@ -69,7 +70,7 @@ pub async fn create(
         .await
         .map_err(store_error("create_course"))?
         .ok_or_else(|| AppError::rejected(403, "unit", "只能为您管理的单位开设课程"))?;
-    add(store, actor, course, &lesson_title, &body, &questions, now).await?;
+    add(store, actor, course, &lesson_title, &body, &questions, media, now).await?;
     Ok(course)
 }
 
@@ -88,6 +89,7 @@ fn check_lesson(title: &str, body: &str, quiz: &str) -> Result<CheckedLesson, Ap
     Ok((title.to_owned(), body.to_owned(), parse_quiz(quiz)?))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn add(
     store: &Store,
     actor: &Actor,
@@ -95,10 +97,22 @@ async fn add(
     title: &str,
     body: &str,
     questions: &[(String, String, i32)],
+    media: &str,
     now: i64,
 ) -> Result<i64, AppError> {
+    let asset_id = match media.trim() {
+        "" => None,
+        token => Some(
+            media_choices(store, actor)
+                .await?
+                .into_iter()
+                .find(|a| a.token == token)
+                .ok_or_else(|| AppError::rejected(400, "media", "请从素材库里选择音频或视频"))?
+                .id,
+        ),
+    };
     let html = crate::newsroom::service::render_markdown(body);
-    let new = store::NewLesson { title, body_md: body, body_html: &html, questions };
+    let new = store::NewLesson { title, body_md: body, body_html: &html, asset_id, questions };
     store
         .add_lesson(actor, course, &new, now)
         .await
@@ -114,10 +128,26 @@ pub async fn add_lesson(
     title: &str,
     body: &str,
     quiz: &str,
+    media: &str,
     now: i64,
 ) -> Result<i64, AppError> {
     let (title, body, questions) = check_lesson(title, body, quiz)?;
-    add(store, actor, course, &title, &body, &questions, now).await
+    add(store, actor, course, &title, &body, &questions, media, now).await
+}
+
+/// The audio and video of the asset library the official may put in a
+/// lesson: their units' own and those shared down to them.
+pub async fn media_choices(store: &Store, actor: &Actor) -> Result<Vec<store::Asset>, AppError> {
+    let mut found: Vec<store::Asset> = Vec::new();
+    for (code, _) in &actor.units {
+        let library = store.asset_library(code, "", 0, i64::MAX, 200).await.map_err(store_error("media_choices"))?;
+        for asset in library {
+            if matches!(asset.kind.as_str(), "audio" | "video") && !found.iter().any(|a| a.id == asset.id) {
+                found.push(asset);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The member's courses with their progress.
@@ -193,6 +223,7 @@ pub async fn lesson_view(store: &Store, member: MemberId, id: i64) -> Result<Les
         course_title: lesson.course_title,
         title: lesson.title,
         body_html: lesson.body_html,
+        media: lesson.media_kind.zip(lesson.media_token).map(|(kind, token)| (kind, format!("/m/{token}"))),
         questions,
         read: progress.is_some(),
         passed: progress.and_then(|p| p.passed_at).map(date_time_in_shanghai),

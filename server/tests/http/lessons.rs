@@ -7,7 +7,10 @@
 use crate::support::{make_admin, Person, RunningServer};
 use store::testing::TestDb;
 
-on_both_engines_with_db!(a_member_reads_a_lesson_fails_then_passes_its_quiz_and_the_unit_is_counted,);
+on_both_engines_with_db!(
+    a_member_reads_a_lesson_fails_then_passes_its_quiz_and_the_unit_is_counted,
+    a_lesson_plays_audio_from_the_library_its_official_may_use,
+);
 
 const QUIZ: &str = "工会会员每月缴纳的会费是本人工资收入的？｜0.5%｜1%｜2%｜1\n\
                     职工累计工作满 1 年不满 10 年的，年休假几天？｜3｜5｜10｜2\n\
@@ -84,4 +87,59 @@ async fn a_member_reads_a_lesson_fails_then_passes_its_quiz_and_the_unit_is_coun
     assert!(main.contains("历下区机械厂工会</td><td>1</td><td>1</td>"), "one learner, one finished: {main}");
     let (_, audit) = admin.get("/admin").await;
     assert!(audit.contains("新建课程") && audit.contains("新增课时"));
+}
+
+async fn a_lesson_plays_audio_from_the_library_its_official_may_use(db: TestDb) {
+    let server = RunningServer::start(db.url(), &[]);
+    let admin = Person::new(&server);
+    admin.register("13800000001", "王管理", "37010201").await;
+    make_admin(db.url(), "13800000001");
+    let jinan = Person::new(&server);
+    jinan.register("13700000001", "李济南", "370100").await;
+    admin.post("/admin", "/api/admin/officials", &[("phone", "13700000001"), ("unit", "370100")]).await;
+    let member = Person::new(&server);
+    member.register("13600000001", "赵学员", "37010201").await;
+    // The library's files (uploading them is tested in desk.rs): 济南's
+    // recorded talk, a photo of 济南, and a talk 临沂 keeps to itself.
+    for (token, unit, kind, title) in [
+        ("talk-audio-token-0001", "370100", "audio", "律师讲劳动合同"),
+        ("jinan-photo-token-0001", "370100", "photo", "书屋照片"),
+        ("linyi-audio-token-0001", "371300", "audio", "临沂内部讲座"),
+    ] {
+        db.execute_raw(&format!(
+            "INSERT INTO assets (token, unit_id, kind, title, content_type, size_bytes, blob_key, uploaded_by, created_at) \
+             SELECT '{token}', u.id, '{kind}', '{title}', 'audio/mpeg', 1000, 'k/{token}', m.id, 1 \
+             FROM units u, members m WHERE u.code = '{unit}' AND m.phone = '13800000001'"
+        ))
+        .await
+        .unwrap();
+    }
+    let (_, page) = jinan.get("/admin/lessons").await;
+    assert!(page.contains("律师讲劳动合同（音频）"), "{page}");
+    assert!(!page.contains("书屋照片") && !page.contains("临沂内部讲座"), "audio and video of 济南's library only");
+
+    let course = |media: &'static str| {
+        vec![
+            ("unit", "370100"),
+            ("course_title", "听律师讲合同"),
+            ("summary", ""),
+            ("title", "劳动合同要点"),
+            ("body", "签合同前要看清**期限**、**岗位**和**工资**。"),
+            ("quiz", QUIZ),
+            ("media", media),
+        ]
+    };
+    let (status, html) =
+        jinan.post("/admin/lessons", "/api/admin/lessons/create", &course("linyi-audio-token-0001")).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("请从素材库里选择音频或视频"), "{html}");
+    let (status, html) =
+        jinan.post("/admin/lessons", "/api/admin/lessons/create", &course("talk-audio-token-0001")).await;
+    assert_eq!(status, 200, "{html}");
+
+    let courses: serde_json::Value =
+        member.http.get(server.url("/api/lessons")).send().await.unwrap().json().await.unwrap();
+    let lesson = courses[0]["lessons"][0][0].to_string();
+    let (_, page) = member.get(&format!("/services/lessons/{lesson}")).await;
+    assert!(page.contains(r#"src="/m/talk-audio-token-0001""#) && page.contains("<audio"), "{page}");
 }

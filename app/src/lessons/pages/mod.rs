@@ -63,6 +63,11 @@ pub fn LessonPage() -> impl IntoView {
                             <article class="card article">
                                 <p class="muted">{l.course_title.clone()}</p>
                                 <h1>{l.title.clone()}</h1>
+                                {l.media.clone().map(|(kind, src)| if kind == "video" {
+                                    view! { <video class="article-video" src=src controls=true preload="metadata" playsinline=true width="328"></video> }.into_any()
+                                } else {
+                                    view! { <audio class="article-audio" src=src controls=true preload="none"></audio> }.into_any()
+                                })}
                                 <div class="article-body" inner_html=l.body_html.clone()></div>
                                 {(!l.read).then(|| view! {
                                     <form method="post" action={action::<MarkRead>()} class="inline-form">
@@ -114,7 +119,7 @@ pub fn LessonPage() -> impl IntoView {
 /// The lesson fields, in the new-course form and in each course's add form
 /// (ids carry `prefix`, one per form, so they stay unique on the page).
 #[component]
-fn LessonFields(form: PostedForm, prefix: String) -> impl IntoView {
+fn LessonFields(form: PostedForm, prefix: String, media: Vec<(String, String)>) -> impl IntoView {
     let id = |name: &str| format!("{prefix}{name}");
     let error = |name: &str| form.error_for(name);
     view! {
@@ -132,6 +137,17 @@ fn LessonFields(form: PostedForm, prefix: String) -> impl IntoView {
             <label for=id("quiz")>"课后小测（每行一题：题目｜选项一｜选项二｜…｜正确选项序号，3 到 5 题）"</label>
             <TextArea name="quiz" id=id("quiz") rows=5 maxlength=3000 value=form.value("quiz") described_by=id("quiz-message")/>
             <p class="field-message" id=id("quiz-message")>{error("quiz")}</p>
+        </div>
+        <div class="field" class:has-error=error("media").is_some()>
+            <label for=id("media")>"音频或视频（素材库，可不选）"</label>
+            <select id=id("media") name="media" aria-describedby=id("media-message")>
+                <option value="">"不配音视频"</option>
+                {media.into_iter().map(|(token, label)| {
+                    let chosen = form.value("media") == token;
+                    view! { <option value=token selected=chosen>{label}</option> }
+                }).collect_view()}
+            </select>
+            <p class="field-message" id=id("media-message")>{error("media")}</p>
         </div>
     }
 }
@@ -159,11 +175,12 @@ pub fn LessonsAdminPage() -> impl IntoView {
                                     <UnitSelect units=page.units.clone() id="c-unit" chosen=chosen.clone()/>
                                     <Field label="课程名称" name="course_title" id_prefix="c-" maxlength=40 value=form.value("course_title") error=form.error_for("course_title")/>
                                     <Field label="简介" name="summary" id_prefix="c-" maxlength=200 value=form.value("summary") error=form.error_for("summary")/>
-                                    <LessonFields form=form.clone() prefix="c-".to_owned()/>
+                                    <LessonFields form=form.clone() prefix="c-".to_owned() media=page.media.clone()/>
                                     <button type="submit" class="primary">"开设课程"</button>
                                 </form>
                             </section>
                             {page.courses.into_iter().map(|(id, title, unit, lessons, completion)| {
+                                let media = page.media.clone();
                                 let add = posted.clone().filter(|p| p.posted_to(&action::<AddLesson>()) && p.value("course") == id.to_string());
                                 let add_form = add.clone().unwrap_or_default();
                                 let open = add.is_some();
@@ -184,7 +201,7 @@ pub fn LessonsAdminPage() -> impl IntoView {
                                             <FormBanner posted=add/>
                                             <form method="post" action={action::<AddLesson>()} class="form" novalidate>
                                                 <input type="hidden" name="course" value=id.to_string()/>
-                                                <LessonFields form=add_form prefix=format!("l{id}-")/>
+                                                <LessonFields form=add_form prefix=format!("l{id}-") media=media.clone()/>
                                                 <button type="submit" class="primary">"新增课时"</button>
                                             </form>
                                         </details>

@@ -254,11 +254,15 @@ fn PictureForm(
 /// The story textarea: plain text (one paragraph per line) or simple HTML,
 /// sanitised on the server.
 #[component]
-pub fn StoryField(value: String, error: Option<String>) -> impl IntoView {
+pub fn StoryField(
+    value: String,
+    error: Option<String>,
+    #[prop(default = "事迹简介")] label: &'static str,
+) -> impl IntoView {
     let invalid = error.is_some();
     view! {
         <div class="field" class:has-error=invalid>
-            <label for="f-story">"事迹简介"</label>
+            <label for="f-story">{label}</label>
             <TextArea id="f-story" name="story" rows=6 maxlength=5000 described_by="f-story-message" value/>
             <p class="field-message" id="f-story-message">{error.unwrap_or_else(|| "每行一段；不超过 5000 字".to_owned())}</p>
         </div>

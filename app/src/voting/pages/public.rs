@@ -156,7 +156,7 @@ fn SignUpForm(slug: String, posted: Option<crate::ui::forms::PostedForm>, works:
                 <form method="post" action={action::<crate::voting::api::SubmitEntry>()} enctype="multipart/form-data" class="form" novalidate>
                     <input type="hidden" name="slug" value=slug/>
                     <crate::ui::forms::Field label="作品名称" name="title" maxlength=30 value=posted.value("title") error=posted.error_for("title")/>
-                    <crate::voting::pages::campaign_admin::StoryField value=posted.value("story") error=posted.error_for("story")/>
+                    <crate::voting::pages::campaign_admin::StoryField value=posted.value("story") error=posted.error_for("story") label="作品说明"/>
                     <div class="field" class:has-error=posted.error_for("photo").is_some()>
                         <label for="entry-photo">"作品图片"</label>
                         <input id="entry-photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" aria-describedby="entry-photo-message"/>

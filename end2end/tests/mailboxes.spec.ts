@@ -35,16 +35,16 @@ function deadline(workingWeekendDay: string): string {
 test("a letter is transferred up, answered on a working-day deadline, rated and published", async ({ browser }) => {
   test.setTimeout(120_000);
   const admin = await (await browser.newContext()).newPage();
-  await registerMember(admin, "14400000001", "信访专干", "370102");
+  await registerMember(admin, "14400000001", "信访专干", "37010201");
   execFileSync("../target/debug/gonghui", ["make-admin", "14400000001"], { env });
 
   // The coming Saturday or Sunday becomes a 调休 working day.
   const weekendDay = [1, 2, 3, 4, 5, 6, 7].map(shanghaiDate).find(isWeekend)!;
   await admin.goto("/admin/mail");
-  const calendar = admin.locator("form", { has: admin.locator("#c-day") });
-  await calendar.locator("#c-day").fill(weekendDay);
+  const calendar = admin.locator("form", { has: admin.locator("#f-c-day") });
+  await calendar.locator("#f-c-day").fill(weekendDay);
   await calendar.getByLabel("调休上班").check();
-  await calendar.locator("#c-name").fill("演示调休上班");
+  await calendar.locator("#f-c-name").fill("演示调休上班");
   await calendar.getByRole("button", { name: "保存" }).click();
   await expect(admin.getByRole("status")).toContainText("设为调休上班");
 
@@ -52,7 +52,7 @@ test("a letter is transferred up, answered on a working-day deadline, rated and 
   await registerMember(writer, "14400000002", "马小军", "37010201");
   await writer.goto("/services/mail");
   await writer.locator("#l-unit").selectOption({ label: "历下区总工会" });
-  await writer.locator("#l-subject").fill("车间夏季高温补贴没有发放");
+  await writer.locator("#f-l-subject").fill("车间夏季高温补贴没有发放");
   await writer.locator("#l-body").fill("我是马小军，电话14400000002。今年七八月车间温度很高，高温补贴一直没有发放。");
   await writer.getByLabel(/同意隐去个人信息后公开答复/).check();
   await writer.screenshot({ path: `${SHOTS}/mail-write.png`, fullPage: true });
@@ -66,7 +66,7 @@ test("a letter is transferred up, answered on a working-day deadline, rated and 
   await admin.goto("/admin/mail");
   await admin.getByRole("link", { name: /车间夏季高温补贴没有发放/ }).click();
   await admin.locator("#t-to").selectOption({ label: "上级：济南市总工会" });
-  await admin.locator("#t-note").fill("高温补贴标准由市总工会统一答复");
+  await admin.locator("#f-t-note").fill("高温补贴标准由市总工会统一答复");
   await admin.getByRole("button", { name: "转办" }).click();
   await expect(admin.getByRole("status")).toContainText("已转办至济南市总工会");
   await expect(admin.locator("main")).toContainText("历下区总工会转办至济南市总工会");

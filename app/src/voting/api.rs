@@ -118,11 +118,14 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
     let mut rules = vec![
         campaign.voter_rule.label().to_owned(),
         format!(
-            "每人每天最多投 {} 票，同一位候选人每天最多 {} 票",
-            campaign.votes_per_day, campaign.votes_per_candidate
+            "每人每天最多投 {} 票，同一{}每天最多 {} 票",
+            campaign.votes_per_day,
+            if campaign.works { "件作品" } else { "位候选人" },
+            campaign.votes_per_candidate
         ),
     ];
-    rules.push("票数每隔几秒更新一次".to_owned());
+    // The gallery is server-rendered (no live island): it says so.
+    rules.push(if campaign.works { "刷新页面可看到最新票数" } else { "票数每隔几秒更新一次" }.to_owned());
     let origin = ssr::origin().await;
     Ok(CampaignView {
         og_image: campaign.cover_url.as_ref().map(|u| format!("{origin}{u}")),

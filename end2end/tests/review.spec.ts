@@ -81,7 +81,7 @@ test("with JavaScript: a manual request is approved and the member is certified"
   expect(await seriousViolations(official)).toEqual([]);
 
   await official.goto("/admin/campaigns");
-  await official.getByRole("link", { name: /防刷票/ }).click();
+  await official.locator("li", { hasText: "齐鲁工匠" }).getByRole("link", { name: /防刷票/ }).click();
   await expect(official.getByRole("heading", { name: "票数突增" })).toBeVisible();
   await official.screenshot({ path: `${SHOTS}/fraud.png`, fullPage: true });
   await expect(official.locator("body")).toHaveAttribute("data-hydrated", "true");

@@ -43,6 +43,21 @@ enum Command {
         /// The member's mobile number.
         phone: String,
     },
+    /// Write a consistent copy of the SQLite database to a new file while
+    /// the server runs (PostgreSQL: pg_dump, see docs/DEPLOY.md).
+    Backup {
+        /// The backup file to create (must not exist).
+        file: std::path::PathBuf,
+    },
+    /// Check a backup and put it in place of the SQLite database at
+    /// DATABASE_URL. Stop the server first.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        overwrite: bool,
+    },
 }
 
 #[tokio::main]
@@ -55,11 +70,38 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let config = Config::from_env().context("invalid configuration")?;
+    // Restoring must not open (and so create or migrate) the database it replaces.
+    if let Some(Command::Restore { file, overwrite }) = &cli.command {
+        let facts = store::backup::restore_sqlite(file, &config.database_url, *overwrite)
+            .await
+            .with_context(|| format!("cannot restore {}", file.display()))?;
+        println!(
+            "已从 {} 恢复数据库：{} 位会员，{} 张选票（迁移 {}）。启动服务时会补齐新的迁移。",
+            file.display(),
+            facts.members,
+            facts.votes,
+            facts.migration
+        );
+        return Ok(());
+    }
     let store = Store::connect(&config.database_url, &StoreOptions { pg_max_connections: config.pg_max_connections })
         .await
         .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
 
     match cli.command.unwrap_or(Command::Serve) {
+        Command::Restore { .. } => unreachable!("handled before the database is opened"),
+        Command::Backup { file } => {
+            let started = std::time::Instant::now();
+            store.backup_to(&file).await.with_context(|| format!("cannot back up to {}", file.display()))?;
+            let facts = store::backup::check_backup(&file).await.context("the backup does not check out")?;
+            println!(
+                "已备份到 {}（{} 位会员，{} 张选票，用时 {:.1} 秒）。",
+                file.display(),
+                facts.members,
+                facts.votes,
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Migrate => {
             tracing::info!("migrations applied");
         }

@@ -17,6 +17,9 @@ pub enum StoreError {
     /// A stored row no longer parses into its domain type.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A backup or restore refused, in words for the operator.
+    #[error("{0}")]
+    Backup(String),
 }
 
 impl StoreError {

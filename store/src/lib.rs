@@ -9,6 +9,7 @@
 mod activities;
 mod articles;
 mod assets;
+pub mod backup;
 mod benefits;
 mod campaigns;
 mod desk;

@@ -9,6 +9,7 @@ mod support;
 mod accounts;
 mod activities;
 mod api_twins;
+mod backup;
 mod benefits;
 mod binary;
 mod campaigns;

@@ -232,6 +232,7 @@ fn router(
     };
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/admin/certify/{id}/photo", get(review::request_photo))
         .route("/services/mail/{id}/photo/{n}", get(letters::letter_photo))
         .route("/admin/stats.csv", get(stats::stats_csv))
@@ -456,6 +457,25 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Err(error) => {
             tracing::warn!(%error, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, text, "数据库暂时不可用\n")
+        }
+    }
+}
+
+/// `/readyz`: ready to take traffic — the database answers and carries
+/// every migration this binary has (a load balancer keeps a process out
+/// until then; `/healthz` stays the cheap liveness check).
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let text = [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")];
+    match state.store.migration_state().await {
+        Ok((applied, expected)) if applied == expected => {
+            (StatusCode::OK, text, format!("ready: migration {applied}\n"))
+        }
+        Ok((applied, expected)) => {
+            (StatusCode::SERVICE_UNAVAILABLE, text, format!("数据库迁移未完成：已到 {applied}，需要 {expected}\n"))
+        }
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, text, "数据库暂时不可用\n".to_owned())
         }
     }
 }

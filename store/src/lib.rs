@@ -249,6 +249,19 @@ impl Store {
         Ok(())
     }
 
+    /// Migrations applied and expected: (the database's latest successful
+    /// one, the latest this binary carries). Equal when the schema is ready.
+    pub async fn migration_state(&self) -> Result<(i64, i64), StoreError> {
+        let (applied,): (Option<i64>,) = on_reader!(self, pool => {
+            sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(pool).await
+        })?;
+        let expected = match self {
+            Self::Sqlite { .. } => sqlx::migrate!("./migrations/sqlite").iter().map(|m| m.version).max(),
+            Self::Postgres { .. } => sqlx::migrate!("./migrations/postgres").iter().map(|m| m.version).max(),
+        };
+        Ok((applied.unwrap_or(0), expected.unwrap_or(0)))
+    }
+
     /// Closes every connection, waiting for queries under way (shutdown).
     pub async fn close(&self) {
         match self {

@@ -32,3 +32,24 @@ async fn without_demo_data_a_new_portal_starts_empty_and_says_so() {
     assert!(home.contains("还没有导入单位"), "an empty directory says so");
     assert!(!home.contains("济南市总工会"));
 }
+
+#[tokio::test]
+async fn readiness_waits_for_every_migration_while_liveness_only_asks_the_database() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/g.db", folder.path().display());
+    let server = RunningServer::start(&url, &[]);
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(server.url("/readyz")).send().await.unwrap().status().as_u16(), 200);
+
+    // As if another version's migration had not run yet.
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let ready = client.get(server.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status().as_u16(), 503);
+    assert!(ready.text().await.unwrap().contains("数据库迁移未完成"));
+    assert_eq!(client.get(server.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
+}

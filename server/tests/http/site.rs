@@ -60,6 +60,9 @@ on_both_engines!(
 async fn health_is_ok_while_the_database_answers(server: TestServer) {
     let (status, body) = server.get("/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok\n"));
+    let (status, body) = server.get("/readyz").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.starts_with("ready: migration 2026"), "{body}");
 }
 
 async fn the_home_page_shows_the_demo_union_and_its_units_without_javascript(server: TestServer) {

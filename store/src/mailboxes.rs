@@ -186,6 +186,13 @@ impl Store {
         Ok(on_reader!(self, pool => sqlx::query_as(&sql).bind(unit_id).fetch_all(pool).await?))
     }
 
+    /// The units directly below unit `unit_id`: (code, name), by code.
+    pub async fn child_units(&self, unit_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as("SELECT code, name FROM units WHERE parent_id = $1 ORDER BY code").bind(unit_id).fetch_all(pool).await?
+        }))
+    }
+
     /// The unit with `code`: (id, code, name).
     pub async fn unit_path_by_code(&self, code: &str) -> Result<Option<(i64, String, String)>, StoreError> {
         Ok(on_reader!(self, pool => {

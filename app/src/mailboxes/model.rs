@@ -58,8 +58,8 @@ pub type TrailStep = (String, String, String);
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandlerTools {
     pub writer: String,
-    /// Units it may be transferred to (code, name): the unit above and the
-    /// units below in the handler's reach.
+    /// Units it may be transferred to (code, name): the unit just above and
+    /// the units just below.
     pub transfer_to: Vec<(String, String)>,
     pub may_transfer: bool,
     pub may_publish: bool,

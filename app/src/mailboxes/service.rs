@@ -209,10 +209,10 @@ async fn tools(store: &Store, actor: &Actor, l: &Letter, body: &str) -> Result<H
                 transfer_to.push((code, format!("上级：{name}")));
             }
         }
-        for (code, name, _) in store.units_in_scope(actor).await.map_err(&err)? {
-            if code != l.unit_code {
-                transfer_to.push((code, name));
-            }
+        // One step at a time, up or down: a province official's reach has
+        // thousands of units, too many for a select on a phone.
+        for (code, name) in store.child_units(l.unit_id).await.map_err(&err)? {
+            transfer_to.push((code, format!("下级：{name}")));
         }
     }
     Ok(HandlerTools {
@@ -288,8 +288,8 @@ pub async fn assign(store: &Store, member: MemberId, id: i64, phone: &str, now: 
     Ok(format!("已分派给 {name}"))
 }
 
-/// Transfers letter `id` to unit `to` (the unit above, or one in the
-/// handler's reach) with a note. The deadline stays: the member has waited
+/// Transfers letter `id` to unit `to` (the unit just above it, or one just
+/// below it) with a note. The deadline stays: the member has waited
 /// since they wrote.
 pub async fn transfer(
     store: &Store,
@@ -310,7 +310,7 @@ pub async fn transfer(
         return Err(AppError::rejected(403, "", "只有来信所在单位及上级的管理员可以转办未答复的来信"));
     }
     let Some((code, _)) = tools.transfer_to.iter().find(|(code, _)| code == to.trim()) else {
-        return Err(AppError::rejected(400, "to", "请选择上级工会或您管理范围内的单位"));
+        return Err(AppError::rejected(400, "to", "请选择上一级或下一级工会"));
     };
     let path = store.unit_path_by_code(code).await.map_err(&err)?;
     let Some((to_id, _, to_name)) = path else { return Err(AppError::rejected(400, "to", "所选单位不存在")) };

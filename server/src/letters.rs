@@ -3,7 +3,7 @@
 //! opened for this response only.
 
 use axum::extract::{Path, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
@@ -22,20 +22,12 @@ pub async fn letter_photo(
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(error) => return error.status().into_response(),
     };
-    // The letter's page decides who may see it; its photos follow.
-    if let Err(error) = app::mailboxes::service::letter(&state.store, &state.data_key, member, id).await {
+    // Whoever may read the letter may see its photos.
+    if let Err(error) = app::mailboxes::service::may_read(&state.store, member, id).await {
         return error.status().into_response();
     }
     match state.store.letter_photo(id, n, &state.data_key).await {
-        Ok(Some((bytes, content_type))) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(Some((bytes, content_type))) => crate::review::private_image(bytes, content_type),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => app::error::AppError::from_store("letter_photo", error).status().into_response(),
     }

@@ -18,16 +18,22 @@ pub async fn request_photo(State(state): State<AppState>, Path(id): Path<i64>, r
         Err(error) => return error.status().into_response(),
     };
     match state.store.certify_request_photo(&actor, id, &state.data_key).await {
-        Ok(Some((bytes, content_type))) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(Some((bytes, content_type))) => private_image(bytes, content_type),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => app::error::AppError::from_store("request_photo", error).status().into_response(),
     }
+}
+
+/// A picture that is personal data, opened for this response only: never
+/// cached, and nothing in it may run (a crafted file is not a page).
+pub fn private_image(bytes: Vec<u8>, content_type: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
 }

@@ -142,6 +142,20 @@ async fn handler(store: &Store, member: MemberId) -> Result<Actor, AppError> {
     store.actor(member).await.map_err(store_error("handler"))
 }
 
+/// Whether `member` may read letter `id` (its writer or a handler; 404
+/// otherwise), without opening or assembling it (its photos ask this).
+pub async fn may_read(store: &Store, member: MemberId, id: i64) -> Result<(), AppError> {
+    let err = store_error("may_read");
+    let actor = handler(store, member).await?;
+    if store.letter_for_handler(&actor, id).await.map_err(&err)?.is_some() {
+        return Ok(());
+    }
+    match store.letter(id).await.map_err(&err)? {
+        Some(l) if l.member_id == member.0 => Ok(()),
+        _ => Err(AppError::rejected(404, "", "没有这封来信")),
+    }
+}
+
 /// Letter `id` for `member`: the writer sees it, handlers see it with their
 /// tools; anyone else gets 404.
 pub async fn letter(store: &Store, key: &DataKey, member: MemberId, id: i64) -> Result<LetterView, AppError> {

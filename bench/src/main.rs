@@ -60,6 +60,10 @@ struct Args {
     /// Also run the same votes through the plain form handler.
     #[arg(long)]
     form: bool,
+    /// SQLite durability settings to compare in this run (`GONGHUI_SQLITE_SYNCHRONOUS`),
+    /// comma-separated: `full` is the default, `normal` what the server ran before issue 16.
+    #[arg(long, default_value = "normal,full")]
+    sqlite_synchronous: String,
 }
 
 /// What wrk reported for one run.
@@ -405,8 +409,15 @@ fn members_needed(asked: usize, duration: u64) -> usize {
 }
 
 async fn bench_engine(args: &Args, engine: &str, bare: &str) -> anyhow::Result<Vec<String>> {
+    let (engine, synchronous) = engine.split_once(':').unwrap_or((engine, ""));
     let db = test_db(engine).await?;
-    let server = start_server(&args.server, db.url())?;
+    let server = if synchronous.is_empty() {
+        start_server(&args.server, db.url())?
+    } else {
+        start_server_with(&args.server, db.url(), &[("GONGHUI_SQLITE_SYNCHRONOUS", synchronous)])?
+    };
+    let engine = if synchronous.is_empty() { engine.to_owned() } else { format!("{engine} synchronous={synchronous}") };
+    let engine = engine.as_str();
     let members = members_needed(args.members, args.duration);
     eprintln!("{engine}: registering {members} members…");
     let cookies = sign_up_members(&server.base, members).await?;
@@ -507,11 +518,20 @@ async fn votes(args: Args) -> anyhow::Result<()> {
         "both" => vec!["sqlite", "postgres"],
         one => vec![one],
     };
+    // SQLite once per durability setting, so the cost of fsyncing every
+    // commit is measured against the same bare handler in the same run.
+    let engines: Vec<String> = engines
+        .into_iter()
+        .flat_map(|engine| match engine {
+            "sqlite" => args.sqlite_synchronous.split(',').map(|s| format!("sqlite:{}", s.trim())).collect(),
+            other => vec![other.to_owned()],
+        })
+        .collect();
     let mut table = vec![
         "| engine | connections | vote POST req/s | p50 / p99 | bare axum req/s | p50 / p99 | ratio | acknowledged / other |".to_owned(),
         "|---|---|---|---|---|---|---|---|".to_owned(),
     ];
-    for engine in engines {
+    for engine in &engines {
         table.extend(bench_engine(&args, engine, &bare).await?);
     }
     println!("{}", table.join("\n"));

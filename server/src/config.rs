@@ -63,6 +63,9 @@ pub struct Config {
     pub body_limit: usize,
     /// `GONGHUI_PG_MAX_CONNECTIONS`, default 16: PostgreSQL connections per process.
     pub pg_max_connections: u32,
+    /// `GONGHUI_SQLITE_SYNCHRONOUS`, `full` (default) or `normal`: whether an
+    /// acknowledged SQLite write survives a power cut (`store::Durability`).
+    pub sqlite_durability: store::Durability,
     /// `GONGHUI_PUBLIC_ORIGIN`, e.g. `https://hui.example.org`: the origin
     /// browsers see, for the Origin check behind a proxy that rewrites `Host`.
     pub public_origin: Option<String>,
@@ -184,6 +187,11 @@ impl Config {
             )?),
             body_limit: parse("GONGHUI_BODY_LIMIT_BYTES", get("GONGHUI_BODY_LIMIT_BYTES"), 1024 * 1024)?,
             pg_max_connections: parse("GONGHUI_PG_MAX_CONNECTIONS", get("GONGHUI_PG_MAX_CONNECTIONS"), 16)?,
+            sqlite_durability: parse(
+                "GONGHUI_SQLITE_SYNCHRONOUS",
+                get("GONGHUI_SQLITE_SYNCHRONOUS"),
+                store::Durability::PowerCut,
+            )?,
             public_origin: get("GONGHUI_PUBLIC_ORIGIN").map(|o| o.trim_end_matches('/').to_owned()),
             secure_cookies: parse("GONGHUI_SECURE_COOKIES", get("GONGHUI_SECURE_COOKIES"), env == RunEnv::Prod)?,
             account_posts_per_minute: parse(

@@ -130,6 +130,24 @@ pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
     let data_key = data_key::load(&config)?;
     let sessions = sessions::DbSessionStore::new(&store).await?;
     tokio::spawn(sessions.clone().continuously_delete_expired(SESSION_SWEEP));
+    // Changes announced by any process (PostgreSQL): drop this process's
+    // copies of what changed (store::changes).
+    let (listener, copies) = (store.clone(), sessions.clone());
+    tokio::spawn(async move {
+        let forget = move |change: store::Change| match change {
+            store::Change::Session(id) => copies.forget(&id),
+            store::Change::Epoch(_) => app::accounts::session::forget_verified_sessions(),
+            store::Change::Campaign(id) => app::voting::caches::forget_campaign(id),
+            store::Change::Everything => {
+                copies.forget_all();
+                app::accounts::session::forget_verified_sessions();
+                app::voting::caches::forget_all_campaigns();
+            }
+        };
+        if let Err(error) = listener.listen(forget).await {
+            tracing::error!(%error, "the change listener stopped");
+        }
+    });
     let dev_sms = DevSms::default();
     if config.env == RunEnv::Prod {
         tracing::warn!("no SMS gateway is configured yet: verification codes are only written to the log");

@@ -84,9 +84,12 @@ async fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let store = Store::connect(&config.database_url, &StoreOptions { pg_max_connections: config.pg_max_connections })
-        .await
-        .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
+    let store = Store::connect(
+        &config.database_url,
+        &StoreOptions { pg_max_connections: config.pg_max_connections, sqlite_durability: config.sqlite_durability },
+    )
+    .await
+    .with_context(|| format!("cannot open the database at {}", redact(&config.database_url)))?;
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Restore { .. } => unreachable!("handled before the database is opened"),

@@ -6,8 +6,9 @@
 //! voting or reading sends a burst of requests, and each used to load the
 //! same record from the database again. Saves and deletes go to the
 //! database first and then to the cache, so this process never serves a
-//! stale record; another process's sign-out reaches this one within
-//! `CACHE_FOR` (the cookie is gone from the browser at once either way).
+//! stale record. A delete (sign-out) is also announced to the other
+//! processes on PostgreSQL (store::changes), which drop their copy at once;
+//! `CACHE_FOR` only bounds how long a missed announcement could matter.
 
 use std::time::Duration;
 
@@ -28,6 +29,7 @@ const CACHE_CAPACITY: u64 = 200_000;
 pub struct DbSessionStore {
     engine: Engine,
     cache: Cache<Id, Record>,
+    store: Store,
 }
 
 #[derive(Clone, Debug)]
@@ -52,7 +54,19 @@ impl DbSessionStore {
             }
         };
         let cache = Cache::builder().max_capacity(CACHE_CAPACITY).time_to_live(CACHE_FOR).build();
-        Ok(Self { engine, cache })
+        Ok(Self { engine, cache, store: store.clone() })
+    }
+
+    /// Drops this process's copy of session `id` (another process deleted it).
+    pub fn forget(&self, id: &str) {
+        if let Ok(id) = id.parse::<Id>() {
+            self.cache.invalidate(&id);
+        }
+    }
+
+    /// Drops every copy (announcements may have been missed).
+    pub fn forget_all(&self) {
+        self.cache.invalidate_all();
     }
 }
 
@@ -98,9 +112,11 @@ impl SessionStore for DbSessionStore {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         self.cache.invalidate(id);
         match &self.engine {
-            Engine::Sqlite { write, .. } => write.delete(id).await,
-            Engine::Postgres(store) => store.delete(id).await,
+            Engine::Sqlite { write, .. } => write.delete(id).await?,
+            Engine::Postgres(store) => store.delete(id).await?,
         }
+        self.store.announce(&store::Change::Session(id.to_string())).await;
+        Ok(())
     }
 }
 

@@ -12,9 +12,11 @@ mod assets;
 pub mod backup;
 mod benefits;
 mod campaigns;
+pub mod changes;
 mod desk;
 mod engagement;
 mod error;
+mod import_jobs;
 mod lessons;
 mod mailboxes;
 mod media;
@@ -51,6 +53,7 @@ pub use benefits::{
     UnitClaims,
 };
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
+pub use changes::Change;
 pub use desk::{
     AdoptedStory, AdoptionLevel, CallTarget, FigureRow, FiguresBy, LedgerEntry, PaymentRate, RankedCorrespondent,
     ReportError, StoryCall,
@@ -60,6 +63,7 @@ pub use engagement::{
     StoredWatchWord,
 };
 pub use error::StoreError;
+pub use import_jobs::ImportJobRow;
 pub use lessons::{Completion, Course, Lesson, NewLesson, Progress, Question};
 pub use mailboxes::{Answer, Letter, LetterEvent, NewLetter, PublicLetter};
 pub use media::MediaKind;
@@ -113,11 +117,43 @@ impl Engine {
 pub struct StoreOptions {
     /// Most PostgreSQL connections this process holds.
     pub pg_max_connections: u32,
+    /// When a SQLite commit is on disk (`Durability`).
+    pub sqlite_durability: Durability,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { pg_max_connections: 16 }
+        Self { pg_max_connections: 16, sqlite_durability: Durability::PowerCut }
+    }
+}
+
+/// When a SQLite commit counts as done.
+///
+/// `PowerCut` (SQLite's `synchronous=FULL`, the default): the WAL is
+/// fsynced at every commit before the commit returns, so everything the server
+/// has acknowledged survives a power cut or a kernel panic, not only a process
+/// crash. The vote path commits a batch per transaction (store::vote_queue),
+/// so the fsync is paid once per batch, not per vote — see the before/after in
+/// docs/PERFORMANCE.md.
+///
+/// `ProcessCrash` (`synchronous=NORMAL`): fsync only at checkpoints; a crash
+/// of the process loses nothing, a power cut may lose the last commits. Kept
+/// for benchmarks and for hosts whose disk has a battery-backed cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Durability {
+    #[default]
+    PowerCut,
+    ProcessCrash,
+}
+
+impl std::str::FromStr for Durability {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Ok(Self::PowerCut),
+            "normal" => Ok(Self::ProcessCrash),
+            other => Err(format!("expected full or normal, not {other:?}")),
+        }
     }
 }
 
@@ -169,22 +205,22 @@ impl Store {
     /// SQLite file and its folder if missing, and applies migrations.
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
         let store = match Engine::of_url(url)? {
-            Engine::Sqlite => Self::connect_sqlite(url).await?,
+            Engine::Sqlite => Self::connect_sqlite(url, options.sqlite_durability).await?,
             Engine::Postgres => Self::connect_postgres(url, options).await?,
         };
         store.migrate().await?;
         Ok(store)
     }
 
-    async fn connect_sqlite(url: &str) -> Result<Self, StoreError> {
+    async fn connect_sqlite(url: &str, durability: Durability) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|_| StoreError::UnsupportedUrl)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            // NORMAL is durable in WAL mode except for the last transactions
-            // before a power cut (not a process crash); FULL fsyncs on every
-            // commit, which costs the vote path dearly.
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(match durability {
+                Durability::PowerCut => SqliteSynchronous::Full,
+                Durability::ProcessCrash => SqliteSynchronous::Normal,
+            })
             .foreign_keys(true)
             .busy_timeout(SQLITE_BUSY_TIMEOUT);
         if let Some(folder) = options.get_filename().parent() {

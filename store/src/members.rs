@@ -236,6 +236,18 @@ impl Store {
         Ok(())
     }
 
+    /// Ends every session of the member (退出所有设备) by moving the epoch on.
+    pub async fn end_all_sessions(&self, id: MemberId) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            sqlx::query("UPDATE members SET session_epoch = session_epoch + 1 WHERE id = $1")
+                .bind(id.0)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
     /// Moves a member to a new phone number and ends their other sessions;
     /// `PhoneTaken` when another member has it (the unique index decides,
     /// across processes).

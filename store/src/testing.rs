@@ -57,7 +57,9 @@ impl TestDb {
         let name = format!("gonghui_test_{now}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
         let url = replace_database(&admin_url, &name);
-        let store = Store::connect(&url, &StoreOptions { pg_max_connections: 8 }).await.expect("open PostgreSQL");
+        let store = Store::connect(&url, &StoreOptions { pg_max_connections: 8, ..StoreOptions::default() })
+            .await
+            .expect("open PostgreSQL");
         Some(Self { store, url, cleanup: Cleanup::PgDatabase { admin_url, name } })
     }
 

@@ -124,6 +124,21 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Signs out on every phone and browser (退出所有设备): the member's session
+/// epoch moves on, so every session signed in before ends — in every server
+/// process at once (store::changes) — and this one is deleted too.
+#[server(prefix = "/api", endpoint = "auth/logout-everywhere")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    let accounts = crate::context::accounts()?;
+    let session = crate::context::session().await?;
+    if let Some(id) = crate::accounts::session::member(accounts.store(), &session).await? {
+        accounts.end_all_sessions(id).await?;
+    }
+    crate::accounts::session::sign_out(&session).await?;
+    crate::context::go_to("/");
+    Ok(())
+}
+
 /// Sends a sign-in code. The answer is the same for members and strangers
 /// (strangers get no SMS), so it never tells who is registered.
 #[server(prefix = "/api", endpoint = "auth/login-code")]

@@ -274,8 +274,22 @@ impl Accounts {
             .clear_password_failures(&phone_digest(&phone))
             .await
             .map_err(|e| AppError::from_store("reset_password", e))?;
-        crate::accounts::session::forget_verified_sessions();
+        self.epoch_moved(credentials.member.id).await;
         Ok(credentials.member.id)
+    }
+
+    /// Ends every session of `member` (退出所有设备).
+    pub async fn end_all_sessions(&self, member: MemberId) -> Result<(), AppError> {
+        self.store.end_all_sessions(member).await.map_err(|e| AppError::from_store("end_all_sessions", e))?;
+        self.epoch_moved(member).await;
+        Ok(())
+    }
+
+    /// After `member`'s session epoch moved: this process forgets which
+    /// sessions it found current, and tells the other processes to.
+    async fn epoch_moved(&self, member: MemberId) {
+        crate::accounts::session::forget_verified_sessions();
+        self.store.announce(&store::Change::Epoch(member.0)).await;
     }
 
     /// Moves the member to `new_phone`, proven by a code sent to it.
@@ -286,7 +300,7 @@ impl Accounts {
         self.use_code(&phone, SmsPurpose::ChangePhone, &code).await?;
         match self.store.change_phone(member, &phone).await {
             Ok(()) => {
-                crate::accounts::session::forget_verified_sessions();
+                self.epoch_moved(member).await;
                 Ok(phone)
             }
             Err(InsertMemberError::PhoneTaken) => Err(AppError::rejected(409, "phone", "该手机号已被其他会员使用")),

@@ -6,10 +6,10 @@
 //!
 //! Checking the epoch is a trip to the database, and a member voting sends
 //! a burst of requests; so a session found current is trusted for
-//! `VERIFIED_FOR` in this process (moka). A reset or phone change made in
-//! this process forgets every such entry at once; one made in another
-//! process reaches this one within `VERIFIED_FOR`, as a sign-out does
-//! (server/src/sessions.rs caches the records just as long).
+//! `VERIFIED_FOR` in this process (moka). A reset, phone change or
+//! 退出所有设备 forgets every such entry in this process at once and is
+//! announced to the other processes (store::changes), which forget theirs
+//! on arrival; `VERIFIED_FOR` only bounds a missed announcement.
 
 use store::{MemberId, Store};
 use tower_sessions::cookie::time::Duration;

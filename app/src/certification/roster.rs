@@ -125,12 +125,13 @@ pub async fn confirm(services: &Services, actor: &Actor, token: &str) -> Result<
         return import(services, actor, &good, |_| {}).await.map(Confirmed::Done);
     }
     // A large roster imports in the background; its page shows the progress.
-    let done = services.imports.start(token, actor.member_id, good.len());
+    let done = services.imports.start(&services.store, token, actor.member_id, good.len()).await?;
     let (services, job, owner) = (services.clone(), token.to_owned(), actor.clone());
     tokio::spawn(async move {
         let progress = |n: usize| done.store(n, std::sync::atomic::Ordering::Relaxed);
         let outcome = import(&services, &owner, &good, progress).await.map_err(|e| e.to_string());
-        services.imports.finish(&job, outcome);
+        drop(done);
+        services.imports.finish(&services.store, &job, outcome).await;
     });
     Ok(Confirmed::Background { job: token.to_owned() })
 }

@@ -112,13 +112,13 @@ pub async fn check_units_admin() -> Result<(), AppError> {
 }
 
 /// The progress of the signed-in official's import `job` (`None` when there
-/// is no such job, or its outcome was already shown).
+/// is no such job of theirs).
 #[server(prefix = "/api", endpoint = "admin/roster/progress", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_import_progress(job: String) -> Result<Option<ImportProgress>, AppError> {
     let accounts = crate::context::accounts()?;
     let actor = crate::officials::service::official(accounts.store(), &crate::context::session().await?).await?;
     let jobs = crate::context::services()?.imports;
-    Ok(jobs.progress(&job, actor.member_id).map(|p| ImportProgress {
+    Ok(jobs.progress(accounts.store(), &job, actor.member_id).await?.map(|p| ImportProgress {
         total: p.total,
         done: p.done,
         outcome: p.outcome,

@@ -66,8 +66,24 @@ pub fn campaign_edits() -> u64 {
     CAMPAIGN_EDITS.load(Ordering::Relaxed)
 }
 
-/// Drops this process's copies of a campaign's data (after a void, a new
-/// candidate, a picture…), so the official sees the effect at once.
+/// After an official changed a campaign (a void, a new candidate, a
+/// picture…): drops this process's copies at once, so the official sees the
+/// effect, and tells the other processes to drop theirs (store::changes).
+pub async fn campaign_changed(store: &store::Store, campaign_id: i64) {
+    forget_campaign(campaign_id);
+    store.announce(&store::Change::Campaign(campaign_id)).await;
+}
+
+/// Drops every campaign copy (the change listener reconnected and may have
+/// missed announcements).
+pub fn forget_all_campaigns() {
+    CAMPAIGN_EDITS.fetch_add(1, Ordering::Relaxed);
+    tallies().invalidate_all();
+    voids().invalidate_all();
+    voting().invalidate_all();
+}
+
+/// Drops this process's copies of a campaign's data.
 pub fn forget_campaign(campaign_id: i64) {
     CAMPAIGN_EDITS.fetch_add(1, Ordering::Relaxed);
     tallies().invalidate(&campaign_id);

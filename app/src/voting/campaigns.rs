@@ -177,7 +177,7 @@ pub async fn nominate(
         .nominate_candidate(campaign.id, &candidate, actor.member_id, now())
         .await
         .map_err(|e| AppError::from_store("nominate", e))?;
-    crate::voting::caches::forget_campaign(campaign.id);
+    crate::voting::caches::campaign_changed(store, campaign.id).await;
     Ok(format!("已提名 {number:02} 号候选人 {}", name.as_ref()))
 }
 
@@ -264,7 +264,7 @@ pub async fn set_award(
     if !done {
         return Err(AppError::rejected(409, "award", "获奖名单已公布，或这件作品未通过审核"));
     }
-    crate::voting::caches::forget_campaign(campaign.id);
+    crate::voting::caches::campaign_changed(store, campaign.id).await;
     Ok(format!("已评定：{}", award.unwrap_or("无奖项")))
 }
 
@@ -280,7 +280,7 @@ pub async fn publish_awards(store: &Store, campaign: &Campaign, actor: &Actor) -
     if !done {
         return Err(AppError::rejected(409, "", "获奖名单已经公布过了"));
     }
-    crate::voting::caches::forget_campaign(campaign.id);
+    crate::voting::caches::campaign_changed(store, campaign.id).await;
     Ok("获奖名单已公布".to_owned())
 }
 
@@ -300,7 +300,7 @@ pub async fn review(
     if !done {
         return Err(AppError::rejected(404, "", "这条报名已处理，或不存在"));
     }
-    crate::voting::caches::forget_campaign(campaign.id);
+    crate::voting::caches::campaign_changed(store, campaign.id).await;
     Ok(if approve { "已通过报名，候选人已编号".to_owned() } else { "已驳回报名".to_owned() })
 }
 
@@ -334,6 +334,6 @@ pub async fn upload_picture(
         .audit(Some(actor.member_id), "上传图片", &format!("活动 #{}，{what}", campaign.id), "", None, now)
         .await
         .map_err(|e| AppError::from_store("upload_picture", e))?;
-    crate::voting::caches::forget_campaign(campaign.id);
+    crate::voting::caches::campaign_changed(store, campaign.id).await;
     Ok(format!("已上传{what}"))
 }

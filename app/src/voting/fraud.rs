@@ -174,7 +174,7 @@ pub async fn void(
         .void_votes(campaign.id, selection, reason, actor, now())
         .await
         .map_err(|e| AppError::from_store("void", e))?;
-    crate::voting::caches::forget_campaign(campaign.id);
+    crate::voting::caches::campaign_changed(store, campaign.id).await;
     Ok(format!("已作废 {votes} 票，原因将在结果中公示"))
 }
 
@@ -190,6 +190,6 @@ pub async fn undo(
     if !undone {
         return Err(AppError::rejected(404, "", "这条作废记录不存在或已撤销"));
     }
-    crate::voting::caches::forget_campaign(campaign.id);
+    crate::voting::caches::campaign_changed(store, campaign.id).await;
     Ok("已撤销作废，这些选票重新计入".to_owned())
 }

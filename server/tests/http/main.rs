@@ -23,6 +23,7 @@ mod mailboxes;
 mod newsroom;
 mod officials;
 mod outward;
+mod processes;
 mod publishing;
 mod raw_text;
 mod reach;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::accounts::api::{load_current_member, Login, Logout};
+use crate::accounts::api::{load_current_member, Login, Logout, LogoutEverywhere};
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, Check, Field, FormBanner};
 
@@ -110,6 +110,9 @@ pub fn MePage() -> impl IntoView {
                         <A href="/me/phone" attr:class="card admin-link">"更换手机号 ›"</A>
                         <form method="post" action={action::<Logout>()} class="card">
                             <button type="submit" class="secondary wide">"退出登录"</button>
+                            <button type="submit" class="link-button wide" formaction={action::<LogoutEverywhere>()}>
+                                "退出所有设备（手机丢失时使用）"
+                            </button>
                         </form>
                     }
                     .into_any(),

@@ -75,7 +75,7 @@ pub fn RosterAdminPage() -> impl IntoView {
 fn ImportStatus(progress: Result<Option<ImportProgress>, ()>) -> impl IntoView {
     match progress {
         Ok(None) => ().into_any(),
-        Err(()) => view! { <p class="banner banner-notice" role="status">"这次导入的结果已经显示过，或已过期。"</p> }
+        Err(()) => view! { <p class="banner banner-notice" role="status">"没有找到这次导入（只有发起导入的管理员可以查看）。"</p> }
             .into_any(),
         Ok(Some(ImportProgress { outcome: Some(Ok(notice)), .. })) => {
             view! { <p class="banner banner-notice" role="status">{notice}</p> }.into_any()

@@ -82,6 +82,14 @@ pub struct Config {
     /// `GONGHUI_TRUST_PROXY`, default `false`: take the client address from
     /// `X-Forwarded-For` (only behind our own reverse proxy).
     pub trust_proxy: bool,
+    /// `GONGHUI_TRUSTED_PROXIES`, comma-separated addresses or networks
+    /// (`10.0.0.0/8`), default `127.0.0.1,::1`: with `trust_proxy`, whose
+    /// `X-Forwarded-For` is believed — a request from anyone else is taken
+    /// to come from its peer address, whatever the header says.
+    pub trusted_proxies: Vec<String>,
+    /// `GONGHUI_METRICS_FROM`, same form, default `127.0.0.1,::1`: who may
+    /// read `/metrics` (everyone else gets 403).
+    pub metrics_from: Vec<String>,
     /// `GONGHUI_DATA_KEY`: 64 hex characters, the key that seals ID numbers
     /// and roster phones. Never in the repository; see `data_key_file`.
     pub data_key: Option<String>,
@@ -144,6 +152,25 @@ impl Config {
     /// Reads settings through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &'static str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        /// A list of addresses and networks, each checked (a typo must not
+        /// silently allow or refuse everyone).
+        fn addresses(name: &'static str, raw: Option<String>) -> Result<Vec<String>, ConfigError> {
+            let raw = raw.unwrap_or_else(|| "127.0.0.1,::1".to_owned());
+            let list: Vec<String> =
+                raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+            for entry in &list {
+                let (address, bits) = entry.split_once('/').unwrap_or((entry, "0"));
+                let ok = match address.parse::<std::net::IpAddr>() {
+                    Ok(std::net::IpAddr::V4(_)) => bits.parse::<u32>().is_ok_and(|b| b <= 32),
+                    Ok(std::net::IpAddr::V6(_)) => bits.parse::<u32>().is_ok_and(|b| b <= 128),
+                    Err(_) => false,
+                };
+                if !ok {
+                    return Err(ConfigError { name, problem: format!("{entry:?} is not an address or network") });
+                }
+            }
+            Ok(list)
+        }
         fn parse<T: std::str::FromStr>(name: &'static str, raw: Option<String>, default: T) -> Result<T, ConfigError>
         where
             T::Err: std::fmt::Display,
@@ -200,6 +227,8 @@ impl Config {
                 30,
             )?,
             trust_proxy: parse("GONGHUI_TRUST_PROXY", get("GONGHUI_TRUST_PROXY"), false)?,
+            trusted_proxies: addresses("GONGHUI_TRUSTED_PROXIES", get("GONGHUI_TRUSTED_PROXIES"))?,
+            metrics_from: addresses("GONGHUI_METRICS_FROM", get("GONGHUI_METRICS_FROM"))?,
             frame_ancestors: frame_ancestors(get("GONGHUI_FRAME_ANCESTORS"))?,
             data_key: get("GONGHUI_DATA_KEY"),
             data_key_file: PathBuf::from(get("GONGHUI_DATA_KEY_FILE").unwrap_or_else(|| "data/data.key".to_owned())),

@@ -2,6 +2,7 @@
 //! (the `gonghui` binary, tests, benchmarks, a platform wrapper) can mount it.
 
 mod activities;
+mod addresses;
 mod card;
 pub mod config;
 mod csp;
@@ -11,6 +12,7 @@ mod form_posts;
 pub mod invite;
 mod letters;
 pub mod media;
+mod metrics;
 mod newsroom;
 pub mod origin;
 pub mod page_cache;
@@ -128,6 +130,7 @@ const SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 /// sweep of expired sessions.
 pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
     let data_key = data_key::load(&config)?;
+    metrics::handle();
     let sessions = sessions::DbSessionStore::new(&store).await?;
     tokio::spawn(sessions.clone().continuously_delete_expired(SESSION_SWEEP));
     // Changes announced by any process (PostgreSQL): drop this process's
@@ -154,7 +157,7 @@ pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
     }
     let accounts = Accounts::new(store.clone(), Arc::new(dev_sms.clone()));
     let dev_sms = (config.env == RunEnv::Dev).then_some(dev_sms);
-    let limits = rate_limit::AccountLimiter::new(config.account_posts_per_minute, config.trust_proxy);
+    let limits = rate_limit::AccountLimiter::new(config.account_posts_per_minute, proxies(&config));
     let idle = limits.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -251,6 +254,7 @@ fn router(
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::scrape))
         .route("/admin/certify/{id}/photo", get(review::request_photo))
         .route("/services/mail/{id}/photo/{n}", get(letters::letter_photo))
         .route("/admin/stats.csv", get(stats::stats_csv))
@@ -278,6 +282,7 @@ fn router(
         .layer(axum::middleware::from_fn_with_state(state.clone(), form_posts::answer_as_page))
         .layer(axum::middleware::from_fn_with_state(body_limits, limit_body))
         .layer(session_layer)
+        .layer(axum::middleware::from_fn(metrics::observe))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
@@ -287,7 +292,7 @@ fn router(
                     page_cache::PageCache::new(Some(page_cache::Views {
                         store: store.clone(),
                         publishing: state.publishing.clone(),
-                        trust_proxy: config.trust_proxy,
+                        proxies: proxies(&config),
                     })),
                     page_cache::serve,
                 ))
@@ -309,6 +314,12 @@ fn router(
                 .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, default_policy)),
         )
         .with_state(state)
+}
+
+/// Whose `X-Forwarded-For` the server believes (`GONGHUI_TRUST_PROXY`,
+/// `GONGHUI_TRUSTED_PROXIES`).
+fn proxies(config: &Config) -> rate_limit::Proxies {
+    config.trust_proxy.then(|| config.trusted_proxies.clone().into())
 }
 
 /// The router's table: every page's path (axum style, `/v/{campaign}`) and

@@ -48,7 +48,7 @@ pub struct PageCache {
 pub struct Views {
     pub store: store::Store,
     pub publishing: app::newsroom::publishing::Publishing,
-    pub trust_proxy: bool,
+    pub proxies: crate::rate_limit::Proxies,
 }
 
 impl PageCache {
@@ -101,7 +101,9 @@ pub async fn serve(
     // processes: within `FRESH_FOR`).
     let edits = app::voting::caches::campaign_edits().wrapping_add(app::newsroom::publishing::edits() << 32);
     let key = (path, encoding(&request), edits);
-    if let Some((headers, body)) = cache.pages.get(&key) {
+    let cached = cache.pages.get(&key);
+    crate::metrics::cache_lookup("pages", cached.is_some());
+    if let Some((headers, body)) = cached {
         let view = match (&cache.views, headers.get(COUNTED_VIEW)) {
             (Some(views), Some(id)) => viewed(views, &request, id),
             _ => None,
@@ -138,7 +140,7 @@ fn viewed(
     id: &axum::http::HeaderValue,
 ) -> Option<(i64, String, String, Option<String>)> {
     let id = id.to_str().ok()?.parse::<i64>().ok()?;
-    let address = crate::rate_limit::client_ip(request, views.trust_proxy).map(|ip| ip.to_string()).unwrap_or_default();
+    let address = crate::rate_limit::client_ip(request, &views.proxies).map(|ip| ip.to_string()).unwrap_or_default();
     let browser =
         request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let tag = request

@@ -27,15 +27,19 @@ const LIMITED: &[&str] = &["/api/auth/", "/api/me/"];
 #[derive(Clone)]
 pub struct AccountLimiter {
     limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    /// Take the client address from X-Forwarded-For (set by our own proxy).
-    trust_proxy: bool,
+    /// Whose X-Forwarded-For is believed (see `client_ip`).
+    proxies: Proxies,
 }
 
+/// The proxies whose `X-Forwarded-For` is believed; `None`: nobody's (no
+/// proxy in front, `GONGHUI_TRUST_PROXY` off).
+pub type Proxies = Option<Arc<[String]>>;
+
 impl AccountLimiter {
-    pub fn new(per_minute: u32, trust_proxy: bool) -> Self {
+    pub fn new(per_minute: u32, proxies: Proxies) -> Self {
         let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
         let limiter = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(per_minute)));
-        Self { limiter, trust_proxy }
+        Self { limiter, proxies }
     }
 
     /// Forgets addresses idle long enough to be full again (memory bound).
@@ -46,7 +50,7 @@ impl AccountLimiter {
 
 pub async fn limit_account_posts(State(limits): State<AccountLimiter>, mut request: Request, next: Next) -> Response {
     // Every handler and server function may ask who the client is.
-    let client = client_ip(&request, limits.trust_proxy);
+    let client = client_ip(&request, &limits.proxies);
     request.extensions_mut().insert(app::context::ClientIp(client));
     let path = request.uri().path();
     let limited = request.method() == Method::POST
@@ -54,7 +58,7 @@ pub async fn limit_account_posts(State(limits): State<AccountLimiter>, mut reque
     if !limited {
         return next.run(request).await;
     }
-    let Some(ip) = client_ip(&request, limits.trust_proxy) else {
+    let Some(ip) = client_ip(&request, &limits.proxies) else {
         return next.run(request).await;
     };
     match limits.limiter.check_key(&ip) {
@@ -76,15 +80,21 @@ pub async fn limit_account_posts(State(limits): State<AccountLimiter>, mut reque
     }
 }
 
-pub(crate) fn client_ip(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
-    if trust_proxy {
-        // The rightmost entry is the one our proxy added: the address it saw.
-        let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(ip) =
-            forwarded.and_then(|v| v.rsplit(',').map(str::trim).find(|s| !s.is_empty())).and_then(|s| s.parse().ok())
-        {
-            return Some(ip);
+pub(crate) fn client_ip(request: &Request, proxies: &Proxies) -> Option<IpAddr> {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+    // Only a request that came through one of our proxies: anyone else
+    // could write any address into the header.
+    if let (Some(proxies), Some(peer)) = (proxies, peer) {
+        if crate::addresses::listed(proxies, peer) {
+            // The rightmost entry is the one our proxy added: the address it saw.
+            let forwarded = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+            if let Some(ip) = forwarded
+                .and_then(|v| v.rsplit(',').map(str::trim).find(|s| !s.is_empty()))
+                .and_then(|s| s.parse().ok())
+            {
+                return Some(ip);
+            }
         }
     }
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+    peer
 }

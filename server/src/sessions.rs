@@ -95,10 +95,12 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         if let Some(record) = self.cache.get(id) {
             if record.expiry_date > OffsetDateTime::now_utc() {
+                crate::metrics::cache_lookup("sessions", true);
                 return Ok(Some(record));
             }
             self.cache.invalidate(id);
         }
+        crate::metrics::cache_lookup("sessions", false);
         let record = match &self.engine {
             Engine::Sqlite { read, .. } => read.load(id).await?,
             Engine::Postgres(store) => store.load(id).await?,

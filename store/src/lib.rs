@@ -127,6 +127,14 @@ impl Default for StoreOptions {
     }
 }
 
+/// A pool's connections (open, and of those idle).
+#[derive(Clone, Copy, Debug)]
+pub struct PoolStats {
+    pub name: &'static str,
+    pub size: u32,
+    pub idle: usize,
+}
+
 /// When a SQLite commit counts as done.
 ///
 /// `PowerCut` (SQLite's `synchronous=FULL`, the default): the WAL is
@@ -260,6 +268,17 @@ impl Store {
             .connect_with(connect)
             .await?;
         Ok(Self::Postgres { pool })
+    }
+
+    /// Each pool's connections now, for /metrics.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        match self {
+            Self::Sqlite { read, write } => vec![
+                PoolStats { name: "sqlite_read", size: read.size(), idle: read.num_idle() },
+                PoolStats { name: "sqlite_write", size: write.size(), idle: write.num_idle() },
+            ],
+            Self::Postgres { pool } => vec![PoolStats { name: "postgres", size: pool.size(), idle: pool.num_idle() }],
+        }
     }
 
     pub fn engine(&self) -> Engine {

@@ -87,6 +87,12 @@ impl VoteQueue {
         Self { senders }
     }
 
+    /// Votes waiting for a writing task (queued in the channels; the batch
+    /// being written and the votes a task holds back are not counted).
+    pub fn depth(&self) -> usize {
+        self.senders.iter().map(|s| s.max_capacity() - s.capacity()).sum()
+    }
+
     /// Casts `vote`, answering once it is committed (or refused).
     pub async fn cast(&self, vote: QueuedVote) -> Result<CastVote, VoteError> {
         let (reply, answer) = oneshot::channel();
@@ -130,6 +136,7 @@ async fn write_votes(store: Store, mut receiver: mpsc::Receiver<(QueuedVote, Rep
 
 /// Writes one batch and answers every vote in it.
 async fn write_batch(store: &Store, batch: Vec<(QueuedVote, Reply)>) {
+    metrics::histogram!("gonghui_vote_batch_size").record(batch.len() as f64);
     let inserted: HashMap<i64, i64> = match store.insert_votes(batch.iter().map(|(v, _)| v)).await {
         Ok(inserted) => inserted.into_iter().collect(),
         Err(e) => {

@@ -202,7 +202,10 @@ async fn check_voter(store: &Store, campaign: &Campaign, member: MemberId) -> Re
 /// `VOTING_DATA_MAX_AGE` old: what votes and the share pages read on every
 /// request, so one trip to the database per campaign every few seconds.
 pub async fn campaign_for_voting(store: &Store, slug: &str) -> Result<VotingData, AppError> {
-    if let Some(data) = caches::voting().get(slug) {
+    let cached = caches::voting().get(slug);
+    metrics::counter!("gonghui_cache_requests_total", "cache" => "campaigns", "result" => if cached.is_some() { "hit" } else { "miss" })
+        .increment(1);
+    if let Some(data) = cached {
         return Ok(data);
     }
     let found = campaign(store, slug).await?;

@@ -22,6 +22,7 @@ mod lessons;
 mod mailboxes;
 mod newsroom;
 mod officials;
+mod operations;
 mod outward;
 mod processes;
 mod publishing;

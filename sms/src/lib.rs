@@ -15,6 +15,7 @@ mod endpoint;
 mod error;
 mod secret;
 mod signing;
+mod tencent;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -23,6 +24,7 @@ use std::time::Duration;
 pub use aliyun::Aliyun;
 pub use config::ConfigError;
 pub use error::SmsError;
+pub use tencent::Tencent;
 
 /// How long one request to a gateway may take, connection included. A member
 /// waits for the sign-up page while we wait for the gateway; both gateways

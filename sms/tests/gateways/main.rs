@@ -1,4 +1,4 @@
-//! The gateways against fake servers that this test binary
+//! The gateways against fake Aliyun and Tencent servers that this test binary
 //! starts on 127.0.0.1. Each fake checks a request's signature the way its
 //! vendor documents it, with a verifier written here from the document, not
 //! with the crate's signer: a signer and a verifier that share a mistake would
@@ -6,3 +6,4 @@
 
 mod aliyun;
 mod fake;
+mod tencent;

@@ -8,6 +8,8 @@
 //! parameter: the code. What can go wrong is sorted into the kinds that matter
 //! to a union ([`SmsError`]), each with a sentence for the officials' admin page
 //! and one for the member waiting for the code.
+//!
+//! [`from_env`] picks the gateway from `GONGHUI_SMS_*` variables.
 
 mod aliyun;
 mod config;
@@ -22,7 +24,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 pub use aliyun::Aliyun;
-pub use config::ConfigError;
+pub use config::{from_env, ConfigError};
 pub use error::SmsError;
 pub use tencent::Tencent;
 

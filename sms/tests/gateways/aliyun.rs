@@ -17,10 +17,10 @@ use sms::{Aliyun, SmsError, SmsGateway};
 
 use crate::fake::{self, Delivery, Record, CODE, PHONE};
 
-const KEY_ID: &str = "LTAI5tFakeKeyId";
-const SECRET: &str = "fake-access-key-secret";
-const SIGN_NAME: &str = "某市总工会";
-const TEMPLATE: &str = "SMS_154950909";
+pub const KEY_ID: &str = "LTAI5tFakeKeyId";
+pub const SECRET: &str = "fake-access-key-secret";
+pub const SIGN_NAME: &str = "某市总工会";
+pub const TEMPLATE: &str = "SMS_154950909";
 
 /// How the fake answers a request whose signature it accepted.
 #[derive(Clone, Copy)]

@@ -5,5 +5,6 @@
 //! agree with each other and still be refused by the real gateway.
 
 mod aliyun;
+mod config;
 mod fake;
 mod tencent;

@@ -8,15 +8,15 @@
 //!
 //! Rendering is CPU-bound. Measured with `cargo run -p poster --example time_render`
 //! on the 2-core build machine (WenQuanYi Micro Hei, 750×1334, mean of 20 renders
-//! under `/usr/bin/time`), one candidate poster costs ≈ 29 ms of CPU in a release
-//! build (30–45 ms wall while other builds shared the cores) and ≈ 470 ms in a
-//! debug build. About half of the release figure is PNG encoding (≈ 14 ms), a
-//! quarter parsing and laying out the text (≈ 7 ms), an eighth rasterising
-//! (≈ 4 ms); the PNG is ≈ 40 KB. Callers on the async runtime run
+//! under `/usr/bin/time`), one candidate poster costs ≈ 21 ms of CPU in a release
+//! build (27–30 ms wall while other builds shared the cores) and ≈ 410 ms in a
+//! debug build. Two thirds of the release figure is PNG encoding (≈ 14 ms),
+//! then rasterising (≈ 4 ms), filling the canvas (≈ 1.5 ms) and parsing with
+//! text layout (≈ 1 ms); the PNG is ≈ 40 KB. Callers on the async runtime run
 //! [`Renderer::render_png`] inside `tokio::task::spawn_blocking` so a render
 //! never stalls the other requests on that worker thread. [`Renderer::new`]
-//! reads the font directories (< 1 ms with the one WenQuanYi file; more with
-//! many fonts installed): build one renderer at start-up and share it
+//! reads the font directories and the default CJK font file (≈ 5 ms for
+//! WenQuanYi's 5 MB): build one renderer at start-up and share it
 //! (`Arc<Renderer>`), never one per request.
 
 use std::path::PathBuf;
@@ -41,6 +41,11 @@ pub const FONT_DIRS_VAR: &str = "GONGHUI_FONT_DIRS";
 /// The largest PNG side we render: 4096 px is 64 MiB of RGBA, and posters are
 /// 750×1334 (1500×2668 at 2×), so a larger request is a mistake, not a poster.
 pub const MAX_SIDE: u32 = 4096;
+
+/// The most font data [`Renderer`] copies into memory for its default family:
+/// 64 MiB holds WenQuanYi Micro Hei (5 MB) or Noto Sans CJK's Regular and Bold
+/// collections (≈ 20 MB each) — the weights posters use (400 and 700).
+const FONT_MEMORY_BUDGET: u64 = 64 * 1024 * 1024;
 
 /// Characters a face must draw to count as CJK-capable: 工 and 会 are on every
 /// poster; 选 is a simplified-only form, so a Japanese kanji font (which has 工
@@ -75,6 +80,8 @@ pub struct Renderer {
     options: usvg::Options<'static>,
     /// The family of the CJK face the generic families point at, if one was found.
     cjk_family: Option<String>,
+    /// Bytes of that family's font files read into memory (for the Debug line).
+    held_in_memory: u64,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -82,6 +89,7 @@ impl std::fmt::Debug for Renderer {
         f.debug_struct("Renderer")
             .field("faces", &self.options.fontdb.len())
             .field("cjk_family", &self.cjk_family)
+            .field("held_in_memory", &self.held_in_memory)
             .finish()
     }
 }
@@ -114,7 +122,9 @@ impl Renderer {
             }
         }
         let mut options = usvg::Options::default();
+        let mut held_in_memory = 0;
         if let Some(family) = &cjk_family {
+            held_in_memory = hold_in_memory(&mut fonts, family, FONT_MEMORY_BUDGET);
             // Our posters name "…, sans-serif" last, and usvg's font selector
             // falls back to `serif` when no listed family is installed, so both
             // generic families point at the CJK face; `font_family` covers text
@@ -129,7 +139,7 @@ impl Renderer {
         // server's disk. Posters embed no file images, and their text comes from
         // members, so no path is ever followed; data: URLs still resolve.
         options.image_href_resolver.resolve_string = Box::new(|_, _| None);
-        Renderer { options, cjk_family }
+        Renderer { options, cjk_family, held_in_memory }
     }
 
     /// Whether a loaded face can draw Chinese. Without one, [`Self::render_png`]
@@ -146,7 +156,7 @@ impl Renderer {
     /// Renders `svg` as a `width`×`height` PNG: scaled to fit (aspect kept,
     /// centred), on white where the SVG is transparent.
     ///
-    /// CPU-bound, ≈ 29 ms release / 470 ms debug for a 750×1334 poster (see
+    /// CPU-bound, ≈ 21 ms release / 410 ms debug for a 750×1334 poster (see
     /// the crate docs): call it from `spawn_blocking`, not on an async worker.
     pub fn render_png(&self, svg: &str, width: u32, height: u32) -> Result<Vec<u8>, PosterError> {
         if !(1..=MAX_SIDE).contains(&width) || !(1..=MAX_SIDE).contains(&height) {
@@ -201,6 +211,46 @@ fn preferred_cjk_family(fonts: &fontdb::Database, faces: &[&fontdb::FaceInfo]) -
     let capable: Vec<&fontdb::FaceInfo> = faces.iter().copied().filter(|face| draws_chinese(fonts, face)).collect();
     let simplified = capable.iter().find(|face| family_name(face).is_some_and(|name| name.ends_with(" SC")));
     simplified.or(capable.first()).and_then(|face| family_name(face)).map(str::to_owned)
+}
+
+/// Reads the files holding `family`'s faces into memory, the 400 and 700
+/// weights first, while the total stays within `budget` bytes; returns the
+/// bytes read. A face loaded from a directory is read from its file at each
+/// use, and usvg asks for the data once per glyph: mapping the file ≈ 60 times
+/// a poster made parsing and layout ≈ 8 ms instead of ≈ 1 ms (29 → 21 ms of CPU
+/// per poster). So the family every poster uses is read once, here; the other
+/// faces, fallbacks for a rare character, stay on disk.
+fn hold_in_memory(fonts: &mut fontdb::Database, family: &str, budget: u64) -> u64 {
+    let mut files: Vec<(PathBuf, bool)> = Vec::new();
+    for face in fonts.faces().filter(|face| family_name(face) == Some(family)) {
+        let fontdb::Source::File(path) = &face.source else { continue };
+        let poster_weight = matches!(face.weight.0, 400 | 700);
+        match files.iter_mut().find(|(known, _)| known == path) {
+            Some((_, used)) => *used |= poster_weight,
+            None => files.push((path.clone(), poster_weight)),
+        }
+    }
+    // Stable: within each group the files keep the directory's order.
+    files.sort_by_key(|&(_, poster_weight)| !poster_weight);
+    let mut held = 0;
+    for (path, _) in files {
+        let size = std::fs::metadata(&path).map_or(u64::MAX, |metadata| metadata.len());
+        if held + size > budget {
+            continue;
+        }
+        let Ok(data) = std::fs::read(&path) else { continue };
+        let from_file: Vec<fontdb::ID> = fonts
+            .faces()
+            .filter(|face| matches!(&face.source, fontdb::Source::File(known) if *known == path))
+            .map(|face| face.id)
+            .collect();
+        for id in from_file {
+            fonts.remove_face(id);
+        }
+        held += data.len() as u64;
+        fonts.load_font_source(fontdb::Source::Binary(Arc::new(data)));
+    }
+    held
 }
 
 /// Whether `face`'s character map covers every [`CJK_PROBE`] character.
@@ -277,6 +327,42 @@ mod tests {
         let dirs = font_dirs_from_env();
         let tail: Vec<PathBuf> = DEBIAN_FONT_DIRS.iter().map(PathBuf::from).collect();
         assert_eq!(dirs[dirs.len() - 3..], tail[..]);
+    }
+
+    #[test]
+    fn the_default_familys_font_file_is_held_in_memory_and_others_stay_on_disk() {
+        let (wqy, dejavu) = ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/truetype/dejavu");
+        if !std::path::Path::new(wqy).exists() || !std::path::Path::new(dejavu).exists() {
+            eprintln!("SKIPPED the_default_familys_font_file_is_held_in_memory…: needs {wqy} and {dejavu}");
+            return;
+        }
+
+        let renderer = Renderer::with_font_dirs(&[PathBuf::from(dejavu), PathBuf::from(wqy)]);
+
+        let in_memory = |face: &fontdb::FaceInfo| matches!(face.source, fontdb::Source::Binary(_));
+        let fonts = &renderer.options.fontdb;
+        // The WenQuanYi collection (Micro Hei and Micro Hei Mono) is one file, read whole.
+        let (cjk, latin): (Vec<_>, Vec<_>) =
+            fonts.faces().partition(|face| family_name(face).is_some_and(|name| name.starts_with("WenQuanYi")));
+        assert!(!cjk.is_empty() && cjk.iter().all(|face| in_memory(face)));
+        assert!(!latin.is_empty() && latin.iter().all(|face| !in_memory(face)));
+        assert!(renderer.held_in_memory > 1_000_000, "held {} bytes", renderer.held_in_memory);
+    }
+
+    #[test]
+    fn a_family_larger_than_the_budget_stays_on_disk() {
+        let wqy = "/usr/share/fonts/truetype/wqy";
+        if !std::path::Path::new(wqy).exists() {
+            eprintln!("SKIPPED a_family_larger_than_the_budget_stays_on_disk: needs {wqy}");
+            return;
+        }
+        let mut fonts = fontdb::Database::new();
+        fonts.load_fonts_dir(wqy);
+
+        let held = hold_in_memory(&mut fonts, "WenQuanYi Micro Hei", 1024);
+
+        assert_eq!(held, 0);
+        assert!(fonts.faces().all(|face| matches!(face.source, fontdb::Source::File(_))));
     }
 
     #[test]

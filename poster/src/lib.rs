@@ -15,9 +15,9 @@
 //! text layout (≈ 1 ms); the PNG is ≈ 40 KB. Callers on the async runtime run
 //! [`Renderer::render_png`] inside `tokio::task::spawn_blocking` so a render
 //! never stalls the other requests on that worker thread. [`Renderer::new`]
-//! reads the font directories and the default CJK font file (≈ 5 ms for
-//! WenQuanYi's 5 MB): build one renderer at start-up and share it
-//! (`Arc<Renderer>`), never one per request.
+//! reads the font directories and the CJK font files (≈ 5 ms for WenQuanYi's
+//! 5 MB; ≈ 40 ms, 45 MB, with fonts-noto-cjk and fonts-noto-core as well): build
+//! one renderer at start-up and share it (`Arc<Renderer>`), never one per request.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,9 +28,10 @@ use resvg::usvg::{self, fontdb, roxmltree};
 /// Where [`Renderer::new`] looks for fonts after the directories in
 /// `GONGHUI_FONT_DIRS`: Debian's packages for the CJK fonts (fonts-wqy-microhei,
 /// fonts-noto-cjk, and fonts-noto-core's directory where some images add CJK
-/// files). Not every system font: scanning all of /usr/share/fonts parses every
-/// installed face at start-up, which takes seconds on a machine with the full
-/// Noto set, for faces no poster uses.
+/// files). Not every system font: fonts-noto-core alone is 268 files, a
+/// desktop's /usr/share/fonts holds thousands of faces no poster uses, and
+/// every loaded face is parsed at start-up and tried, file by file, whenever a
+/// character is missing from the font a text asked for.
 pub const DEBIAN_FONT_DIRS: [&str; 3] =
     ["/usr/share/fonts/truetype/wqy", "/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto"];
 
@@ -42,9 +43,10 @@ pub const FONT_DIRS_VAR: &str = "GONGHUI_FONT_DIRS";
 /// 750×1334 (1500×2668 at 2×), so a larger request is a mistake, not a poster.
 pub const MAX_SIDE: u32 = 4096;
 
-/// The most font data [`Renderer`] copies into memory for its default family:
-/// 64 MiB holds WenQuanYi Micro Hei (5 MB) or Noto Sans CJK's Regular and Bold
-/// collections (≈ 20 MB each) — the weights posters use (400 and 700).
+/// The most CJK font data [`Renderer`] copies into memory (see `hold_in_memory`):
+/// 64 MiB holds WenQuanYi Micro Hei (5 MB) and Noto Sans CJK's Regular and Bold
+/// collections (19.5 + 20 MB, the weights posters use) together; Noto Serif CJK
+/// (26 + 27 MB) then stays on disk.
 const FONT_MEMORY_BUDGET: u64 = 64 * 1024 * 1024;
 
 /// Characters a face must draw to count as CJK-capable: 工 and 会 are on every
@@ -111,20 +113,27 @@ impl Renderer {
     /// the first directory holding a CJK-capable face supplies the default family.
     pub fn with_font_dirs(dirs: &[PathBuf]) -> Self {
         let mut fonts = fontdb::Database::new();
-        let mut cjk_family = None;
-        for dir in dirs {
+        // CJK-capable faces in lookup order, each with the index of its directory.
+        let mut cjk: Vec<(usize, fontdb::ID)> = Vec::new();
+        for (dir_index, dir) in dirs.iter().enumerate() {
             let loaded_before: Vec<fontdb::ID> = fonts.faces().map(|face| face.id).collect();
             fonts.load_fonts_dir(dir);
-            if cjk_family.is_none() {
-                let added: Vec<&fontdb::FaceInfo> =
-                    fonts.faces().filter(|face| !loaded_before.contains(&face.id)).collect();
-                cjk_family = preferred_cjk_family(&fonts, &added);
-            }
+            let added = fonts.faces().filter(|face| !loaded_before.contains(&face.id));
+            cjk.extend(added.filter(|face| draws_chinese(&fonts, face)).map(|face| (dir_index, face.id)));
         }
+        let first_cjk_dir = cjk.first().map(|&(dir_index, _)| dir_index);
+        let cjk_family = cjk
+            .iter()
+            .filter(|&&(dir_index, _)| Some(dir_index) == first_cjk_dir)
+            .filter_map(|&(_, id)| fonts.face(id))
+            .min_by_key(|face| poster_fit(face))
+            .and_then(family_name)
+            .map(str::to_owned);
         let mut options = usvg::Options::default();
         let mut held_in_memory = 0;
         if let Some(family) = &cjk_family {
-            held_in_memory = hold_in_memory(&mut fonts, family, FONT_MEMORY_BUDGET);
+            let cjk: Vec<fontdb::ID> = cjk.iter().map(|&(_, id)| id).collect();
+            held_in_memory = hold_in_memory(&mut fonts, &cjk, family, FONT_MEMORY_BUDGET);
             // Our posters name "…, sans-serif" last, and usvg's font selector
             // falls back to `serif` when no listed family is installed, so both
             // generic families point at the CJK face; `font_family` covers text
@@ -203,39 +212,59 @@ pub fn font_dirs_from_env() -> Vec<PathBuf> {
         .collect()
 }
 
-/// The family to make the default among `faces` (just loaded from one
-/// directory): a CJK-capable face, preferring a Simplified Chinese one — a Noto
-/// CJK collection holds JP, KR, SC, TC and HK faces, and their 骨, 直 and 门
-/// differ; the SC face draws them as readers in the mainland expect.
-fn preferred_cjk_family(fonts: &fontdb::Database, faces: &[&fontdb::FaceInfo]) -> Option<String> {
-    let capable: Vec<&fontdb::FaceInfo> = faces.iter().copied().filter(|face| draws_chinese(fonts, face)).collect();
-    let simplified = capable.iter().find(|face| family_name(face).is_some_and(|name| name.ends_with(" SC")));
-    simplified.or(capable.first()).and_then(|face| family_name(face)).map(str::to_owned)
+/// How well a CJK-capable face suits a poster, best first (`false` < `true`):
+/// a sans face (posters ask for sans-serif), not a monospaced one, then a
+/// Simplified Chinese one — a Noto CJK collection holds JP, KR, SC, TC and HK
+/// faces, whose 骨, 直 and 门 differ, and the SC face draws them as readers in
+/// the mainland expect; ties keep the lookup order.
+fn poster_fit(face: &fontdb::FaceInfo) -> (bool, bool, bool) {
+    let name = family_name(face).unwrap_or_default();
+    (name.contains("Serif"), name.contains("Mono"), !name.ends_with(" SC"))
 }
 
-/// Reads the files holding `family`'s faces into memory, the 400 and 700
-/// weights first, while the total stays within `budget` bytes; returns the
-/// bytes read. A face loaded from a directory is read from its file at each
-/// use, and usvg asks for the data once per glyph: mapping the file ≈ 60 times
-/// a poster made parsing and layout ≈ 8 ms instead of ≈ 1 ms (29 → 21 ms of CPU
-/// per poster). So the family every poster uses is read once, here; the other
-/// faces, fallbacks for a rare character, stay on disk.
-fn hold_in_memory(fonts: &mut fontdb::Database, family: &str, budget: u64) -> u64 {
-    let mut files: Vec<(PathBuf, bool)> = Vec::new();
-    for face in fonts.faces().filter(|face| family_name(face) == Some(family)) {
+/// Which font file `hold_in_memory` reads first: compared field by field,
+/// `false` before `true`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct HoldRank {
+    other_family: bool,
+    serif: bool,
+    mono: bool,
+    not_simplified: bool,
+    other_weight: bool,
+}
+
+/// Reads the files holding CJK faces into memory while the total stays within
+/// `budget` bytes — first the files of the `default` family, then those of any
+/// other CJK family, in [`poster_fit`] order and 400 and 700 weights first — and
+/// returns the bytes read. A face loaded from a directory is read from its file
+/// at each use, and usvg asks for the data once per glyph: mapping the file ≈ 60
+/// times a poster made parsing and layout ≈ 8 ms instead of ≈ 1 ms (29 → 21 ms
+/// of CPU per poster). The other CJK families matter because a poster's own
+/// font list can name one before the default (Noto Sans CJK SC comes before
+/// WenQuanYi in ours). Latin faces, fallbacks at most, stay on disk.
+fn hold_in_memory(fonts: &mut fontdb::Database, cjk: &[fontdb::ID], default: &str, budget: u64) -> u64 {
+    let mut files: Vec<(PathBuf, HoldRank)> = Vec::new();
+    for face in cjk.iter().filter_map(|&id| fonts.face(id)) {
         let fontdb::Source::File(path) = &face.source else { continue };
-        let poster_weight = matches!(face.weight.0, 400 | 700);
+        let (serif, mono, not_simplified) = poster_fit(face);
+        let rank = HoldRank {
+            other_family: family_name(face) != Some(default),
+            serif,
+            mono,
+            not_simplified,
+            other_weight: !matches!(face.weight.0, 400 | 700),
+        };
         match files.iter_mut().find(|(known, _)| known == path) {
-            Some((_, used)) => *used |= poster_weight,
-            None => files.push((path.clone(), poster_weight)),
+            Some((_, best)) => *best = (*best).min(rank),
+            None => files.push((path.clone(), rank)),
         }
     }
-    // Stable: within each group the files keep the directory's order.
-    files.sort_by_key(|&(_, poster_weight)| !poster_weight);
-    let mut held = 0;
+    // Stable: files of equal rank keep the lookup order.
+    files.sort_by_key(|&(_, rank)| rank);
+    let mut held: u64 = 0;
     for (path, _) in files {
         let size = std::fs::metadata(&path).map_or(u64::MAX, |metadata| metadata.len());
-        if held + size > budget {
+        if held.saturating_add(size) > budget {
             continue;
         }
         let Ok(data) = std::fs::read(&path) else { continue };
@@ -358,11 +387,50 @@ mod tests {
         }
         let mut fonts = fontdb::Database::new();
         fonts.load_fonts_dir(wqy);
+        let cjk: Vec<fontdb::ID> = fonts.faces().map(|face| face.id).collect();
 
-        let held = hold_in_memory(&mut fonts, "WenQuanYi Micro Hei", 1024);
+        let held = hold_in_memory(&mut fonts, &cjk, "WenQuanYi Micro Hei", 1024);
 
         assert_eq!(held, 0);
         assert!(fonts.faces().all(|face| matches!(face.source, fontdb::Source::File(_))));
+    }
+
+    fn face_of(family: &str) -> fontdb::FaceInfo {
+        fontdb::FaceInfo {
+            id: fontdb::ID::dummy(),
+            source: fontdb::Source::Binary(Arc::new(Vec::<u8>::new())),
+            index: 0,
+            families: vec![(family.to_owned(), fontdb::Language::English_UnitedStates)],
+            post_script_name: String::new(),
+            style: fontdb::Style::Normal,
+            weight: fontdb::Weight::NORMAL,
+            stretch: fontdb::Stretch::Normal,
+            monospaced: false,
+        }
+    }
+
+    #[test]
+    fn the_simplified_chinese_sans_face_of_a_noto_cjk_install_fits_a_poster_best() {
+        // In the order Debian's fonts-noto-cjk collections list them.
+        let faces: Vec<fontdb::FaceInfo> =
+            ["Noto Serif CJK SC", "Noto Sans CJK JP", "Noto Sans Mono CJK SC", "Noto Sans CJK SC", "Noto Sans CJK TC"]
+                .into_iter()
+                .map(face_of)
+                .collect();
+
+        let best = faces.iter().min_by_key(|face| poster_fit(face)).and_then(family_name);
+
+        assert_eq!(best, Some("Noto Sans CJK SC"));
+    }
+
+    #[test]
+    fn among_equally_fit_faces_the_first_in_lookup_order_wins() {
+        let faces: Vec<fontdb::FaceInfo> =
+            ["WenQuanYi Micro Hei", "Source Han Sans"].into_iter().map(face_of).collect();
+
+        let best = faces.iter().min_by_key(|face| poster_fit(face)).and_then(family_name);
+
+        assert_eq!(best, Some("WenQuanYi Micro Hei"));
     }
 
     #[test]

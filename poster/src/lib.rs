@@ -82,7 +82,7 @@ pub struct Renderer {
     options: usvg::Options<'static>,
     /// The family of the CJK face the generic families point at, if one was found.
     cjk_family: Option<String>,
-    /// Bytes of that family's font files read into memory (for the Debug line).
+    /// Bytes of CJK font files read into memory (for the Debug line).
     held_in_memory: u64,
 }
 

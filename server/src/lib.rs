@@ -152,10 +152,21 @@ pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
         }
     });
     let dev_sms = DevSms::default();
-    if config.env == RunEnv::Prod {
-        tracing::warn!("no SMS gateway is configured yet: verification codes are only written to the log");
-    }
-    let accounts = Accounts::new(store.clone(), Arc::new(dev_sms.clone()));
+    // GONGHUI_SMS_PROVIDER (aliyun | tencent) and its keys; a half-made
+    // configuration stops the start, naming what is missing.
+    let gateway: Arc<dyn app::accounts::sms::SmsGateway> = match sms::from_env(|name| std::env::var(name).ok())? {
+        Some(gateway) => {
+            tracing::info!(gateway = gateway.name(), "verification codes go through the SMS gateway");
+            Arc::from(gateway)
+        }
+        None => {
+            if config.env == RunEnv::Prod {
+                tracing::warn!("no SMS gateway is configured (GONGHUI_SMS_PROVIDER): codes are only written to the log");
+            }
+            Arc::new(dev_sms.clone())
+        }
+    };
+    let accounts = Accounts::new(store.clone(), gateway);
     let dev_sms = (config.env == RunEnv::Dev).then_some(dev_sms);
     let limits = rate_limit::AccountLimiter::new(config.account_posts_per_minute, proxies(&config));
     let idle = limits.clone();

@@ -404,6 +404,55 @@ impl Store {
     }
 
     /// Voids code `id` (its tries are spent).
+    /// Takes back a code the gateway did not send, so the member may ask
+    /// again at once and the day's count is not spent on it.
+    pub async fn withdraw_unsent_sms_code(
+        &self,
+        phone: &Phone,
+        purpose: SmsPurpose,
+        code_hash: &str,
+    ) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            sqlx::query("DELETE FROM sms_codes WHERE phone = $1 AND purpose = $2 AND code_hash = $3 AND used_at IS NULL")
+                .bind(phone.as_ref())
+                .bind(purpose.as_key())
+                .bind(code_hash)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Records a message the gateway refused (no phone number).
+    pub async fn record_sms_failure(&self, at: i64, gateway: &str, kind: &str, detail: &str) -> Result<(), StoreError> {
+        on_writer!(self, pool => {
+            sqlx::query("INSERT INTO sms_failures (at, gateway, kind, detail) VALUES ($1, $2, $3, $4)")
+                .bind(at)
+                .bind(gateway)
+                .bind(kind)
+                .bind(detail)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Refusals since `since`, grouped by what went wrong, newest first:
+    /// (gateway, detail, how many, last time).
+    pub async fn sms_failures_since(&self, since: i64) -> Result<Vec<(String, String, i64, i64)>, StoreError> {
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(
+                "SELECT gateway, detail, CAST(COUNT(*) AS BIGINT), MAX(at) FROM sms_failures WHERE at >= $1 \
+                 GROUP BY gateway, detail ORDER BY MAX(at) DESC LIMIT 20",
+            )
+            .bind(since)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
     pub async fn void_sms_code(&self, id: i64, now: i64) -> Result<(), StoreError> {
         on_writer!(self, pool => {
             sqlx::query("UPDATE sms_codes SET expires_at = $2 WHERE id = $1 AND expires_at > $2")

@@ -9,7 +9,7 @@ use domain::{MemberName, Password, Phone, SmsCode, UnitCode};
 use sha2::{Digest, Sha256};
 use store::{InsertMemberError, MemberId, SmsPurpose, Store};
 
-use crate::accounts::sms::SmsSender;
+use crate::accounts::sms::SmsGateway;
 use crate::clock::{now, start_of_today_in_shanghai, wall_clock_in_shanghai};
 use crate::error::AppError;
 
@@ -48,11 +48,11 @@ pub struct RegisterInput {
 #[derive(Clone)]
 pub struct Accounts {
     store: Store,
-    sms: Arc<dyn SmsSender>,
+    sms: Arc<dyn SmsGateway>,
 }
 
 impl Accounts {
-    pub fn new(store: Store, sms: Arc<dyn SmsSender>) -> Self {
+    pub fn new(store: Store, sms: Arc<dyn SmsGateway>) -> Self {
         Self { store, sms }
     }
 
@@ -101,21 +101,48 @@ impl Accounts {
             return Err(too_many_wrong_codes("phone"));
         }
         let code = random_code();
+        let hash = code_hash(&phone, purpose, &code);
         self.store
-            .insert_sms_code(&phone, purpose, &code_hash(&phone, purpose, &code), now, now + CODE_TTL_SECS)
+            .insert_sms_code(&phone, purpose, &hash, now, now + CODE_TTL_SECS)
             .await
             .map_err(|e| AppError::from_store("send_code", e))?;
         // Sign-in and reset codes go only to members; registration and
         // phone-change codes only to numbers that are not.
         let deliver = matches!(purpose, SmsPurpose::Register | SmsPurpose::ChangePhone) || registered;
         if deliver {
-            let text = format!("【工会会员服务】您的验证码是 {code}，5 分钟内有效。请勿告诉他人。");
-            self.sms.send(&phone, &text).await.map_err(|error| {
-                tracing::error!(%error, "SMS gateway refused the message");
-                AppError::Unavailable
-            })?;
+            let gateway = self.sms.name();
+            if let Err(error) = self.sms.send_code(phone.as_ref(), &code).await {
+                return Err(self.not_sent(&phone, purpose, &hash, gateway, error, now).await);
+            }
+            metrics::counter!("gonghui_sms_total", "gateway" => gateway, "result" => "sent").increment(1);
         }
         Ok(phone)
+    }
+
+    /// The gateway refused or could not take a code: the code is taken back
+    /// (the member may ask again at once, and it does not count towards the
+    /// day's limit), the refusal is recorded in Chinese for the super admins
+    /// (/admin) without the number, and the member reads a plain message.
+    async fn not_sent(
+        &self,
+        phone: &Phone,
+        purpose: SmsPurpose,
+        hash: &str,
+        gateway: &'static str,
+        error: crate::accounts::sms::SmsError,
+        now: i64,
+    ) -> AppError {
+        let kind = crate::accounts::sms::kind(&error);
+        metrics::counter!("gonghui_sms_total", "gateway" => gateway, "result" => kind).increment(1);
+        tracing::error!(%error, gateway, "SMS gateway did not send the code");
+        if let Err(e) = self.store.withdraw_unsent_sms_code(phone, purpose, hash).await {
+            tracing::error!(error = %e, "could not take back an unsent code");
+        }
+        if let Err(e) = self.store.record_sms_failure(now, gateway, kind, &error.for_officials()).await {
+            tracing::error!(error = %e, "could not record an SMS failure");
+        }
+        let status = if error == crate::accounts::sms::SmsError::InvalidNumber { 400 } else { 503 };
+        AppError::rejected(status, "phone", error.for_members())
     }
 
     /// Checks a code and uses it up; wrong tries count towards the phone's

@@ -1,24 +1,12 @@
-//! Sending SMS. The real gateway (a carrier or cloud SMS service) sits behind
-//! `SmsSender`; development uses `DevSms`, which logs each message and keeps
-//! the latest in memory for the developer inbox at /dev/sms (GONGHUI_ENV=dev only).
+//! Sending verification codes. The real gateways (Alibaba Cloud SMS, Tencent
+//! Cloud SMS) are the `sms` crate's, selected by `GONGHUI_SMS_PROVIDER`;
+//! without one, `DevSms` logs each message and keeps the latest in memory
+//! for the developer inbox at /dev/sms (GONGHUI_ENV=dev only).
 
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use domain::Phone;
-
-#[derive(Debug, thiserror::Error)]
-#[error("SMS not sent: {0}")]
-pub struct SmsError(pub String);
-
-pub type SmsFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SmsError>> + Send + 'a>>;
-
-/// Sends one text message to one phone.
-pub trait SmsSender: Send + Sync {
-    fn send<'a>(&'a self, phone: &'a Phone, text: &'a str) -> SmsFuture<'a>;
-}
+pub use sms::{SmsError, SmsFuture, SmsGateway};
 
 /// One message the development sender "sent".
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -29,8 +17,8 @@ pub struct DevMessage {
 }
 
 /// Writes messages to the log and keeps the newest 100 for the dev inbox.
-/// No real gateway exists yet: with GONGHUI_ENV=prod the server still uses
-/// this sender (without the inbox page) and warns at every start.
+/// With GONGHUI_ENV=prod and no gateway configured the server still uses it
+/// (without the inbox page) and warns at every start.
 #[derive(Clone, Default)]
 pub struct DevSms {
     inbox: Arc<Mutex<VecDeque<DevMessage>>>,
@@ -45,21 +33,35 @@ impl DevSms {
     }
 }
 
-impl SmsSender for DevSms {
-    fn send<'a>(&'a self, phone: &'a Phone, text: &'a str) -> SmsFuture<'a> {
+impl SmsGateway for DevSms {
+    fn send_code<'a>(&'a self, phone: &'a str, code: &'a str) -> SmsFuture<'a> {
         Box::pin(async move {
-            tracing::info!(phone = %phone.masked(), %text, "dev SMS");
+            // What the approved template says, filled in.
+            let text = format!("【工会会员服务】您的验证码是 {code}，5 分钟内有效。请勿告诉他人。");
+            tracing::info!(phone = %domain::Phone::parse(phone).map(|p| p.masked()).unwrap_or_default(), %text, "dev SMS");
             if let Ok(mut inbox) = self.inbox.lock() {
                 if inbox.len() == DEV_INBOX_SIZE {
                     inbox.pop_front();
                 }
-                inbox.push_back(DevMessage {
-                    phone: phone.as_ref().to_owned(),
-                    text: text.to_owned(),
-                    at: crate::clock::now(),
-                });
+                inbox.push_back(DevMessage { phone: phone.to_owned(), text, at: crate::clock::now() });
             }
             Ok(())
         })
+    }
+
+    fn name(&self) -> &'static str {
+        "dev"
+    }
+}
+
+/// The metric and record name of what went wrong.
+pub fn kind(error: &SmsError) -> &'static str {
+    match error {
+        SmsError::QuotaExceeded => "quota_exceeded",
+        SmsError::InvalidNumber => "invalid_number",
+        SmsError::TemplateNotApproved => "template_not_approved",
+        SmsError::Throttled => "throttled",
+        SmsError::Refused { .. } => "refused",
+        SmsError::Transport(_) => "transport",
     }
 }

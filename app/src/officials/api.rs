@@ -47,9 +47,28 @@ pub async fn load_admin_overview(q: Option<String>, page: Option<i64>) -> Result
             target: a.target,
         })
         .collect();
+    let sms_failures = if actor.is_super_admin {
+        // The last 7 days: long enough to span a weekend nobody looked.
+        let since = crate::clock::now() - 7 * 24 * 3600;
+        store
+            .sms_failures_since(since)
+            .await
+            .map_err(|e| AppError::from_store("admin_overview", e))?
+            .into_iter()
+            .map(|(gateway, detail, count, last)| crate::officials::model::SmsFailureRow {
+                gateway,
+                detail,
+                count,
+                last_at: date_time_in_shanghai(last),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let origin = crate::context::services()?.public_origin.resolve().await;
     Ok(AdminOverview {
         origin,
+        sms_failures,
         is_super_admin: actor.is_super_admin,
         offices: actor.units.into_iter().map(|(_, n)| n).collect(),
         query,

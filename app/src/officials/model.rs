@@ -20,6 +20,15 @@ pub struct AuditRow {
     pub target: String,
 }
 
+/// What the SMS gateway refused, in Chinese, how often, and when last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmsFailureRow {
+    pub gateway: String,
+    pub detail: String,
+    pub count: i64,
+    pub last_at: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminOverview {
     pub is_super_admin: bool,
@@ -33,6 +42,9 @@ pub struct AdminOverview {
     /// Units the official may appoint officials for: (code, name).
     pub units: Vec<(String, String)>,
     pub audit: Vec<AuditRow>,
+    /// Verification codes the SMS gateway refused in the last 7 days, by
+    /// what went wrong (super admins only; empty for others).
+    pub sms_failures: Vec<SmsFailureRow>,
     /// The site's origin, for absolute invite links.
     pub origin: String,
 }

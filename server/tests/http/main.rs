@@ -31,6 +31,7 @@ mod reach;
 mod review;
 mod roster;
 mod site;
+mod sms_gateway;
 mod stats;
 mod units_import;
 mod voting;

@@ -43,7 +43,19 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoView {
     let form = posted.clone().unwrap_or_default();
-    let AdminOverview { is_super_admin, offices, query, page, pages, total, members, units, audit, origin } = overview;
+    let AdminOverview {
+        is_super_admin,
+        offices,
+        query,
+        page,
+        pages,
+        total,
+        members,
+        units,
+        audit,
+        sms_failures,
+        origin,
+    } = overview;
     let invite_units = units.clone();
     let invite =
         use_query_map().read_untracked().get("invite").filter(|c| invite_units.iter().any(|(code, _)| code == c));
@@ -165,6 +177,20 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
                 }
             })}
         </section>
+        {(!sms_failures.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="sms-heading">
+                <h2 id="sms-heading">"短信验证码发送失败（近 7 天）"</h2>
+                <p class="error" role="alert">"会员收不到验证码时无法注册和登录，请尽快处理。"</p>
+                <ul class="member-list">
+                    {sms_failures.into_iter().map(|f| view! {
+                        <li>
+                            <p><strong>{f.detail}</strong></p>
+                            <p class="muted">{format!("{} · {} 次 · 最近一次 {}", gateway_name(&f.gateway), f.count, f.last_at)}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section class="card" aria-labelledby="audit-heading">
             <h2 id="audit-heading">"操作记录"</h2>
             {audit.is_empty().then(|| view! { <p class="muted">"暂无记录。"</p> })}
@@ -187,4 +213,14 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The gateway's name as the officials know it.
+fn gateway_name(gateway: &str) -> &str {
+    match gateway {
+        "aliyun" => "阿里云短信",
+        "tencent" => "腾讯云短信",
+        "dev" => "开发环境",
+        other => other,
+    }
 }

@@ -93,6 +93,9 @@ pub struct Config {
     /// `GONGHUI_DATA_KEY`: 64 hex characters, the key that seals ID numbers
     /// and roster phones. Never in the repository; see `data_key_file`.
     pub data_key: Option<String>,
+    /// `GONGHUI_PREVIOUS_DATA_KEY`: during a key rotation, the key being
+    /// replaced — still read, never used to seal (`gonghui rotate-data-key`).
+    pub previous_data_key: Option<String>,
     /// `GONGHUI_DATA_KEY_FILE`, default `data/data.key`: where the key is
     /// read from when `GONGHUI_DATA_KEY` is not set. In dev a missing file is
     /// created with a new random key; in prod a missing key stops the server.
@@ -231,6 +234,7 @@ impl Config {
             metrics_from: addresses("GONGHUI_METRICS_FROM", get("GONGHUI_METRICS_FROM"))?,
             frame_ancestors: frame_ancestors(get("GONGHUI_FRAME_ANCESTORS"))?,
             data_key: get("GONGHUI_DATA_KEY"),
+            previous_data_key: get("GONGHUI_PREVIOUS_DATA_KEY"),
             data_key_file: PathBuf::from(get("GONGHUI_DATA_KEY_FILE").unwrap_or_else(|| "data/data.key".to_owned())),
             upload_limit: parse("GONGHUI_UPLOAD_LIMIT_BYTES", get("GONGHUI_UPLOAD_LIMIT_BYTES"), 32 * 1024 * 1024)?,
             media_dir: PathBuf::from(get("GONGHUI_MEDIA_DIR").unwrap_or_else(|| "data/media".to_owned())),

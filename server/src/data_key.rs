@@ -11,6 +11,18 @@ use crate::{Config, RunEnv};
 /// (mode 0600) so `make run` just works; in prod a missing key is an error:
 /// a new key there would make every sealed ID number unreadable.
 pub fn load(config: &Config) -> anyhow::Result<DataKey> {
+    let key = load_current(config)?;
+    match &config.previous_data_key {
+        Some(hex) => {
+            let previous = DataKey::from_hex(hex).context("GONGHUI_PREVIOUS_DATA_KEY")?;
+            tracing::warn!("a data key rotation is under way: reading with the previous key too until it finishes");
+            Ok(key.with_previous(previous))
+        }
+        None => Ok(key),
+    }
+}
+
+fn load_current(config: &Config) -> anyhow::Result<DataKey> {
     if let Some(hex) = &config.data_key {
         return DataKey::from_hex(hex).context("GONGHUI_DATA_KEY");
     }

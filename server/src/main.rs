@@ -49,6 +49,11 @@ enum Command {
         /// The backup file to create (must not exist).
         file: std::path::PathBuf,
     },
+    /// Seal every ID number, phone, photo, letter and secret again under the
+    /// current data key (GONGHUI_DATA_KEY) and recompute the blind indexes,
+    /// reading what the previous key sealed (GONGHUI_PREVIOUS_DATA_KEY).
+    /// The servers keep running meanwhile; see docs/DEPLOY.md.
+    RotateDataKey,
     /// Check a backup and put it in place of the SQLite database at
     /// DATABASE_URL. Stop the server first.
     Restore {
@@ -107,6 +112,25 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate => {
             tracing::info!("migrations applied");
+        }
+        Command::RotateDataKey => {
+            let key = server::load_data_key(&config)?;
+            anyhow::ensure!(
+                key.is_rotating(),
+                "请先把新密钥设为 GONGHUI_DATA_KEY、旧密钥设为 GONGHUI_PREVIOUS_DATA_KEY，并用这两个设置逐个重启服务进程（见 docs/DEPLOY.md）"
+            );
+            let started = std::time::Instant::now();
+            let summary = store
+                .rotate_data_key(&key, |table, checked| println!("{table}：已检查 {checked} 个加密字段"))
+                .await
+                .context("the rotation stopped; running it again resumes it")?;
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+            let what = format!("检查 {} 个加密字段，重新加密 {} 行", summary.checked, summary.resealed);
+            store.audit(None, "更换数据密钥", &what, "gonghui rotate-data-key", None, now).await?;
+            println!(
+                "密钥更换完成：{what}，用时 {:.1} 秒。现在可以去掉 GONGHUI_PREVIOUS_DATA_KEY 并逐个重启服务进程。",
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::ImportUnits { file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;

@@ -28,6 +28,7 @@ pub mod protect;
 mod queue;
 mod requests;
 mod roster;
+mod rotation;
 mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -54,6 +55,7 @@ pub use benefits::{
 };
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use changes::Change;
+pub use rotation::RotationSummary;
 pub use desk::{
     AdoptedStory, AdoptionLevel, CallTarget, FigureRow, FiguresBy, LedgerEntry, PaymentRate, RankedCorrespondent,
     ReportError, StoryCall,

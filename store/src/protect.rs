@@ -26,11 +26,17 @@ pub enum ProtectError {
 }
 
 /// The keys for sealing and indexing personal data.
+///
+/// During a key rotation (`gonghui rotate-data-key`) the key also holds the
+/// previous one: everything new is sealed and indexed with the current key,
+/// and what was sealed before opens with the previous one until the rotation
+/// has re-sealed it; lookups by value try both indexes (`blind_indexes`).
 #[derive(Clone)]
 pub struct DataKey {
     cipher: Aes256Gcm,
     index_key: [u8; 32],
     sign_key: [u8; 32],
+    previous: Option<std::sync::Arc<DataKey>>,
 }
 
 impl std::fmt::Debug for DataKey {
@@ -50,7 +56,52 @@ impl DataKey {
             mac.finalize().into_bytes().into()
         };
         let cipher = Aes256Gcm::new_from_slice(&subkey(b"gonghui/seal/v1")).expect("32-byte key");
-        Ok(Self { cipher, index_key: subkey(b"gonghui/index/v1"), sign_key: subkey(b"gonghui/sign/v1") })
+        Ok(Self {
+            cipher,
+            index_key: subkey(b"gonghui/index/v1"),
+            sign_key: subkey(b"gonghui/sign/v1"),
+            previous: None,
+        })
+    }
+
+    /// This key, still reading what `previous` sealed (a rotation is under way).
+    pub fn with_previous(mut self, previous: DataKey) -> Self {
+        self.previous = Some(std::sync::Arc::new(DataKey { previous: None, ..previous }));
+        self
+    }
+
+    /// Whether a previous key is still held (a rotation is under way).
+    pub fn is_rotating(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// `sealed` opened, and whether it needs sealing again under this key
+    /// (it opened only with the previous one).
+    pub fn open_for_rotation(&self, sealed: &str) -> Result<(String, bool), ProtectError> {
+        let bytes = decode_hex(sealed).ok_or(ProtectError::Unsealable)?;
+        let (plain, stale) = self.open_bytes_for_rotation(&bytes)?;
+        Ok((String::from_utf8(plain).map_err(|_| ProtectError::Unsealable)?, stale))
+    }
+
+    /// `open_for_rotation` for bytes.
+    pub fn open_bytes_for_rotation(&self, sealed: &[u8]) -> Result<(Vec<u8>, bool), ProtectError> {
+        match self.open_with_this_key(sealed) {
+            Ok(plain) => Ok((plain, false)),
+            Err(error) => match &self.previous {
+                Some(previous) => previous.open_with_this_key(sealed).map(|plain| (plain, true)),
+                None => Err(error),
+            },
+        }
+    }
+
+    /// Every index `plaintext` may be stored under: this key's, and during a
+    /// rotation the previous key's.
+    pub fn blind_indexes(&self, plaintext: &str) -> Vec<String> {
+        let mut indexes = vec![self.blind_index(plaintext)];
+        if let Some(previous) = &self.previous {
+            indexes.push(previous.blind_index(plaintext));
+        }
+        indexes
     }
 
     /// A new random key as 64 hex characters (for `gonghui` to write a
@@ -79,7 +130,12 @@ impl DataKey {
         out
     }
 
+    /// Opens what this key sealed, or during a rotation the previous key.
     pub fn open_bytes(&self, sealed: &[u8]) -> Result<Vec<u8>, ProtectError> {
+        self.open_bytes_for_rotation(sealed).map(|(plain, _)| plain)
+    }
+
+    fn open_with_this_key(&self, sealed: &[u8]) -> Result<Vec<u8>, ProtectError> {
         if sealed.len() <= NONCE_BYTES {
             return Err(ProtectError::Unsealable);
         }
@@ -115,12 +171,14 @@ impl DataKey {
         mac.finalize().into_bytes().into()
     }
 
-    /// Whether `tag` is `sign(message)`, compared in constant time.
+    /// Whether `tag` is `sign(message)`, compared in constant time — under
+    /// this key, or during a rotation the previous one (a 惠员卡 QR code shown
+    /// before the new key came in still checks).
     pub fn verify(&self, message: &str, tag: &str) -> bool {
         let Some(tag) = decode_hex(tag).filter(|t| t.len() == 16) else { return false };
         let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.sign_key).expect("any key length");
         mac.update(message.as_bytes());
-        mac.verify_truncated_left(&tag).is_ok()
+        mac.verify_truncated_left(&tag).is_ok() || self.previous.as_ref().is_some_and(|p| p.verify(message, &encode_hex(&tag)))
     }
 }
 
@@ -192,6 +250,25 @@ mod tests {
         assert!(!key.verify("card|8|1795278600", &tag));
         assert!(!key.verify("card|7|1795278600", &tag[..30]));
         assert!(!DataKey::from_hex(&DataKey::generate_hex()).unwrap().verify("card|7|1795278600", &tag));
+    }
+
+    #[test]
+    fn during_a_rotation_old_data_opens_and_is_found_while_new_data_uses_the_new_key() {
+        let old = DataKey::from_hex(&DataKey::generate_hex()).unwrap();
+        let sealed_before = old.seal("370102198001010011");
+        let tag_before = old.sign("card|1|2");
+        let rotating = DataKey::from_hex(&DataKey::generate_hex()).unwrap().with_previous(old.clone());
+        assert_eq!(rotating.open(&sealed_before).unwrap(), "370102198001010011");
+        assert_eq!(rotating.open_for_rotation(&sealed_before).unwrap().1, true, "needs sealing again");
+        let sealed_now = rotating.seal("370102198001010011");
+        assert_eq!(rotating.open_for_rotation(&sealed_now).unwrap(), ("370102198001010011".into(), false));
+        assert!(old.open(&sealed_now).is_err(), "new data is not readable with the old key");
+        let indexes = rotating.blind_indexes("370102198001010011");
+        assert_eq!(indexes, vec![rotating.blind_index("370102198001010011"), old.blind_index("370102198001010011")]);
+        assert!(rotating.verify("card|1|2", &tag_before));
+        // Once the previous key is dropped, only the new key's data opens.
+        let after = DataKey { previous: None, ..rotating };
+        assert!(after.open(&sealed_before).is_err());
     }
 
     #[test]

@@ -112,7 +112,7 @@ struct OwnRecord {
 /// The pending request `$2` if it is in the reach of actor `$1`.
 fn pending_in_reach(actor: &Actor) -> String {
     format!(
-        "{} SELECT q.member_id, q.unit_id, u.code AS unit_code, q.name, q.id_sealed, q.id_index, q.id_masked \
+        "{} SELECT q.member_id, q.unit_id, u.code AS unit_code, q.name, q.id_sealed, q.id_masked \
          FROM certify_requests q JOIN units u ON u.id = q.unit_id \
          WHERE q.id = $2 AND q.status = 'pending' AND q.unit_id IN (SELECT id FROM scope)",
         scope_cte(actor)
@@ -126,7 +126,6 @@ struct DecisionRecord {
     unit_code: String,
     name: String,
     id_sealed: String,
-    id_index: String,
     id_masked: String,
 }
 
@@ -269,16 +268,23 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(ReviewError::NotPending)?;
+            let id_number = IdNumber::parse_stored(&key.open(&request.id_sealed).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // From the number itself, not the request's stored index: during a
+            // key rotation the two rows may be indexed under different keys.
+            let indexes = key.blind_indexes(id_number.expose());
+            let previous_index = indexes.get(1).unwrap_or(&indexes[0]).clone();
             // The entry's current unit must be in reach too, not only the
             // request's: linking would move the person into the member's unit.
             let existing: Option<(i64, String, Option<i64>, i64, String)> = sqlx::query_as(&format!(
                 "{} SELECT r.id, r.member_no, m.id, CAST(CASE WHEN r.unit_id IN (SELECT id FROM scope) THEN 1 ELSE 0 END AS BIGINT), \
                  u.name FROM roster_entries r JOIN units u ON u.id = r.unit_id \
-                 LEFT JOIN members m ON m.roster_entry_id = r.id WHERE r.id_index = $2",
+                 LEFT JOIN members m ON m.roster_entry_id = r.id WHERE r.id_index IN ($2, $3)",
                 scope_cte(actor)
             ))
             .bind(actor.member_id.0)
-            .bind(&request.id_index)
+            .bind(&indexes[0])
+            .bind(&previous_index)
             .fetch_optional(&mut *tx)
             .await?;
             let (entry_id, member_no) = match existing {
@@ -286,8 +292,6 @@ impl Store {
                 Some((_, _, _, 0, unit_name)) => return Err(ReviewError::EntryOutsideReach(unit_name)),
                 Some((entry_id, no, _, _, _)) => (entry_id, no),
                 None => {
-                    let id_number = IdNumber::parse_stored(&key.open(&request.id_sealed).map_err(|e| StoreError::Corrupt(e.to_string()))?)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                     let member_no = if member_no.is_empty() { format!("RG{id:08}") } else { member_no.to_owned() };
                     let (y, m, d) = id_number.birth_date();
                     let (entry_id,): (i64,) = sqlx::query_as(
@@ -300,8 +304,8 @@ impl Store {
                     .bind(&request.name)
                     .bind(match id_number.gender() { domain::Gender::Male => "male", domain::Gender::Female => "female" })
                     .bind(format!("{y:04}-{m:02}-{d:02}"))
-                    .bind(&request.id_sealed)
-                    .bind(&request.id_index)
+                    .bind(key.seal(id_number.expose()))
+                    .bind(&indexes[0])
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;

@@ -107,8 +107,11 @@ impl Store {
             return Ok(outside);
         }
         for batch in id_numbers.chunks(LOOKUP_BATCH) {
-            let indexes: HashMap<String, &str> =
-                batch.iter().map(|id| (key.blind_index(id.expose()), id.expose())).collect();
+            // Both indexes while a key rotation runs (protect::DataKey).
+            let indexes: HashMap<String, &str> = batch
+                .iter()
+                .flat_map(|id| key.blind_indexes(id.expose()).into_iter().map(move |index| (index, id.expose())))
+                .collect();
             let placeholders: Vec<String> = (0..indexes.len()).map(|i| format!("${}", i + 2)).collect();
             let sql = format!(
                 "{} SELECT r.id_index, u.name FROM roster_entries r JOIN units u ON u.id = r.unit_id \
@@ -164,6 +167,24 @@ impl Store {
                     .ok_or_else(|| RosterImportError::UnknownUnit(entry.unit.to_string()))?;
                 let id_index = key.blind_index(entry.id_number.expose());
                 let phone_index = entry.phone.as_ref().map(|p| key.blind_index(p.as_ref()));
+                if key.is_rotating() {
+                    // An entry (or phone) still indexed under the previous key
+                    // moves to the current one first, so the lookup below and
+                    // the upsert's conflict target find it.
+                    let mut values: Vec<(&str, Vec<String>)> = vec![("id_index", key.blind_indexes(entry.id_number.expose()))];
+                    if let Some(phone) = &entry.phone {
+                        values.push(("phone_index", key.blind_indexes(phone.as_ref())));
+                    }
+                    for (column, indexes) in values {
+                        if let [current, previous] = indexes.as_slice() {
+                            sqlx::query(&format!("UPDATE roster_entries SET {column} = $1 WHERE {column} = $2"))
+                                .bind(current)
+                                .bind(previous)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
+                }
                 // The person's own entry (its current unit) and whoever holds
                 // the phone, in one lookup.
                 let holders: Vec<(String, Option<String>, i64, String)> = sqlx::query_as(
@@ -302,14 +323,17 @@ impl Store {
         key: &DataKey,
         id_number: &domain::IdNumber,
     ) -> Result<Option<RosterMatch>, StoreError> {
-        let index = key.blind_index(id_number.expose());
+        // The current key's index, and during a rotation the previous key's.
+        let indexes = key.blind_indexes(id_number.expose());
+        let previous = indexes.get(1).unwrap_or(&indexes[0]).clone();
         let row = on_reader!(self, pool => {
             sqlx::query_as(
                 "SELECT r.id AS entry_id, r.name, r.member_no, u.name AS unit_name, m.id AS certified_member \
                  FROM roster_entries r JOIN units u ON u.id = r.unit_id \
-                 LEFT JOIN members m ON m.roster_entry_id = r.id WHERE r.id_index = $1",
+                 LEFT JOIN members m ON m.roster_entry_id = r.id WHERE r.id_index IN ($1, $2)",
             )
-            .bind(index)
+            .bind(&indexes[0])
+            .bind(&previous)
             .fetch_optional(pool)
             .await
         })?;

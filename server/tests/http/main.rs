@@ -30,6 +30,7 @@ mod raw_text;
 mod reach;
 mod review;
 mod roster;
+mod rotation;
 mod site;
 mod sms_gateway;
 mod stats;

@@ -21,6 +21,7 @@ mod fraud;
 mod lessons;
 mod mailboxes;
 mod newsroom;
+mod nginx;
 mod officials;
 mod operations;
 mod outward;

@@ -56,11 +56,15 @@ node_modules/.installed: package.json package-lock.json
 
 # Chromium and a CJK font (without it Chinese renders as boxes in screenshots)
 # come from Debian; Playwright and axe-core from npm. Playwright never
-# downloads a browser here: the tests launch /usr/bin/chromium.
+# downloads a browser here: the tests launch /usr/bin/chromium. nginx too,
+# for the HTTP tests' smoke test of deploy/nginx in front of two servers
+# (server/tests/http/nginx.rs; it fails under CI without nginx), so
+# unit-tests needs this target as well.
 e2e-tools: end2end/node_modules/.installed
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" \
+	  || ! { command -v nginx >/dev/null || test -x /usr/sbin/nginx; }; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; fi
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei nginx-light >/dev/null; fi
 
 end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 	cd end2end && npm ci --no-audit --no-fund
@@ -93,7 +97,7 @@ test: unit-tests e2e bundle-budget
 
 # Formatting and lints first (seconds when warm), then unit, store (both
 # engines) and HTTP integration tests.
-unit-tests: .tools/rust-components .tools/s3/installed
+unit-tests: .tools/rust-components .tools/s3/installed e2e-tools
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	@python3 scripts/pg-check.py

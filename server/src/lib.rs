@@ -16,6 +16,7 @@ mod metrics;
 mod newsroom;
 pub mod origin;
 pub mod page_cache;
+mod posters;
 pub mod rate_limit;
 mod review;
 pub mod sessions;
@@ -69,6 +70,9 @@ pub struct AppState {
     pub media: app::newsroom::media::Media,
     /// Article views queued for batch writing; watchlists and tallies.
     pub publishing: app::newsroom::publishing::Publishing,
+    /// Share posters drawn as PNG: the process's one font database, the
+    /// PNGs kept.
+    pub posters: posters::Posters,
 }
 
 impl AppState {
@@ -223,6 +227,7 @@ fn router(
         publishing: app::newsroom::publishing::Publishing::start(store.clone(), config.outward.allow_http),
         page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
         media,
+        posters: posters::Posters::new(),
     };
     let default_policy = HeaderValue::from_str(&csp::default_policy(&config.frame_ancestors)).expect("checked origins");
     // X-Frame-Options knows only one origin; where app webviews may frame
@@ -272,10 +277,15 @@ fn router(
         .route("/admin/campaigns/{campaign}/results.csv", get(stats::results_csv))
         .route("/v/{campaign}/{number}/qr.svg", get(voting::candidate_qr))
         .route("/v/{campaign}/{number}/poster.svg", get(voting::candidate_poster))
+        .route("/v/{campaign}/{number}/poster.png", get(voting::candidate_poster_png))
+        .route("/v/{campaign}/card.svg", get(voting::campaign_card))
+        .route("/v/{campaign}/card.png", get(voting::campaign_card_png))
         .route("/media/{kind}/{id}", get(voting::media))
         .route("/m/{token}", get(media::serve))
         .route("/m/{token}/{width}", get(media::serve_thumb))
         .route("/a/{id}/qr.svg", get(newsroom::article_qr))
+        .route("/a/{id}/poster.svg", get(posters::article_poster))
+        .route("/a/{id}/poster.png", get(posters::article_poster_png))
         .route("/c/{code}/atom.xml", get(newsroom::atom_feed))
         .route("/screen/events", get(newsroom::screen_events))
         .route("/c/{code}/feed.json", get(newsroom::json_feed))

@@ -385,7 +385,11 @@ pub struct ArticleView {
     /// The link to share: with the reader's tag when signed in, else the
     /// tag they came by.
     pub share_url: String,
+    /// Absolute, for Open Graph: the cover photo, else the article's poster
+    /// (`/a/{id}/poster.png`); none withdrawn or scheduled.
     pub og_image: Option<String>,
+    /// The picture's width and height when known (the poster's; not a cover's).
+    pub og_image_size: Option<(u32, u32)>,
     /// The reader is staff of its channel (更正, 撤稿, 下发, tracking).
     pub staff: bool,
     /// Channels the reader may republish it on (code, name).

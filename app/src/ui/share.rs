@@ -27,6 +27,23 @@ pub fn ShareButton(url: String, title: String) -> impl IntoView {
     }
 }
 
+/// A share page's Open Graph picture: `og:image` (an absolute URL) and,
+/// when known, its `og:image:width` and `og:image:height`, which let chat
+/// apps lay the preview out before fetching the picture.
+#[component]
+pub fn OgImage(url: Option<String>, size: Option<(u32, u32)>) -> impl IntoView {
+    use leptos_meta::Meta;
+    url.map(|url| {
+        view! {
+            <Meta property="og:image" content=url/>
+            {size.map(|(width, height)| view! {
+                <Meta property="og:image:width" content=width.to_string()/>
+                <Meta property="og:image:height" content=height.to_string()/>
+            })}
+        }
+    })
+}
+
 /// Opens the system share sheet where the browser has one (returns false),
 /// else copies `url` to the clipboard (returns true).
 fn share_or_copy(url: &str, title: &str) -> bool {

@@ -127,8 +127,15 @@ pub async fn load_campaign(slug: String, q: Option<String>) -> Result<CampaignVi
     // The gallery is server-rendered (no live island): it says so.
     rules.push(if campaign.works { "刷新页面可看到最新票数" } else { "票数每隔几秒更新一次" }.to_owned());
     let origin = ssr::origin().await;
+    // A link preview shows the cover, else the campaign's card (1200×630,
+    // drawn by the server): never a blank square in a chat.
+    let (og_image, og_image_size) = match &campaign.cover_url {
+        Some(cover) => (format!("{origin}{cover}"), None),
+        None => (format!("{origin}/v/{}/card.png", campaign.slug), Some((1200, 630))),
+    };
     Ok(CampaignView {
-        og_image: campaign.cover_url.as_ref().map(|u| format!("{origin}{u}")),
+        og_image: Some(og_image),
+        og_image_size,
         cover_url: campaign.cover_url.clone(),
         share_url: format!("{origin}/v/{}", campaign.slug),
         remaining_today: ssr::remaining(&store, campaign).await?,
@@ -166,9 +173,15 @@ pub async fn load_candidate(slug: String, number: String) -> Result<CandidateVie
     let photo_url = stored.and_then(|c| c.photo_url.clone());
     let key: [u8; 16] = rand::rng().random();
     let origin = ssr::origin().await;
+    // A link preview shows the candidate's photo, else their poster (750×1334,
+    // drawn by the server), which names them — not the campaign's cover.
+    let (og_image, og_image_size) = match &photo_url {
+        Some(photo) => (format!("{origin}{photo}"), None),
+        None => (format!("{origin}/v/{}/{number}/poster.png", campaign.slug), Some((750, 1334))),
+    };
     Ok(CandidateView {
-        // A link preview shows the candidate, else the campaign's cover.
-        og_image: photo_url.as_ref().or(campaign.cover_url.as_ref()).map(|u| format!("{origin}{u}")),
+        og_image: Some(og_image),
+        og_image_size,
         photo_url,
         share_url: format!("{}/v/{}/{}", ssr::origin().await, campaign.slug, number),
         remaining_today: ssr::remaining(&store, campaign).await?,

@@ -62,7 +62,11 @@ pub struct CampaignView {
     pub remaining_today: Option<i64>,
     pub share_url: String,
     pub cover_url: Option<String>,
+    /// Absolute, for Open Graph: the cover, else the campaign's card
+    /// (`/v/{slug}/card.png`), so a shared link always shows a picture.
     pub og_image: Option<String>,
+    /// The picture's width and height when known (the card's; not a cover's).
+    pub og_image_size: Option<(u32, u32)>,
     /// Votes voided by officials, with their reasons (public, like the results).
     pub voids: Vec<VoidView>,
 }
@@ -73,8 +77,11 @@ pub struct CandidateView {
     pub campaign: CampaignCard,
     /// The candidate's photo (a path on this site), if uploaded.
     pub photo_url: Option<String>,
-    /// Absolute, for Open Graph (chat apps show it in the link preview).
+    /// Absolute, for Open Graph (chat apps show it in the link preview):
+    /// the photo, else the candidate's poster (`…/poster.png`).
     pub og_image: Option<String>,
+    /// The picture's width and height when known (the poster's; not a photo's).
+    pub og_image_size: Option<(u32, u32)>,
     pub standing: Standing,
     /// Sanitised when saved (ammonia).
     pub story_html: String,

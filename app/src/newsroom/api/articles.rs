@@ -189,11 +189,21 @@ pub async fn load_article(id: i64, s: Option<String>) -> Result<ArticleView, App
         }
         _ => (Vec::new(), Vec::new()),
     };
+    // A link preview shows the cover photo, else the article's poster
+    // (750×1334, drawn by the server); a withdrawn or scheduled article's
+    // poster is 404, so it has none.
+    let readable = article.withdrawn_at.is_none() && !scheduled;
+    let (og_image, og_image_size) = match &article.cover_token {
+        Some(token) => (Some(format!("{origin}/m/{token}/960")), None),
+        None if readable => (Some(format!("{origin}/a/{id}/poster.png")), Some((750, 1334))),
+        None => (None, None),
+    };
     Ok(ArticleView {
         push_to,
         deliveries,
         id,
-        og_image: article.cover_token.as_ref().map(|t| format!("{origin}/m/{t}/960")),
+        og_image,
+        og_image_size,
         title: article.title,
         channel_name: article.channel_name,
         channel_code: article.unit_code,

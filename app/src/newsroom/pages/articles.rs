@@ -15,7 +15,7 @@ use crate::newsroom::api::{
 };
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner, PostedForm, TextArea};
-use crate::ui::share::ShareButton;
+use crate::ui::share::{OgImage, ShareButton};
 
 /// The feed as 首页 shows it: `?page=` pages it.
 #[component]
@@ -143,9 +143,9 @@ fn ArticleBody(article: ArticleView, posted: Option<PostedForm>) -> impl IntoVie
     }
     let form = posted.clone().unwrap_or_default();
     // The QR code carries the same link (and share tag) as the page's link.
-    let qr = match article.share_url.split_once("?s=") {
-        Some((_, tag)) => format!("/a/{id}/qr.svg?s={tag}"),
-        None => format!("/a/{id}/qr.svg"),
+    let (qr, poster) = match article.share_url.split_once("?s=") {
+        Some((_, tag)) => (format!("/a/{id}/qr.svg?s={tag}"), format!("/a/{id}/poster.png?s={tag}")),
+        None => (format!("/a/{id}/qr.svg"), format!("/a/{id}/poster.png")),
     };
     let counts = article.counts;
     view! {
@@ -154,7 +154,7 @@ fn ArticleBody(article: ArticleView, posted: Option<PostedForm>) -> impl IntoVie
         <Meta property="og:description" content=article.excerpt.clone()/>
         <Meta property="og:url" content=article.share_url.clone()/>
         <Meta property="og:type" content="article"/>
-        {article.og_image.clone().map(|url| view! { <Meta property="og:image" content=url/> })}
+        <OgImage url=article.og_image.clone() size=article.og_image_size/>
         <article class="card article">
             <p class="muted crumbs"><a href=format!("/c/{}", article.channel_code)>{article.channel_name.clone()}</a>{format!(" · {}", article.when)}</p>
             <h1>{title.clone()}</h1>
@@ -172,6 +172,10 @@ fn ArticleBody(article: ArticleView, posted: Option<PostedForm>) -> impl IntoVie
             <h2>"分享"</h2>
             <img src=qr width="160" height="160" alt="文章二维码"/>
             <p class="muted">"长按二维码保存或转发，或复制下面的链接发给好友。"</p>
+            // Not for a scheduled article: its poster is public, and 404 until it is.
+            {(!article.scheduled).then(|| view! {
+                <p><a href=poster target="_blank" rel="noopener">"打开文章海报（长按图片保存后发送）"</a></p>
+            })}
             <ShareButton url=article.share_url.clone() title=title.clone()/>
         </section>
         <Comments article=article.clone() posted=posted.clone()/>

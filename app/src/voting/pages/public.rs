@@ -12,7 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::ui::components::Loading;
 use crate::ui::forms::{action, use_posted_form, FormBanner};
-use crate::ui::share::ShareButton;
+use crate::ui::share::{OgImage, ShareButton};
 use crate::voting::api::{load_campaign, load_campaigns, load_candidate, CampaignView, CandidateView, Standing};
 
 #[component]
@@ -83,6 +83,7 @@ fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedF
         voids,
         cover_url,
         og_image,
+        og_image_size,
     } = campaign;
     let slug = card.slug.clone();
     let board_query = query.clone();
@@ -99,7 +100,7 @@ fn CampaignBody(campaign: CampaignView, posted: Option<crate::ui::forms::PostedF
         <Meta property="og:description" content=og_description/>
         <Meta property="og:url" content=share_url.clone()/>
         <Meta property="og:type" content="website"/>
-        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
+        <OgImage url=og_image size=og_image_size/>
         {cover_url.map(|url| view! { <img class="cover" src=url alt=""/> })}
         <section class="card">
             <span class="badge" class:live=card.voting>{card.phase.clone()}</span>
@@ -298,8 +299,17 @@ pub fn CandidatePage() -> impl IntoView {
 
 #[component]
 fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::PostedForm>) -> impl IntoView {
-    let CandidateView { campaign, standing, story_html, remaining_today, share_url, vote_key, photo_url, og_image } =
-        candidate;
+    let CandidateView {
+        campaign,
+        standing,
+        story_html,
+        remaining_today,
+        share_url,
+        vote_key,
+        photo_url,
+        og_image,
+        og_image_size,
+    } = candidate;
     let works = campaign.works;
     let title = format!("{:02} 号 {} · {}", standing.number, standing.name, campaign.title);
     let description = format!("{}，{}。为TA投上一票！", standing.unit_name, standing.title);
@@ -321,7 +331,7 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::Post
         <Meta property="og:description" content=description/>
         <Meta property="og:url" content=share_url.clone()/>
         <Meta property="og:type" content="profile"/>
-        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
+        <OgImage url=og_image size=og_image_size/>
         <p class="below-card crumbs"><a href=format!("/v/{}", campaign.slug)>{format!("‹ {}", campaign.title)}</a></p>
         <section class="card candidate">
             {photo_url.map(|url| view! {
@@ -355,7 +365,8 @@ fn CandidateBody(candidate: CandidateView, posted: Option<crate::ui::forms::Post
             <h2>"邀请好友投票"</h2>
             <img src=format!("/v/{}/{}/qr.svg", campaign.slug, standing.number) width="180" height="180" alt="候选人投票页二维码"/>
             <p class="muted">"长按二维码保存或转发，好友扫码即可为TA投票。"</p>
-            <p><a href=format!("/v/{}/{}/poster.svg", campaign.slug, standing.number) target="_blank" rel="noopener">"打开投票海报（可保存后发送）"</a></p>
+            // A PNG: chat apps' webviews save a picture on a long press, not an SVG.
+            <p><a href=format!("/v/{}/{}/poster.png", campaign.slug, standing.number) target="_blank" rel="noopener">"打开投票海报（长按图片保存后发送）"</a></p>
             <ShareButton url=share_url title=standing.name.clone()/>
         </section>
     }

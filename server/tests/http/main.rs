@@ -25,6 +25,7 @@ mod nginx;
 mod officials;
 mod operations;
 mod outward;
+mod posters;
 mod processes;
 mod publishing;
 mod raw_text;

@@ -28,7 +28,7 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload bench-publishing bench-benefits
+.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload bench-publishing bench-benefits bench-nginx
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
@@ -161,6 +161,11 @@ bench-publishing: bench-tools
 # 惠员福利: 50 000 of a million certified members claim a benefit of 10 000 at once.
 bench-benefits: bench-tools
 	./target/release/gonghui-bench benefits $(BENCH_ARGS)
+
+# Two processes behind nginx (the production proxy directives) vs one, on PostgreSQL.
+bench-nginx: bench-tools
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+	./target/release/gonghui-bench nginx $(BENCH_ARGS)
 
 bench-reads: bench-tools
 	./target/release/gonghui-bench reads $(BENCH_ARGS)

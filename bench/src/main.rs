@@ -15,6 +15,7 @@ use store::testing::TestDb;
 
 mod benefits;
 mod desk;
+mod nginx;
 mod publishing;
 mod reads;
 mod replay;
@@ -37,6 +38,8 @@ enum Bench {
     Publishing(publishing::PublishingArgs),
     /// 惠员福利: 50 000 signed-in members of a million claim a benefit of 10 000 at once: exactly the quota stored.
     Benefits(benefits::BenefitsArgs),
+    /// Share page and votes: two processes behind nginx vs one process, on one PostgreSQL.
+    Nginx(nginx::NginxArgs),
 }
 
 #[derive(clap::Args)]
@@ -509,6 +512,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Upload(args) => upload::run(args).await,
         Bench::Publishing(args) => publishing::run(args).await,
         Bench::Benefits(args) => benefits::run(args).await,
+        Bench::Nginx(args) => nginx::run(args).await,
     }
 }
 

@@ -37,7 +37,7 @@ pub static BARE_PAGE: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// A plain GET, counting non-200 answers.
-const GET_SCRIPT: &str = r#"
+pub(crate) const GET_SCRIPT: &str = r#"
 function init(args) acked = 0 other = 0 statuses = {} end
 function response(status, headers, body)
   if status == 200 then acked = acked + 1 else other = other + 1 statuses[status] = (statuses[status] or 0) + 1 end

@@ -165,7 +165,9 @@ pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
         }
         None => {
             if config.env == RunEnv::Prod {
-                tracing::warn!("no SMS gateway is configured (GONGHUI_SMS_PROVIDER): codes are only written to the log");
+                tracing::warn!(
+                    "no SMS gateway is configured (GONGHUI_SMS_PROVIDER): codes are only written to the log"
+                );
             }
             Arc::new(dev_sms.clone())
         }

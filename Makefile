@@ -28,7 +28,7 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload bench-publishing bench-benefits bench-nginx
+.PHONY: help run test tools e2e-tools poster-font bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload bench-publishing bench-benefits bench-nginx
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
@@ -70,6 +70,12 @@ end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 	cd end2end && npm ci --no-audit --no-fund
 	@touch $@
 
+# The share posters' PNGs are drawn with a CJK font found at run time
+# (poster crate); without one they fall back to SVG.
+poster-font:
+	@test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
+
 ## Build ###################################################################
 
 bundle: $(BUNDLE)
@@ -87,7 +93,7 @@ bundle-size: $(BUNDLE)
 
 # The demo people (roster, members, a demo super admin) come with `make run`
 # only; a plain `gonghui serve` loads just the unit tree into an empty database.
-run: bundle
+run: bundle poster-font
 	cargo build --locked --release -p server
 	GONGHUI_DEMO_PEOPLE=$${GONGHUI_DEMO_PEOPLE:-true} ./target/release/gonghui serve
 

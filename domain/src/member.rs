@@ -44,9 +44,17 @@ pub fn half_width(raw: &str) -> String {
 /// A mainland China mobile number: 11 digits, `1` then `3`–`9`. Full-width
 /// characters are read as their ASCII selves; spaces, dashes and a leading
 /// `+86`/`86` (as contact cards copy them) are dropped.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
+
+/// Masked (`Phone("138****8000")`): a phone reaches logs through tracing
+/// spans and error messages, and a log is no place for a member's number.
+impl std::fmt::Debug for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Phone").field(&self.masked()).finish()
+    }
+}
 
 impl Phone {
     pub fn parse(raw: &str) -> Result<Self, MemberFieldError> {
@@ -227,6 +235,13 @@ fn is_han(c: char) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_phone_never_prints_whole_in_debug_output() {
+        let phone = Phone::parse("13800138000").unwrap();
+        assert_eq!(format!("{phone:?}"), r#"Phone("138****8000")"#);
+        assert_eq!(phone.as_ref(), "13800138000", "the number itself is intact");
+    }
 
     #[test]
     fn a_phone_copied_with_country_code_and_spaces_is_understood() {

@@ -72,6 +72,9 @@ async fn main() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
         )
+        // Colour codes only on a terminal: in the journal or a log file they
+        // are noise (NO_COLOR is no longer needed for that).
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let cli = Cli::parse();
     let config = Config::from_env().context("invalid configuration")?;

@@ -55,7 +55,6 @@ pub use benefits::{
 };
 pub use campaigns::{Campaign, Candidate, CandidateEntry, CastVote, NewCampaign, NewCandidate, NewVote, VoteError};
 pub use changes::Change;
-pub use rotation::RotationSummary;
 pub use desk::{
     AdoptedStory, AdoptionLevel, CallTarget, FigureRow, FiguresBy, LedgerEntry, PaymentRate, RankedCorrespondent,
     ReportError, StoryCall,
@@ -78,6 +77,7 @@ pub use officials::{Actor, AuditEntry, MemberListing};
 pub use outward::{Delivery, DeliveryOutcome, OutwardChannel};
 pub use requests::{NewRequest, OwnRequest, QueuedRequest, RequestStatus, ReviewError, SubmitError};
 pub use roster::{CertifyError, Reach, RosterImportError, RosterImportSummary, RosterMatch};
+pub use rotation::RotationSummary;
 pub use units::UnitImportSummary;
 pub use view_queue::ViewQueue;
 pub use voids::{VoidRecord, VoidSelection};

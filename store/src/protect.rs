@@ -178,7 +178,8 @@ impl DataKey {
         let Some(tag) = decode_hex(tag).filter(|t| t.len() == 16) else { return false };
         let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.sign_key).expect("any key length");
         mac.update(message.as_bytes());
-        mac.verify_truncated_left(&tag).is_ok() || self.previous.as_ref().is_some_and(|p| p.verify(message, &encode_hex(&tag)))
+        mac.verify_truncated_left(&tag).is_ok()
+            || self.previous.as_ref().is_some_and(|p| p.verify(message, &encode_hex(&tag)))
     }
 }
 

@@ -39,7 +39,10 @@ const fn text(name: &'static str, index: Option<&'static str>) -> Column {
 /// pending_imports.content, below). A new `…sealed` column in a migration
 /// fails `every_sealed_column_in_the_migrations_is_rotated` until it is here.
 const TABLES: &[Sealed] = &[
-    Sealed { table: "roster_entries", columns: &[text("id_sealed", Some("id_index")), text("phone_sealed", Some("phone_index"))] },
+    Sealed {
+        table: "roster_entries",
+        columns: &[text("id_sealed", Some("id_index")), text("phone_sealed", Some("phone_index"))],
+    },
     Sealed {
         table: "certify_requests",
         columns: &[text("id_sealed", Some("id_index")), Column { name: "photo_sealed", index: None, bytes: true }],
@@ -87,9 +90,15 @@ impl Store {
         Ok(summary)
     }
 
-    async fn rotate_table(&self, key: &DataKey, table: &Sealed, summary: &mut RotationSummary) -> Result<(), StoreError> {
+    async fn rotate_table(
+        &self,
+        key: &DataKey,
+        table: &Sealed,
+        summary: &mut RotationSummary,
+    ) -> Result<(), StoreError> {
         let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-        let select = format!("SELECT id, {} FROM {} WHERE id > $1 ORDER BY id LIMIT {BATCH}", names.join(", "), table.table);
+        let select =
+            format!("SELECT id, {} FROM {} WHERE id > $1 ORDER BY id LIMIT {BATCH}", names.join(", "), table.table);
         let mut after = 0i64;
         loop {
             let rows: Vec<(i64, Vec<Value>)> = on_reader!(self, pool => {
@@ -120,14 +129,17 @@ impl Store {
                     match value {
                         Value::Text(None) => fresh.push((Value::Text(None), column.index.map(|_| None))),
                         Value::Text(Some(sealed)) => {
-                            let (plain, old) = key.open_for_rotation(sealed).map_err(|e| unsealable(table.table, &id.to_string(), e))?;
+                            let (plain, old) = key
+                                .open_for_rotation(sealed)
+                                .map_err(|e| unsealable(table.table, &id.to_string(), e))?;
                             stale |= old;
                             let index = column.index.map(|_| Some(key.blind_index(&plain)));
                             fresh.push((Value::Text(Some(if old { key.seal(&plain) } else { sealed.clone() })), index));
                         }
                         Value::Bytes(sealed) => {
-                            let (plain, old) =
-                                key.open_bytes_for_rotation(sealed).map_err(|e| unsealable(table.table, &id.to_string(), e))?;
+                            let (plain, old) = key
+                                .open_bytes_for_rotation(sealed)
+                                .map_err(|e| unsealable(table.table, &id.to_string(), e))?;
                             stale |= old;
                             fresh.push((Value::Bytes(if old { key.seal_bytes(&plain) } else { sealed.clone() }), None));
                         }
@@ -202,8 +214,9 @@ impl Store {
             let mut changes = Vec::new();
             for (letter, n, sealed) in rows {
                 summary.checked += 1;
-                let (plain, old) =
-                    key.open_bytes_for_rotation(&sealed).map_err(|e| unsealable("letter_photos", &format!("{letter}/{n}"), e))?;
+                let (plain, old) = key
+                    .open_bytes_for_rotation(&sealed)
+                    .map_err(|e| unsealable("letter_photos", &format!("{letter}/{n}"), e))?;
                 if old {
                     summary.resealed += 1;
                     changes.push((letter, n, sealed, key.seal_bytes(&plain)));
@@ -270,7 +283,10 @@ mod tests {
                 let column = line.split_whitespace().next().unwrap_or_default();
                 if column.ends_with("sealed") && !line.starts_with("--") {
                     let name = format!("{table}.{column}");
-                    assert!(rotated.contains(&name), "{name} is sealed but `gonghui rotate-data-key` would not rotate it");
+                    assert!(
+                        rotated.contains(&name),
+                        "{name} is sealed but `gonghui rotate-data-key` would not rotate it"
+                    );
                 }
             }
         }

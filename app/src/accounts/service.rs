@@ -64,7 +64,8 @@ impl Accounts {
     /// daily limits. For sign-in and reset codes an unknown phone gets the same
     /// answer as a known one (and no SMS), so the form does not reveal who is
     /// a member; registration must say "already registered".
-    #[tracing::instrument(skip(self))]
+    // The phone stays out of the span: a log is no place for a member's number.
+    #[tracing::instrument(skip(self, phone))]
     pub async fn send_code(&self, phone: &str, purpose: SmsPurpose) -> Result<Phone, AppError> {
         let phone = Phone::parse(phone).map_err(|e| AppError::rejected(400, "phone", e.to_string()))?;
         let registered =

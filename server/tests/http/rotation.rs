@@ -20,11 +20,12 @@ async fn certify(server: &RunningServer, phone: &str, name: &str, id: &str) -> (
 
 async fn certified(db: &TestDb, phone: &str) -> bool {
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(db.url()).await.unwrap();
-    let (certified,): (i64,) =
-        sqlx::query_as(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM members WHERE phone = '{phone}' AND certified_at IS NOT NULL"))
-            .fetch_one(&mut conn)
-            .await
-            .unwrap();
+    let (certified,): (i64,) = sqlx::query_as(&format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM members WHERE phone = '{phone}' AND certified_at IS NOT NULL"
+    ))
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
     certified == 1
 }
 
@@ -50,7 +51,8 @@ async fn the_data_key_is_replaced_without_stopping_and_every_sealed_value_moves_
     assert!(sealed.len() > 100 && sealed.iter().all(|s| old.open(s).is_ok()));
 
     // Step 1 (rolling restart): the new key seals, the old one still reads.
-    let during = RunningServer::start(db.url(), &[("GONGHUI_DATA_KEY", NEW_KEY), ("GONGHUI_PREVIOUS_DATA_KEY", TEST_DATA_KEY)]);
+    let during =
+        RunningServer::start(db.url(), &[("GONGHUI_DATA_KEY", NEW_KEY), ("GONGHUI_PREVIOUS_DATA_KEY", TEST_DATA_KEY)]);
     let (status, html) = certify(&during, "13900000001", "夏国子", "370103196508295838").await;
     assert!(status == 303 || status == 200, "a roster entry sealed under the old key is found: {status} {html}");
     assert!(certified(&db, "13900000001").await);
@@ -78,7 +80,11 @@ async fn the_data_key_is_replaced_without_stopping_and_every_sealed_value_moves_
         .env("RUST_LOG", "warn")
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&again.stdout).contains("重新加密 0 行"), "{}", String::from_utf8_lossy(&again.stdout));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("重新加密 0 行"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
     // The server that ran through it still serves members.
     let (status, _) = certify(&during, "13900000002", "孔凤", "370902199412210298").await;
     assert!(status == 303 || status == 200);

@@ -566,9 +566,27 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // Connect info gives the rate limits the client's address.
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let shutdown = async move {
+        shutdown.await;
+        stopping().send_replace(true);
+    };
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await?;
     store.close().await;
     Ok(())
+}
+
+/// Set once the process begins to stop.
+fn stopping() -> &'static tokio::sync::watch::Sender<bool> {
+    static STOPPING: std::sync::OnceLock<tokio::sync::watch::Sender<bool>> = std::sync::OnceLock::new();
+    STOPPING.get_or_init(|| tokio::sync::watch::channel(false).0)
+}
+
+/// Resolves when the process begins to stop: responses that would stream
+/// for hours (the big screen's events) end then, or graceful shutdown would
+/// wait for the screen to disconnect — and systemd would kill the process.
+pub(crate) async fn until_stopping() {
+    let mut stopping = stopping().subscribe();
+    let _ = stopping.wait_for(|stopping| *stopping).await;
 }
 
 /// Resolves on SIGTERM (what process managers send) or Ctrl-C.

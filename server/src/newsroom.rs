@@ -197,5 +197,6 @@ pub async fn screen_events(
         };
         Some((Ok(axum::response::sse::Event::default().event("message").data(html)), state))
     });
+    let stream = futures_util::StreamExt::take_until(stream, Box::pin(crate::until_stopping()));
     axum::response::sse::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default())
 }

@@ -53,3 +53,17 @@ async fn readiness_waits_for_every_migration_while_liveness_only_asks_the_databa
     assert!(ready.text().await.unwrap().contains("数据库迁移未完成"));
     assert_eq!(client.get(server.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn a_big_screen_listening_for_events_does_not_keep_a_stopping_server_alive() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/g.db", folder.path().display());
+    let mut server = RunningServer::start(&url, &[]);
+    let events = reqwest::get(server.url("/screen/events")).await.unwrap();
+    assert_eq!(events.status(), 200, "the stream is open");
+
+    // Graceful shutdown waits for requests under way; the stream must end.
+    let status = server.terminate(Duration::from_secs(10));
+    assert!(status.success(), "a clean exit after SIGTERM with a screen listening, got {status}");
+    drop(events);
+}

@@ -9,9 +9,9 @@
 //! and nothing to announce.
 //!
 //! Notifications are not stored: one sent while a listener is reconnecting is
-//! lost. So after every reconnect the listener reports `Change::Everything`
-//! and the caller drops all its copies — a few extra database reads instead
-//! of a stale sign-out.
+//! lost. So once a new connection listens again the listener reports
+//! `Change::Everything` and the caller drops all its copies — a few extra
+//! database reads instead of a stale sign-out.
 
 use std::time::Duration;
 
@@ -76,37 +76,47 @@ impl Store {
 
     /// Calls `on_change` for every change any process announces, for as long
     /// as the process runs (spawn it). Does nothing on SQLite.
+    ///
+    /// When the connection is lost the copies are kept (the database is
+    /// likely down, and a copy is what still lets a signed-in member get a
+    /// "try again" instead of "sign in"); once a new connection is listening,
+    /// everything is dropped, since announcements sent meanwhile are lost.
     pub async fn listen(&self, on_change: impl Fn(Change) + Send + Sync + 'static) -> Result<(), StoreError> {
         let Store::Postgres { pool } = self else { return Ok(()) };
-        let mut listener = loop {
-            match PgListener::connect_with(pool).await {
-                Ok(mut listener) => match listener.listen(CHANNEL).await {
-                    Ok(()) => break listener,
-                    Err(error) => tracing::warn!(%error, "LISTEN failed; trying again"),
-                },
-                Err(error) => tracing::warn!(%error, "no listener connection; trying again"),
-            }
-            tokio::time::sleep(RETRY_AFTER).await;
-        };
+        let mut first = true;
         loop {
-            // `try_recv` answers `None` when the connection was lost; the
-            // next call reconnects and listens again (sqlx re-issues LISTEN).
-            match listener.try_recv().await {
-                Ok(Some(notification)) => {
-                    if let Some(change) = Change::parse(notification.payload()) {
-                        on_change(change);
+            let mut listener = loop {
+                match PgListener::connect_with(pool).await {
+                    Ok(mut listener) => match listener.listen(CHANNEL).await {
+                        Ok(()) => break listener,
+                        Err(error) => tracing::warn!(%error, "LISTEN failed; trying again"),
+                    },
+                    Err(error) => tracing::debug!(%error, "no listener connection; trying again"),
+                }
+                tokio::time::sleep(RETRY_AFTER).await;
+            };
+            if !first {
+                tracing::info!("change listener reconnected; dropping every cached copy");
+                on_change(Change::Everything);
+            }
+            first = false;
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(notification)) => {
+                        if let Some(change) = Change::parse(notification.payload()) {
+                            on_change(change);
+                        }
+                    }
+                    // `None`: the connection was lost.
+                    Ok(None) => break,
+                    Err(error) => {
+                        tracing::warn!(%error, "change listener failed");
+                        break;
                     }
                 }
-                Ok(None) => {
-                    tracing::warn!("change listener lost its connection; dropping every cached copy");
-                    on_change(Change::Everything);
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "change listener failed; dropping every cached copy and retrying");
-                    on_change(Change::Everything);
-                    tokio::time::sleep(RETRY_AFTER).await;
-                }
             }
+            tracing::warn!("change listener lost its connection");
+            tokio::time::sleep(RETRY_AFTER).await;
         }
     }
 }

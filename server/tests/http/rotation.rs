@@ -58,33 +58,14 @@ async fn the_data_key_is_replaced_without_stopping_and_every_sealed_value_moves_
     assert!(certified(&db, "13900000001").await);
 
     // Step 2: the rotation, while that server keeps running.
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gonghui"))
-        .arg("rotate-data-key")
-        .env("DATABASE_URL", db.url())
-        .env("GONGHUI_DATA_KEY", NEW_KEY)
-        .env("GONGHUI_PREVIOUS_DATA_KEY", TEST_DATA_KEY)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{said}{}", String::from_utf8_lossy(&output.stderr));
+    let (succeeded, said, complained) = rotate(&db, Some(TEST_DATA_KEY));
+    assert!(succeeded, "{said}{complained}");
     assert!(said.contains("密钥更换完成"), "{said}");
     let sealed = sealed_roster(&db).await;
     assert!(sealed.iter().all(|s| new.open(s).is_ok() && old.open(s).is_err()), "every value under the new key only");
     // Running it again finds nothing left to do.
-    let again = std::process::Command::new(env!("CARGO_BIN_EXE_gonghui"))
-        .arg("rotate-data-key")
-        .env("DATABASE_URL", db.url())
-        .env("GONGHUI_DATA_KEY", NEW_KEY)
-        .env("GONGHUI_PREVIOUS_DATA_KEY", TEST_DATA_KEY)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&again.stdout).contains("重新加密 0 行"),
-        "{}",
-        String::from_utf8_lossy(&again.stdout)
-    );
+    let (_, said, _) = rotate(&db, Some(TEST_DATA_KEY));
+    assert!(said.contains("重新加密 0 行"), "{said}");
     // The server that ran through it still serves members.
     let (status, _) = certify(&during, "13900000002", "孔凤", "370902199412210298").await;
     assert!(status == 303 || status == 200);
@@ -96,12 +77,26 @@ async fn the_data_key_is_replaced_without_stopping_and_every_sealed_value_moves_
     assert!(status == 303 || status == 200, "{status} {html}");
     assert!(certified(&db, "13900000003").await);
     // And the rotation refuses to run without a previous key, changing nothing.
-    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_gonghui"))
+    let before = sealed_roster(&db).await;
+    let (succeeded, _, complained) = rotate(&db, None);
+    assert!(!succeeded);
+    assert!(complained.contains("GONGHUI_PREVIOUS_DATA_KEY"), "{complained}");
+    assert_eq!(sealed_roster(&db).await, before);
+}
+
+/// Runs `gonghui rotate-data-key` to the new key from `previous`: whether it
+/// succeeded, what it printed, what it complained of.
+fn rotate(db: &TestDb, previous: Option<&str>) -> (bool, String, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gonghui"));
+    command
         .arg("rotate-data-key")
         .env("DATABASE_URL", db.url())
         .env("GONGHUI_DATA_KEY", NEW_KEY)
-        .output()
-        .unwrap();
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("GONGHUI_PREVIOUS_DATA_KEY"));
+        .env("RUST_LOG", "warn");
+    if let Some(previous) = previous {
+        command.env("GONGHUI_PREVIOUS_DATA_KEY", previous);
+    }
+    let output = command.output().unwrap();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (output.status.success(), text(&output.stdout), text(&output.stderr))
 }

@@ -28,12 +28,13 @@ endif
 BUNDLE := target/site/pkg/gonghui_bg.wasm
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
-.PHONY: help run test tools e2e-tools poster-font bundle unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload bench-publishing bench-benefits bench-nginx
+.PHONY: help run test tools e2e-tools poster-font bundle embed embed-budget unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload bench-publishing bench-benefits bench-nginx
 help:
 	@echo "make run    build and serve the portal on http://127.0.0.1:3000 (SQLite, demo data)"
 	@echo "make test   run every test (installs what is missing, Chromium included)"
 	@echo "make bundle-size   print the member bundle's sizes (raw, gzip, brotli)"
 	@echo "make watch  rebuild the browser bundle on every change (Trunk)"
+	@echo "make embed  build the client-only bundle for app webviews into target/embed/"
 
 ## Tools ###################################################################
 
@@ -89,6 +90,28 @@ bundle-budget: $(BUNDLE) | tools
 bundle-size: $(BUNDLE)
 	@node scripts/precompress.mjs target/site --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);for(const [f,v] of Object.entries(r.files))console.log(f.padEnd(22),v.raw,v.gzip,v.brotli);console.log("total".padEnd(22),r.total.raw,r.total.gzip,r.total.brotli)})'
 
+## The webview bundle (docs/EMBED.md) #####################################
+
+# The member portal as a client-only bundle for union-app webviews, in
+# target/embed/ (Trunk, embed/Trunk.toml). GONGHUI_API_ORIGIN=https://… sets
+# the server it calls (default: its own origin).
+EMBED := target/embed/index.html
+EMBED_SOURCES := $(shell find embed style public -type f) Cargo.toml Cargo.lock
+
+embed: $(EMBED)
+$(EMBED): $(EMBED_SOURCES) | tools .tools/trunk-$(TRUNK_VERSION)
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" trunk build --config embed/Trunk.toml
+
+.tools/trunk-$(TRUNK_VERSION):
+	@mkdir -p .tools
+	if [ "$$(trunk --version 2>/dev/null)" != "trunk $(TRUNK_VERSION)" ]; then \
+	  cargo install trunk --version $(TRUNK_VERSION) --locked; fi
+	@touch $@
+
+# The webview bundle's own ceiling (bench/bundle-budget.json, "embed").
+embed-budget: $(EMBED)
+	node scripts/check-bundle-budget.mjs target/embed
+
 ## Run #####################################################################
 
 # The demo people (roster, members, a demo super admin) come with `make run`
@@ -99,7 +122,7 @@ run: bundle poster-font
 
 ## Test ####################################################################
 
-test: unit-tests e2e bundle-budget
+test: unit-tests e2e bundle-budget embed embed-budget
 
 # Formatting and lints first (seconds when warm), then unit, store (both
 # engines) and HTTP integration tests.

@@ -74,7 +74,9 @@ fn campaign_view(slug: String, campaign: Campaign) -> AnyView {
             <p>{description}</p>
             <ul class="plain-list rules">{rules.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
             {move || remaining.get().map(|n| view! {
-                <p class="banner banner-notice remaining" role="status">{format!("您今天还可以投 {n} 票")}</p>
+                <p class="banner banner-notice remaining" role="status">
+                    {if n > 0 { format!("您今天还可以投 {n} 票") } else { "您今天的票已投完，明天再来".to_owned() }}
+                </p>
             })}
         </section>
         {move || notice.get().map(|n| view! { <p class="banner banner-notice" role="status">{n}</p> })}
@@ -152,7 +154,9 @@ fn Candidate(
     let no_votes_left = move || remaining.get().is_some_and(|n| n <= 0);
     view! {
         <li class="candidate-row">
-            <div class="board-row">
+            // The row's rule goes under the buttons, which belong to it
+            // (style/gonghui.css has no such row: inline, not a new stylesheet).
+            <div class="board-row" style="border-bottom:0">
                 <span class="rank">{rank}</span>
                 <span class="who">
                     <strong>{format!("{number:02} 号 {name}")}</strong>
@@ -160,7 +164,7 @@ fn Candidate(
                 </span>
                 <span class="votes">{move || format!("{} 票", votes.get())}</span>
             </div>
-            <div class="actions">
+            <div class="actions" style="padding-bottom:12px;border-bottom:1px solid var(--line)">
                 {voting.then(|| view! {
                     <button type="button" class="primary" on:click=vote
                         disabled=move || busy.get() || no_votes_left()>"投票"</button>

@@ -25,7 +25,7 @@ ifdef CI
 export CARGO_INCREMENTAL := 0
 endif
 
-BUNDLE := target/site/pkg/gonghui_bg.wasm
+BUNDLE := target/site/pkg/bundle.json
 BUNDLE_SOURCES := $(shell find app domain frontend style public -type f) Cargo.toml Cargo.lock scripts/build-bundle.sh
 
 .PHONY: help run test tools e2e-tools poster-font bundle embed embed-budget unit-tests e2e watch clean-data bundle-size bundle-budget bench-tools bench-votes bench-replay bench-reads bench-lighthouse bench-desk bench-upload bench-publishing bench-benefits bench-nginx
@@ -96,11 +96,12 @@ bundle-size: $(BUNDLE)
 # target/embed/ (Trunk, embed/Trunk.toml). GONGHUI_API_ORIGIN=https://… sets
 # the server it calls (default: its own origin).
 EMBED := target/embed/index.html
-EMBED_SOURCES := $(shell find embed style public -type f) Cargo.toml Cargo.lock
+EMBED_SOURCES := $(shell find embed style public -type f) Cargo.toml Cargo.lock scripts/embed-sw.mjs
 
 embed: $(EMBED)
 $(EMBED): $(EMBED_SOURCES) | tools .tools/trunk-$(TRUNK_VERSION)
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" trunk build --config embed/Trunk.toml
+	node scripts/embed-sw.mjs target/embed
 
 .tools/trunk-$(TRUNK_VERSION):
 	@mkdir -p .tools
@@ -122,7 +123,7 @@ run: bundle poster-font
 
 ## Test ####################################################################
 
-test: unit-tests e2e bundle-budget embed embed-budget
+test: unit-tests e2e bundle-budget embed-budget
 
 # Formatting and lints first (seconds when warm), then unit, store (both
 # engines) and HTTP integration tests.
@@ -158,7 +159,7 @@ MOTO_VERSION := 5.2.5
 # the same but unified features differently (sqlx's `any` from the tests)
 # and recompiled store, app and server: 1 min 24 s of a 4 min 17 s warm
 # `make test`.
-e2e: bundle e2e-tools
+e2e: bundle embed e2e-tools
 	cargo test --locked --no-run
 	cd end2end && npx playwright test
 

@@ -34,19 +34,25 @@ for (const path of files(root)) {
   sizes[path.slice(root.length + 1)] = { raw: raw.length, gzip: gz.length, brotli: br.length };
 }
 
-// What a member's phone downloads on first load, besides the HTML itself.
-const bundle = ["pkg/gonghui_bg.wasm", "pkg/gonghui.js", "pkg/gonghui.css"];
+// What a member's phone downloads on first load, besides the HTML itself,
+// reported under the files' stable names (pkg/gonghui_bg.wasm…) whatever
+// content hash build-bundle.sh put in them (pkg/bundle.json names them).
+let named = { wasm: "gonghui_bg.wasm", js: "gonghui.js", css: "gonghui.css" };
+try {
+  named = JSON.parse(readFileSync(join(root, "pkg/bundle.json"), "utf8"));
+} catch {}
+const roles = [["pkg/gonghui_bg.wasm", named.wasm], ["pkg/gonghui.js", named.js], ["pkg/gonghui.css", named.css]];
 const total = { raw: 0, gzip: 0, brotli: 0 };
-for (const f of bundle) for (const k of Object.keys(total)) total[k] += sizes[f]?.[k] ?? 0;
-const report = { files: Object.fromEntries(bundle.map((f) => [f, sizes[f]])), total };
+for (const [, file] of roles) for (const k of Object.keys(total)) total[k] += sizes[`pkg/${file}`]?.[k] ?? 0;
+const report = { files: Object.fromEntries(roles.map(([stable, file]) => [stable, sizes[`pkg/${file}`]])), total };
 
 if (jsonOnly) {
   console.log(JSON.stringify(report, null, 2));
 } else {
   const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
   console.log("member bundle".padEnd(22) + "raw".padStart(11) + "gzip".padStart(11) + "brotli".padStart(11));
-  for (const f of bundle) {
-    const s = sizes[f] ?? { raw: 0, gzip: 0, brotli: 0 };
+  for (const [f, file] of roles) {
+    const s = sizes[`pkg/${file}`] ?? { raw: 0, gzip: 0, brotli: 0 };
     console.log(f.padEnd(22) + kb(s.raw) + kb(s.gzip) + kb(s.brotli));
   }
   console.log("total".padEnd(22) + kb(total.raw) + kb(total.gzip) + kb(total.brotli));

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod apps;
 pub mod benefits;
 pub mod card;
 pub mod certification;
@@ -83,7 +84,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <link rel="stylesheet" href="/pkg/gonghui.css"/>
+                <link rel="stylesheet" href=format!("/{}/{}", options.site_pkg_dir, bundle().css)/>
                 <HydrateWhenIdle options/>
                 <MetaTags/>
             </head>
@@ -110,7 +111,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 fn HydrateWhenIdle(options: LeptosOptions) -> impl IntoView {
     let pkg = options.site_pkg_dir.to_string();
-    let name = options.output_name.to_string();
+    let bundle = bundle();
+    let (js, wasm) = (bundle.js, bundle.wasm);
     // A form's outcome is rendered at the server function's address (the
     // post went there); the page's own address goes back in the address bar,
     // so a reload is a GET of the page. JSON-quoted, and `<` escaped so no
@@ -125,11 +127,45 @@ fn HydrateWhenIdle(options: LeptosOptions) -> impl IntoView {
     let script = format!(
         "{back_to_page}(()=>{{const done=()=>document.body.setAttribute('data-hydrated','true');\
          const islands=[...document.querySelectorAll('leptos-island')];if(!islands.length){{done();return}}\
-         const go=()=>import('/{pkg}/{name}.js').then(m=>m.default({{module_or_path:'/{pkg}/{name}_bg.wasm'}}).then(async()=>{{\
+         const go=()=>import('/{pkg}/{js}').then(m=>m.default({{module_or_path:'/{pkg}/{wasm}'}}).then(async()=>{{\
          m.hydrate();for(const el of islands){{const f=m[el.dataset.component];if(f)await f(el)}}done()}}));\
          if('requestIdleCallback' in window){{window.requestIdleCallback(go,{{timeout:2000}})}}else{{setTimeout(go,0)}}}})()"
     );
+    // The service worker (/sw.js): the 惠员卡 and an offline page without a
+    // network (server/src/offline.rs); registered from every page, in this
+    // one nonced script.
+    let script = format!(
+        "{script}if('serviceWorker' in navigator){{navigator.serviceWorker.register('/sw.js').catch(()=>{{}})}}"
+    );
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
+
+/// The bundle's file names (the server puts them in context).
+fn bundle() -> Bundle {
+    use_context::<Bundle>().unwrap_or_default()
+}
+
+/// The browser bundle's file names under `/pkg/` (content-hashed by
+/// scripts/build-bundle.sh, named in `pkg/bundle.json`) and the build's
+/// version, which names the service worker's cache. Read once at start; the
+/// plain names when the bundle is built without hashes (`make watch`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct Bundle {
+    pub js: String,
+    pub wasm: String,
+    pub css: String,
+    pub version: String,
+}
+
+impl Default for Bundle {
+    fn default() -> Self {
+        Self {
+            js: "gonghui.js".into(),
+            wasm: "gonghui_bg.wasm".into(),
+            css: "gonghui.css".into(),
+            version: "unhashed".into(),
+        }
+    }
 }
 
 #[component]
@@ -183,6 +219,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("screen") view=crate::newsroom::pages::rankings::ScreenPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/digest") view=crate::newsroom::pages::rankings::DigestPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/outward") view=crate::newsroom::pages::outward::OutwardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/apps") view=crate::apps::pages::AppsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/watchwords") view=crate::newsroom::pages::moderation::WatchwordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/claims/:id") view=ClaimPage ssr=SsrMode::Async/>
                     <Route path=path!("/services/activities/:id") view=crate::activities::pages::member::SignUpPage ssr=SsrMode::Async/>

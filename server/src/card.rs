@@ -1,5 +1,6 @@
 //! `GET /card/qr.svg`: the signed-in, certified member's card QR code — a
-//! fresh signed verification link every time (never cached).
+//! fresh signed verification link every time (never cached). Apps fetch
+//! it as `GET /api/me/card/qr.svg` with their bearer token.
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -14,7 +15,12 @@ pub async fn card_qr(State(state): State<AppState>, request: Request) -> Respons
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let member = match app::accounts::session::member(&state.store, &session).await {
+    let bearer = request.extensions().get::<app::apps::service::Bearer>().map(|b| b.member);
+    let signed_in = match bearer {
+        Some(member) => Ok(Some(member)),
+        None => app::accounts::session::member(&state.store, &session).await,
+    };
+    let member = match signed_in {
         Ok(Some(member)) => member,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(error) => return error.status().into_response(),

@@ -9,6 +9,8 @@
 //!   trusted through `strict-dynamic`; WebAssembly needs `wasm-unsafe-eval`.
 //!   `'self'` is there for browsers older than CSP 3 (which ignore
 //!   `strict-dynamic`); newer ones ignore `'self'` next to it.
+//! - `worker-src 'self'`: the service worker (/sw.js); without it browsers
+//!   fall back to `script-src`, where `strict-dynamic` leaves no source.
 //! - `object-src 'none'`, `base-uri 'none'`: no plugins, no `<base>` hijack.
 //! - `form-action 'self'`: forms post only to us.
 //! - `frame-ancestors 'self'` plus `GONGHUI_FRAME_ANCESTORS`: the unions' app
@@ -16,7 +18,10 @@
 
 /// The page policy, with `{nonce}` to fill in per render.
 pub fn page_policy(frame_ancestors: &[String]) -> String {
-    format!("script-src 'self' 'nonce-{{nonce}}' 'strict-dynamic' 'wasm-unsafe-eval'; {}", common(frame_ancestors))
+    format!(
+        "script-src 'self' 'nonce-{{nonce}}' 'strict-dynamic' 'wasm-unsafe-eval'; worker-src 'self'; {}",
+        common(frame_ancestors)
+    )
 }
 
 /// The policy of every response that is not a rendered page.
@@ -39,7 +44,7 @@ mod tests {
         let policy = page_policy(&["https://app.example.org".to_owned()]);
         assert_eq!(
             policy,
-            "script-src 'self' 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; \
+            "script-src 'self' 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
              form-action 'self'; frame-ancestors 'self' https://app.example.org"
         );
         assert!(default_policy(&[]).starts_with("script-src 'none';"));

@@ -3,6 +3,7 @@
 
 mod activities;
 mod addresses;
+mod apps;
 mod card;
 pub mod config;
 mod csp;
@@ -14,6 +15,7 @@ mod letters;
 pub mod media;
 mod metrics;
 mod newsroom;
+mod offline;
 pub mod origin;
 pub mod page_cache;
 mod posters;
@@ -73,6 +75,8 @@ pub struct AppState {
     /// Share posters drawn as PNG: the process's one font database, the
     /// PNGs kept.
     pub posters: posters::Posters,
+    /// The browser bundle's content-hashed names and the build's version.
+    pub bundle: app::Bundle,
 }
 
 impl AppState {
@@ -96,6 +100,7 @@ impl AppState {
     pub(crate) fn provide_contexts(&self) {
         provide_context(self.services());
         provide_context(self.page_policy.clone());
+        provide_context(self.bundle.clone());
     }
 }
 
@@ -105,8 +110,9 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The name of the browser bundle's files: `/pkg/gonghui.js`,
-/// `/pkg/gonghui_bg.wasm`, `/pkg/gonghui.css` (the `frontend` crate's lib name).
+/// The name of the browser bundle's files: `/pkg/gonghui.<hash>.js`,
+/// `/pkg/gonghui_bg.<hash>.wasm`, `/pkg/gonghui.<hash>.css` (the `frontend`
+/// crate's lib name; the hashes are in `pkg/bundle.json`, see offline.rs).
 pub const BUNDLE_NAME: &str = "gonghui";
 
 fn leptos_options(config: &Config) -> LeptosOptions {
@@ -145,10 +151,16 @@ pub async fn app(config: Config, store: Store) -> anyhow::Result<Router> {
             store::Change::Session(id) => copies.forget(&id),
             store::Change::Epoch(_) => app::accounts::session::forget_verified_sessions(),
             store::Change::Campaign(id) => app::voting::caches::forget_campaign(id),
+            store::Change::Token(hash) => app::apps::service::forget_token(&hash),
+            store::Change::Apps => {
+                app::apps::service::forget_origins();
+                app::apps::service::forget_verified_tokens();
+            }
             store::Change::Everything => {
                 copies.forget_all();
                 app::accounts::session::forget_verified_sessions();
                 app::voting::caches::forget_all_campaigns();
+                app::apps::service::forget_origins();
             }
         };
         if let Err(error) = listener.listen(forget).await {
@@ -230,6 +242,7 @@ fn router(
         page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
         media,
         posters: posters::Posters::new(),
+        bundle: offline::bundle(&config.site_root),
     };
     let default_policy = HeaderValue::from_str(&csp::default_policy(&config.frame_ancestors)).expect("checked origins");
     // X-Frame-Options knows only one origin; where app webviews may frame
@@ -297,6 +310,8 @@ fn router(
         .route("/dev/sms", get(dev_sms_inbox))
         .route("/u/{code}/qr.svg", get(invite::invite_qr))
         .route("/card/qr.svg", get(card::card_qr))
+        .route("/sw.js", get(offline::service_worker))
+        .route("/api/me/card/qr.svg", get(card::card_qr))
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(shell_options.clone()))
         .fallback(move |state: State<AppState>, request: axum::extract::Request| {
             static_file_or_not_found(state, request, files.clone(), context.clone())
@@ -323,6 +338,9 @@ fn router(
                 // the rest. Static bundle files are precompressed at build
                 // time and served as such (see file_and_error_handler).
                 .layer(CompressionLayer::new().br(true).gzip(true).compress_when(compressible()))
+                // Apps' bearer tokens and CORS first: they decide whether the
+                // Origin check applies (server/src/apps.rs).
+                .layer(axum::middleware::from_fn_with_state(state.clone(), apps::bearer_and_cors))
                 .layer(axum::middleware::from_fn_with_state(config.public_origin.clone(), origin::require_same_origin))
                 .layer(axum::middleware::from_fn_with_state(limits, rate_limit::limit_account_posts))
                 .layer(SetResponseHeaderLayer::if_not_present(
@@ -462,8 +480,11 @@ async fn static_file_or_not_found(
         *probe.method_mut() = request.method().clone();
         *probe.uri_mut() = request.uri().clone();
         *probe.headers_mut() = request.headers().clone();
-        let Ok(served) = files.oneshot(probe).await;
+        let Ok(mut served) = files.oneshot(probe).await;
         if served.status().is_success() || served.status() == StatusCode::NOT_MODIFIED {
+            if let Some(lifetime) = offline::pkg_cache_control(request.uri().path()) {
+                served.headers_mut().insert(header::CACHE_CONTROL, lifetime);
+            }
             return served.map(axum::body::Body::new);
         }
     }

@@ -16,7 +16,11 @@ pub async fn require_same_origin(
     request: Request,
     next: Next,
 ) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // Bearer requests and registered apps' calls carry no cookie
+    // (server/src/apps.rs): there is nothing for a foreign page to ride on.
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || request.extensions().get::<crate::apps::NoAmbientCredentials>().is_some()
+    {
         return next.run(request).await;
     }
     let headers = request.headers();

@@ -22,7 +22,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 /// Paths whose POSTs are limited.
-const LIMITED: &[&str] = &["/api/auth/", "/api/me/"];
+const LIMITED: &[&str] = &["/api/auth/", "/api/me/", "/api/app/"];
 
 #[derive(Clone)]
 pub struct AccountLimiter {

@@ -32,6 +32,10 @@ pub enum Change {
     Epoch(i64),
     /// A campaign's rules, candidates or voids changed.
     Campaign(i64),
+    /// An app's bearer token ended: its SHA-256 (hex).
+    Token(String),
+    /// A registered app was added or revoked (origins, keys).
+    Apps,
     /// Anything may have changed (the listener reconnected).
     Everything,
 }
@@ -42,19 +46,24 @@ impl Change {
             Self::Session(id) => format!("s:{id}"),
             Self::Epoch(member) => format!("e:{member}"),
             Self::Campaign(id) => format!("c:{id}"),
+            Self::Token(hash) => format!("t:{hash}"),
+            Self::Apps => "a".to_owned(),
             Self::Everything => "*".to_owned(),
         }
     }
 
     fn parse(payload: &str) -> Option<Self> {
-        if payload == "*" {
-            return Some(Self::Everything);
+        match payload {
+            "*" => return Some(Self::Everything),
+            "a" => return Some(Self::Apps),
+            _ => {}
         }
         let (kind, value) = payload.split_once(':')?;
         match kind {
             "s" => Some(Self::Session(value.to_owned())),
             "e" => value.parse().ok().map(Self::Epoch),
             "c" => value.parse().ok().map(Self::Campaign),
+            "t" => Some(Self::Token(value.to_owned())),
             _ => None,
         }
     }
@@ -130,7 +139,14 @@ mod tests {
 
     #[test]
     fn every_change_survives_its_trip_through_a_notification() {
-        for change in [Change::Session("abc".into()), Change::Epoch(7), Change::Campaign(3), Change::Everything] {
+        for change in [
+            Change::Session("abc".into()),
+            Change::Epoch(7),
+            Change::Campaign(3),
+            Change::Token("f00d".into()),
+            Change::Apps,
+            Change::Everything,
+        ] {
             assert_eq!(Change::parse(&change.payload()), Some(change));
         }
         assert_eq!(Change::parse("x:1"), None);

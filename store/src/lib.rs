@@ -7,6 +7,7 @@
 //! `ON CONFLICT … DO UPDATE`), and each engine has its own migrations.
 
 mod activities;
+mod apps;
 mod articles;
 mod assets;
 pub mod backup;
@@ -45,6 +46,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use activities::{ActivitySession, CheckIn, NewActivity, NewSession, SignUp, SignUpOutcome};
+pub use apps::{AppTokenRow, HostApp, RegisterAppError};
 pub use articles::{
     Activity, Article, ArticleCard, Correction, Distribution, DistributionTarget, InboxEntry, PublishError, Publishing,
 };

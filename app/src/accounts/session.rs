@@ -34,6 +34,7 @@ fn verified() -> &'static moka::sync::Cache<tower_sessions::session::Id, (i64, i
 /// (rare), the next request of each session checks the database again.
 pub fn forget_verified_sessions() {
     verified().invalidate_all();
+    crate::apps::service::forget_verified_tokens();
 }
 
 /// "Remember me" keeps a member signed in for 30 days of inactivity.
@@ -55,8 +56,13 @@ pub async fn sign_in(store: &Store, session: &Session, id: MemberId, remember: b
     Ok(())
 }
 
-/// The signed-in member, if the session is still current for them.
+/// The signed-in member, if the session is still current for them. A
+/// request with a bearer token (apps, issue 15) is that token's member: the
+/// server's bearer layer checked it, and such a request has no cookie.
 pub async fn member(store: &Store, session: &Session) -> Result<Option<MemberId>, AppError> {
+    if let Some(bearer) = crate::apps::service::current_bearer() {
+        return Ok(Some(bearer.member));
+    }
     let Some(id) = session.get::<i64>(MEMBER_KEY).await.ok().flatten().map(MemberId) else { return Ok(None) };
     let signed_in_epoch = session.get::<i64>(EPOCH_KEY).await.ok().flatten().unwrap_or_default();
     let session_id = session.id();
@@ -77,6 +83,10 @@ pub async fn member(store: &Store, session: &Session) -> Result<Option<MemberId>
 /// epoch (their phone), so only their other sessions end.
 pub async fn refresh_epoch(store: &Store, session: &Session, id: MemberId) -> Result<(), AppError> {
     forget_verified_sessions();
+    crate::apps::service::forget_verified_tokens();
+    if let Some(bearer) = crate::apps::service::current_bearer() {
+        return store.refresh_app_token_epoch(&bearer.token_hash).await.map_err(|e| AppError::from_store("token", e));
+    }
     let epoch = store.session_epoch(id).await.map_err(|e| AppError::from_store("session", e))?.unwrap_or_default();
     session.insert(EPOCH_KEY, epoch).await.map_err(unavailable)
 }

@@ -9,6 +9,7 @@ mod support;
 mod accounts;
 mod activities;
 mod api_twins;
+mod apps;
 mod backup;
 mod benefits;
 mod binary;

@@ -98,6 +98,7 @@ fn Overview(overview: AdminOverview, posted: Option<PostedForm>) -> impl IntoVie
                 <A href="/admin/campaigns">"投票活动与防刷票 ›"</A>
                 <A href="/admin/roster">"导入会员名册 ›"</A>
                 {is_super_admin.then(|| view! { <A href="/admin/units">"导入单位 ›"</A> })}
+                {is_super_admin.then(|| view! { <A href="/admin/apps">"接入 App ›"</A> })}
             </p>
         </section>
         <section class="card" aria-labelledby="members-heading">

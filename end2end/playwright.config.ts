@@ -9,6 +9,9 @@ process.env.GONGHUI_E2E_DATA ??= mkdtempSync(join(tmpdir(), "gonghui-e2e-"));
 // (make-admin, import-roster) inherit it.
 process.env.GONGHUI_DATA_KEY_FILE ??= join(process.env.GONGHUI_E2E_DATA, "data.key");
 const PORT = Number(process.env.GONGHUI_E2E_PORT ?? 3917);
+// The offline tests (offline.spec.ts, embed.spec.ts) cut the service
+// worker's own requests too: Playwright routes them only with this on.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = "1";
 
 export default defineConfig({
   testDir: "./tests",

@@ -135,7 +135,7 @@ fn HydrateWhenIdle(options: LeptosOptions) -> impl IntoView {
     // network (server/src/offline.rs); registered from every page, in this
     // one nonced script.
     let script = format!(
-        "{script}if('serviceWorker' in navigator){{navigator.serviceWorker.register('/sw.js').catch(()=>{{}})}}"
+        "{script};if('serviceWorker' in navigator){{navigator.serviceWorker.register('/sw.js').catch(()=>{{}})}}"
     );
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }

@@ -116,8 +116,9 @@ async function card(request, path) {
     const saved = await caches.match(path, { cacheName: CARD });
     if (path !== "/card") return saved || Response.error();
     if (!saved) return html(OFFLINE);
-    const note = `<p class="notice offline-note" role="status">离线显示 · 最后更新于 ${when(Number(saved.headers.get("x-saved-at")))}</p>`;
-    return html((await saved.text()).replace('<section class="card e-card"', note + '<section class="card e-card"'));
+    const note = `<p class="banner banner-notice" role="status">离线显示 · 最后更新于 ${when(Number(saved.headers.get("x-saved-at")))}</p>`;
+    // Under the card's heading, as the embed bundle shows it.
+    return html((await saved.text()).replace(/<section[^>]*class="card e-card"[^>]*>[\s\S]*?<\/h1>/, (card) => card + note));
   }
 }
 

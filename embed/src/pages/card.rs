@@ -35,7 +35,7 @@ enum Shown {
 async fn load() -> Shown {
     let fresh = async {
         let card = api::get::<Card>("me/card", &[]).await?;
-        let qr_svg = api::get_text("/card/qr.svg").await?;
+        let qr_svg = api::get_text("/api/me/card/qr.svg").await?;
         Ok::<_, ApiError>(OfflineCard { card, qr_svg, saved_at_ms: js_sys::Date::now() })
     };
     match fresh.await {

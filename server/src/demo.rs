@@ -68,7 +68,25 @@ async fn load_people(store: &Store, key: &DataKey) -> anyhow::Result<()> {
         }
     }
     tracing::info!("loaded the demo roster and members");
+    load_demo_app(store, now).await?;
     load_newsroom(store, key).await
+}
+
+/// A registered app for trying the webview bundle (docs/EMBED.md §7): its
+/// origin is where `node end2end/embed-host.mjs --port 8088` serves
+/// target/embed, so the bundle there may call this server. Its public key's
+/// private half was thrown away: members sign in with their password there;
+/// a real app registers its own key on /admin/apps.
+async fn load_demo_app(store: &Store, now: i64) -> anyhow::Result<()> {
+    let admin = domain::Phone::parse("13800000000").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let Some(admin) = store.credentials_by_phone(&admin).await? else { return Ok(()) };
+    let origins = "http://127.0.0.1:8088\nhttp://localhost:8088";
+    let key = "6r0JqXFGPUgeiCGITIApPMbPzoIhU25oaDj3qe2oGWo=";
+    match store.register_host_app(admin.member.id, "demo-webview", "演示 App（make embed）", origins, key, now).await
+    {
+        Ok(_) | Err(store::RegisterAppError::CodeTaken) => Ok(()),
+        Err(store::RegisterAppError::Store(e)) => Err(e.into()),
+    }
 }
 
 /// A living newsroom desk: correspondents approved and waiting, the three

@@ -22,6 +22,8 @@ pub mod mailboxes;
 pub mod newsroom;
 pub mod officials;
 #[cfg(feature = "ssr")]
+pub mod openapi;
+#[cfg(feature = "ssr")]
 pub mod random;
 #[cfg(feature = "ssr")]
 pub mod spreadsheet;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Who may vote in a campaign.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VoterRule {
     /// Any registered member.
     Registered,
@@ -44,6 +45,7 @@ impl VoterRule {
 
 /// Where a campaign is in its life, from its dates (Unix seconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Phase {
     /// Before candidate sign-up.
     NotStarted,
@@ -60,6 +62,7 @@ pub enum Phase {
 
 /// A campaign's phase boundaries (each the start of the phase), in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Schedule {
     pub signup_starts: i64,
     pub review_starts: i64,

@@ -45,6 +45,7 @@ pub fn half_width(raw: &str) -> String {
 /// characters are read as their ASCII selves; spaces, dashes and a leading
 /// `+86`/`86` (as contact cards copy them) are dropped.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
 
@@ -88,6 +89,7 @@ string_newtype!(Phone, MemberFieldError);
 
 /// A 6-digit SMS verification code as typed (spaces dropped).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct SmsCode(String);
 
@@ -193,6 +195,7 @@ fn is_digit_run(s: &str) -> bool {
 /// A member's name as registered: 2–20 characters of Han, Latin letters, the
 /// middle dot of minority and foreign names (·), and single spaces.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct MemberName(String);
 

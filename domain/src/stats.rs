@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Counts for one unit: its own members only, or with its subtree.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     /// People on the roster (会员名册).
     pub roster: i64,
@@ -44,6 +45,7 @@ impl Counts {
 
 /// A unit with its subtree's counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitStats {
     pub code: String,
     pub name: String,
@@ -84,6 +86,7 @@ pub fn subtree_totals(units: &[(String, Option<String>)], own: &HashMap<String, 
 
 /// The columns a stats table sorts by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SortKey {
     Name,
     Roster,

@@ -16,6 +16,7 @@ string_newtype!(UnitName, UnitFieldError);
 
 /// A unit's code, e.g. `370102`: 1–32 ASCII letters or digits, upper-cased.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct UnitCode(String);
 
@@ -34,6 +35,7 @@ impl UnitCode {
 
 /// A unit's display name: trimmed, 1–60 characters, no control characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct UnitName(String);
 
@@ -55,6 +57,7 @@ impl UnitName {
 
 /// Where a unit sits in the union hierarchy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum UnitLevel {
     Province,
@@ -120,6 +123,7 @@ pub enum UnitFieldError {
 
 /// One unit, with every field parsed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     pub code: UnitCode,
     pub parent: Option<UnitCode>,
@@ -318,10 +322,13 @@ fn parse_row(row: &UnitRow) -> Result<Unit, UnitFieldError> {
 
 /// A unit and its sub-units, as pages show them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitNode {
     pub code: String,
     pub name: String,
     pub level: UnitLevel,
+    // A tree: the schema refers to itself instead of collecting itself forever.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub children: Vec<UnitNode>,
 }
 
@@ -509,6 +516,7 @@ pub const MAX_QUERY_CHARS: usize = 40;
 /// A unit found by a search, with the names of its ancestors (root first) so
 /// two 机械厂工会 in different districts can be told apart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitMatch {
     pub code: String,
     pub name: String,

@@ -20,6 +20,7 @@ pub const MAX_WORD_CHARS: usize = 20;
 /// How a hit is handled. Declared most severe first, so `Block < Hold < Alert`
 /// and the minimum of several tiers is the one that decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")] // as `as_str` spells them, so JSON and stored rows agree
 pub enum Tier {
     Block,
@@ -61,6 +62,7 @@ pub enum WatchWordError {
 
 /// A word as an official typed it (trimmed), checked by [`WatchWord::parse`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "RawWatchWord")]
 pub struct WatchWord {
     pub word: String,
@@ -97,6 +99,7 @@ impl TryFrom<RawWatchWord> for WatchWord {
 
 /// One listed word found in a text: `word` is spelled as the official typed it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub word: String,
     pub tier: Tier,
@@ -104,6 +107,7 @@ pub struct Hit {
 
 /// Every distinct listed word a text contains, most severe first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verdict {
     pub hits: Vec<Hit>,
 }

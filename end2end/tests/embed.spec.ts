@@ -13,8 +13,8 @@ const API = `http://127.0.0.1:${process.env.GONGHUI_E2E_PORT ?? 3917}`;
 const HOST_PORT = 3941;
 const HOST = `http://127.0.0.1:${HOST_PORT}`;
 const APP = "demo-host";
-const ADMIN = "14900000001";
-const MEMBER = "14900000002";
+const ADMIN = "14600000001";
+const MEMBER = "14600000002";
 const env = { ...process.env, DATABASE_URL: `sqlite://${process.env.GONGHUI_E2E_DATA}/e2e.db`, RUST_LOG: "warn" };
 
 // The app's key pair: the private key stays with the "app's server" (this test).

@@ -286,6 +286,7 @@ fn router(
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::scrape))
+        .route("/api/openapi.json", get(openapi_json))
         .route("/admin/certify/{id}/photo", get(review::request_photo))
         .route("/services/mail/{id}/photo/{n}", get(letters::letter_photo))
         .route("/admin/stats.csv", get(stats::stats_csv))
@@ -519,6 +520,16 @@ async fn dev_sms_inbox(State(state): State<AppState>, headers: axum::http::Heade
          <title>开发短信收件箱</title><h1>开发短信收件箱</h1><p>仅开发环境（GONGHUI_ENV=dev）可见；最新在前。</p><ul>{rows}</ul></html>"
     );
     axum::response::Html(page).into_response()
+}
+
+/// `/api/openapi.json`: every server function described for client
+/// generators (app::openapi). Built once per process: it changes only with
+/// the binary, and building it walks all ~170 functions' types.
+async fn openapi_json() -> impl IntoResponse {
+    static DOCUMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        app::openapi::document(SESSION_COOKIE).to_json().expect("the OpenAPI document is plain JSON")
+    });
+    ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.as_str())
 }
 
 /// 200 when the database answers, 503 (with the reason in Chinese) when it

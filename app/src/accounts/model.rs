@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The signed-in member, as shown on 我的. The phone is masked here already:
 /// the full number never travels to the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberView {
     pub name: String,
     pub phone_masked: String,
@@ -21,6 +22,7 @@ pub struct MemberView {
 
 /// What a code request answers: where the code went and when to ask again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CodeSent {
     /// What the page says, e.g. 验证码已发送至 138****8000，5 分钟内有效.
     pub notice: String,

@@ -8,6 +8,7 @@ pub const KIND_OPTIONS: [(&str, &str); 4] =
 
 /// A session as members see it on 服务.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionCard {
     pub id: i64,
     pub title: String,
@@ -33,6 +34,7 @@ pub struct SessionCard {
 
 /// One of the member's sign-ups (我的活动).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignUpCard {
     pub id: i64,
     pub title: String,
@@ -47,6 +49,7 @@ pub struct SignUpCard {
 
 /// A sign-up's own page: the check-in QR code while it holds a seat.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SignUpView {
     pub id: i64,
     pub title: String,
@@ -64,6 +67,7 @@ pub struct SignUpView {
 
 /// A session in the officials' list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionRow {
     pub id: i64,
     pub place: String,
@@ -76,6 +80,7 @@ pub struct SessionRow {
 
 /// An activity with its sessions, as officials list them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActivityRow {
     pub id: i64,
     pub title: String,
@@ -86,6 +91,7 @@ pub struct ActivityRow {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActivitiesAdminView {
     pub units: Vec<(String, String)>,
     pub activities: Vec<ActivityRow>,
@@ -93,6 +99,7 @@ pub struct ActivitiesAdminView {
 
 /// One line of the attendance list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttendanceLine {
     pub seat: Option<i64>,
     pub name: String,
@@ -104,6 +111,7 @@ pub struct AttendanceLine {
 
 /// A session's door page: the scanner and the attendance list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttendanceView {
     pub session_id: i64,
     pub title: String,
@@ -117,6 +125,7 @@ pub struct AttendanceView {
 
 /// What a check-in answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CheckInReceipt {
     pub signup_id: i64,
     pub member_name: String,

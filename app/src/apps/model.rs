@@ -7,6 +7,7 @@ use crate::accounts::model::MemberView;
 /// A signed-in app: the bearer token (shown once; only its hash is kept),
 /// when it ends (Unix seconds), and who it signs in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AppToken {
     pub token: String,
     pub expires_at: i64,
@@ -15,6 +16,7 @@ pub struct AppToken {
 
 /// A registered app as the super admin sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HostAppView {
     pub id: i64,
     pub code: String,
@@ -27,6 +29,7 @@ pub struct HostAppView {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HostAppsView {
     pub apps: Vec<HostAppView>,
 }

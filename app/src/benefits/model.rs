@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A benefit as a member sees it on 服务 and the 惠员卡.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BenefitCard {
     pub id: i64,
     pub title: String,
@@ -27,6 +28,7 @@ pub struct BenefitCard {
 
 /// The 服务 tab.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServicesView {
     pub signed_in: bool,
     pub certified: bool,
@@ -37,6 +39,7 @@ pub struct ServicesView {
 
 /// One of the member's claims, in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ClaimCard {
     pub id: i64,
     pub benefit_title: String,
@@ -47,6 +50,7 @@ pub struct ClaimCard {
 
 /// A claim's page: the redemption QR code and the code to type.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ClaimView {
     pub id: i64,
     pub benefit_title: String,
@@ -65,6 +69,7 @@ pub struct ClaimView {
 
 /// A partner merchant, as officials list them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PartnerView {
     pub id: i64,
     pub name: String,
@@ -74,6 +79,7 @@ pub struct PartnerView {
 
 /// A benefit with its figures, as officials list them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BenefitRow {
     pub id: i64,
     pub title: String,
@@ -92,6 +98,7 @@ pub struct BenefitRow {
 
 /// The officials' benefits page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BenefitsAdminView {
     /// Units in reach (code, name).
     pub units: Vec<(String, String)>,
@@ -101,6 +108,7 @@ pub struct BenefitsAdminView {
 
 /// The partner's page: signed in or not, their benefits and redemptions.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PartnerPageView {
     pub signed_in: bool,
     pub name: String,
@@ -114,6 +122,7 @@ pub struct PartnerPageView {
 
 /// What a redemption answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RedeemReceipt {
     pub claim_id: i64,
     pub benefit_title: String,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CardView {
     pub name: String,
     pub member_no: String,
@@ -14,6 +15,7 @@ pub struct CardView {
 
 /// What a scanned card says (masked details; valid now, or why not).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CardCheckView {
     pub valid: bool,
     /// Why, in Chinese (valid, expired, not certified).

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A member's latest manual request, as /certify and 我的 show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RequestView {
     /// Waiting for an official.
     pub pending: bool,
@@ -17,6 +18,7 @@ pub struct RequestView {
 /// One request in an official's review queue. The ID number is masked; the
 /// photo is fetched from `/admin/certify/{id}/photo`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QueueRow {
     pub id: i64,
     pub name: String,
@@ -32,6 +34,7 @@ pub struct QueueRow {
 
 /// A checked roster file waiting for confirmation (`admin/roster/preview`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RosterPreview {
     /// 检查完成：可导入 n 人…
     pub notice: String,
@@ -43,6 +46,7 @@ pub struct RosterPreview {
 
 /// A request's full ID number, shown once and audited.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RevealedId {
     pub notice: String,
     pub revealed: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The union this portal serves: the root of the unit tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UnionProfile {
     /// e.g. 山东省总工会; a neutral title before any unit is imported.
     pub name: String,
@@ -14,6 +15,7 @@ pub struct UnionProfile {
 
 /// How many units of each level the union has.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LevelCounts {
     pub city: usize,
     pub county: usize,
@@ -22,6 +24,7 @@ pub struct LevelCounts {
 
 /// The home page's unit directory: the whole tree, or the units matching a search.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UnitDirectory {
     pub counts: LevelCounts,
     /// The root's children and below (the root itself is the header);

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A course on 学吧 with the member's progress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CourseCard {
     pub id: i64,
     pub title: String,
@@ -16,6 +17,7 @@ pub struct CourseCard {
 
 /// A lesson page: its text and its quiz (questions and options only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LessonView {
     pub id: i64,
     pub course_title: String,
@@ -36,9 +38,12 @@ pub type CourseFigures = (i64, String, String, i64, Vec<(String, i64, i64)>);
 
 /// The officials' page: units in reach, their courses with completion.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LessonsAdminView {
     pub units: Vec<(String, String)>,
     /// (course id, title, unit name, lesson count, [(unit, learners, finished)])
+    // utoipa sees only an alias's name, not the tuple behind it.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<(i64, String, String, i64, Vec<(String, i64, i64)>)>))]
     pub courses: Vec<CourseFigures>,
     /// Audio and video of the asset library a lesson may play: (token, label).
     pub media: Vec<(String, String)>,

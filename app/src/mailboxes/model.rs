@@ -23,6 +23,7 @@ pub fn rating_label(rating: i32) -> &'static str {
 
 /// A letter in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LetterCard {
     pub id: i64,
     pub kind_name: String,
@@ -42,6 +43,7 @@ pub struct LetterCard {
 
 /// 信箱 for a member: where they may write and what they wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MailView {
     pub signed_in: bool,
     /// Their unit and every unit above it (code, name), nearest first.
@@ -56,6 +58,7 @@ pub type TrailStep = (String, String, String);
 
 /// What a handler may do with a letter.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HandlerTools {
     pub writer: String,
     /// Units it may be transferred to (code, name): the unit just above and
@@ -69,6 +72,7 @@ pub struct HandlerTools {
 
 /// One letter's page, for its writer or a handler.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LetterView {
     pub card: LetterCard,
     pub body: String,
@@ -79,6 +83,8 @@ pub struct LetterView {
     pub rating: Option<String>,
     pub published: bool,
     pub photos: Vec<String>,
+    // utoipa sees only an alias's name, not the tuple behind it.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<(String, String, String)>))]
     pub trail: Vec<TrailStep>,
     pub is_writer: bool,
     pub handler: Option<HandlerTools>,
@@ -86,6 +92,7 @@ pub struct LetterView {
 
 /// A published question and answer (法吧 FAQ): no personal details.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicQa {
     pub id: i64,
     pub kind_name: String,
@@ -99,6 +106,7 @@ pub struct PublicQa {
 
 /// A day of the working-day calendar that differs from Monday–Friday.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CalendarDay {
     pub day: String,
     pub weekday: String,
@@ -108,6 +116,7 @@ pub struct CalendarDay {
 
 /// 来信办理 for a handler.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MailAdminView {
     /// Letters of their own units, assigned to them, or to their 律师邮箱.
     pub letters: Vec<LetterCard>,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A member's way into the desk (/desk).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeskView {
     /// Only certified members may apply (实名认证 first).
     pub certified: bool,
@@ -14,6 +15,7 @@ pub struct DeskView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OwnCorrespondentView {
     /// `pending`, `approved`, `refused` or `ended`.
     pub status: String,
@@ -23,6 +25,7 @@ pub struct OwnCorrespondentView {
 
 /// An application in an official's list (ID number and phone masked).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CorrespondentRow {
     pub id: i64,
     pub name: String,
@@ -44,6 +47,7 @@ pub const EDUCATION: &[&str] = &["初中及以下", "高中/中专", "大专", "
 
 /// One of the author's stories on their desk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StoryRow {
     pub id: i64,
     pub title: String,
@@ -67,6 +71,7 @@ pub struct StoryRow {
 
 /// A story waiting for the reviewer's step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReviewItem {
     pub id: i64,
     pub version: i64,
@@ -91,6 +96,7 @@ pub struct ReviewItem {
 
 /// A line of a version diff: `+` added, `-` removed, ` ` unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DiffLine {
     pub tag: String,
     pub text: String,
@@ -99,6 +105,7 @@ pub struct DiffLine {
 /// A story adopted at a desk in an editor's reach, which they may report
 /// up (报送上级) or record as adopted by an outside medium.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AdoptedItem {
     pub id: i64,
     pub title: String,
@@ -136,6 +143,7 @@ pub fn status_label(status: &str) -> &'static str {
 
 /// A review decision on one of the member's stories, as 我的 tells it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StoryNoticeView {
     /// 《标题》已采用 / 通过初审 / 退回修改 / 待用 / 退稿.
     pub text: String,
@@ -173,6 +181,7 @@ mod tests {
 
 /// An asset of the library (素材库) as pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AssetView {
     pub id: i64,
     /// `photo`, `audio`, `video`, `file`.
@@ -204,6 +213,7 @@ pub fn size_label(bytes: i64) -> String {
 
 /// One row of the quarterly 通报 (a unit, a correspondent, or the total).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FigureLine {
     pub name: String,
     /// A correspondent's unit (empty for unit rows).
@@ -222,6 +232,7 @@ pub struct FigureLine {
 
 /// The quarterly 通报 of a unit's subtree.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QuarterReport {
     /// 鄂尔多斯市总工会.
     pub unit_name: String,
@@ -241,6 +252,7 @@ pub struct QuarterReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RankLine {
     pub place: usize,
     pub name: String,
@@ -255,6 +267,7 @@ pub fn yuan(fen: i64) -> String {
 
 /// A 稿酬 rate as the rate table shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RateLine {
     pub kind: String,
     pub kind_label: String,
@@ -268,6 +281,7 @@ pub const LEVELS: &[(&str, &str)] = &[("own", "本级采用"), ("parent", "上�
 
 /// A call for stories (征集).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CallView {
     pub id: i64,
     pub unit_name: String,
@@ -278,6 +292,7 @@ pub struct CallView {
 
 /// A target unit of a call and whether it answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CallTargetView {
     pub unit_name: String,
     pub answers: i64,
@@ -286,6 +301,7 @@ pub struct CallTargetView {
 /// A subtree's 稿酬 ledger for a quarter, as rows of [`LEDGER_HEADER`]
 /// (each correspondent's entries, their 小计, and the 合计 last).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LedgerView {
     pub unit_name: String,
     pub unit_code: String,
@@ -302,6 +318,7 @@ pub const LEDGER_COLUMNS: [&str; 8] =
 
 /// A saved draft: its id (the next save updates it) and the notice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SavedDraft {
     pub id: i64,
     pub notice: String,
@@ -309,6 +326,7 @@ pub struct SavedDraft {
 
 /// An article in a list (the feed, a channel).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ArticleCardView {
     pub id: i64,
     pub title: String,
@@ -322,6 +340,7 @@ pub struct ArticleCardView {
 
 /// A page of articles: the member feed or a channel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FeedView {
     /// 本会要闻 (signed out: the province's channel) or 临沂市总工会频道.
     pub heading: String,
@@ -333,6 +352,7 @@ pub struct FeedView {
 
 /// A 更正 or the 撤稿 notice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NoteView {
     pub when: String,
     pub text: String,
@@ -340,6 +360,7 @@ pub struct NoteView {
 
 /// A comment as a reader sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommentView {
     pub id: i64,
     /// The name with all but its first character masked (张**).
@@ -352,6 +373,7 @@ pub struct CommentView {
 
 /// An article's tallies.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CountsView {
     pub views: i64,
     pub likes: i64,
@@ -361,6 +383,7 @@ pub struct CountsView {
 
 /// An article's page (`/a/{id}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ArticleView {
     pub id: i64,
     pub title: String,
@@ -404,6 +427,7 @@ pub struct ArticleView {
 
 /// What a like did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LikeState {
     pub liked: bool,
     pub likes: i64,
@@ -411,6 +435,7 @@ pub struct LikeState {
 
 /// A comment in the moderators' queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PendingCommentView {
     pub id: i64,
     pub article_id: i64,
@@ -425,6 +450,7 @@ pub struct PendingCommentView {
 
 /// A watched word on a unit's list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WatchWordView {
     pub word: String,
     pub tier: String,
@@ -434,6 +460,7 @@ pub struct WatchWordView {
 
 /// A unit's watchlist page: its words and the alerts per word per day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WatchPageView {
     pub unit_code: String,
     pub units: Vec<(String, String)>,
@@ -445,6 +472,7 @@ pub struct WatchPageView {
 /// An entry of a unit's inbox: an article sent down (下发) or a story
 /// reported up (报送).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InboxItem {
     pub distributed: bool,
     pub id: i64,
@@ -459,6 +487,7 @@ pub struct InboxItem {
 
 /// A distribution as its sender tracks it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DistributionView {
     pub id: i64,
     pub article_id: i64,
@@ -472,6 +501,7 @@ pub struct DistributionView {
 
 /// The inbox page: what came in, and what went out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct InboxView {
     pub items: Vec<InboxItem>,
     pub sent: Vec<DistributionView>,
@@ -479,6 +509,7 @@ pub struct InboxView {
 
 /// One branch of the propagation tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PropagationBranch {
     pub unit_name: String,
     pub views: i64,
@@ -489,6 +520,7 @@ pub struct PropagationBranch {
 
 /// An article's tracking page (传播追踪).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TrackingView {
     pub id: i64,
     pub title: String,
@@ -509,6 +541,7 @@ pub fn masked_name(name: &str) -> String {
 
 /// An outward channel as its officials see it (never its secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OutwardChannelView {
     pub id: i64,
     pub unit_name: String,
@@ -521,6 +554,7 @@ pub struct OutwardChannelView {
 
 /// A delivery to an outward channel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeliveryView {
     pub id: i64,
     pub article_id: i64,
@@ -538,6 +572,7 @@ pub struct DeliveryView {
 
 /// The outward channels page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OutwardView {
     pub units: Vec<(String, String)>,
     pub channels: Vec<OutwardChannelView>,
@@ -552,6 +587,7 @@ pub const RANK_BY: &[(&str, &str)] =
 
 /// A unit's line in the ranking: its whole subtree's figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RankRow {
     pub rank: usize,
     pub code: String,
@@ -565,6 +601,7 @@ pub struct RankRow {
 
 /// 平台实时排名: the child units of one unit, ranked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RankingView {
     pub unit_code: String,
     pub unit_name: String,
@@ -580,6 +617,7 @@ pub struct RankingView {
 
 /// The 工会新声 form: the day's articles of the units below one unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DigestView {
     /// Channels the editor staffs (code, name), not grassroots ones.
     pub units: Vec<(String, String)>,
@@ -590,10 +628,13 @@ pub struct DigestView {
 
 /// A unit on the big screen's tree, coloured by today's activity (0–4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ScreenNode {
     pub name: String,
     pub heat: u8,
     pub reads: i64,
+    // A tree: the schema refers to itself instead of collecting itself forever.
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub children: Vec<ScreenNode>,
 }
 
@@ -602,6 +643,7 @@ pub type ScreenCandidate = (String, String, i64);
 
 /// 大屏: what a hall screen shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ScreenView {
     pub union_name: String,
     pub today: RankRow,
@@ -610,6 +652,8 @@ pub struct ScreenView {
     pub ranking: Vec<RankRow>,
     pub tree: Vec<ScreenNode>,
     /// The campaign voting now: its title and top five.
+    // utoipa sees only an alias's name, not the tuple behind it.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<(String, Vec<(String, String, i64)>)>))]
     pub campaign: Option<(String, Vec<ScreenCandidate>)>,
     /// Cities' certification rates (name, rate text, per mille for bars).
     pub certification: Vec<(String, String, i64)>,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberRow {
     pub name: String,
     pub phone_masked: String,
@@ -13,6 +14,7 @@ pub struct MemberRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditRow {
     pub at: String,
     pub actor: String,
@@ -22,6 +24,7 @@ pub struct AuditRow {
 
 /// What the SMS gateway refused, in Chinese, how often, and when last.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SmsFailureRow {
     pub gateway: String,
     pub detail: String,
@@ -30,6 +33,7 @@ pub struct SmsFailureRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AdminOverview {
     pub is_super_admin: bool,
     /// The units the official holds office in (names).
@@ -51,16 +55,29 @@ pub struct AdminOverview {
 
 /// A background roster import, as its page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImportProgress {
     pub total: usize,
     pub done: usize,
     /// Set once finished: the notice, or why nothing was imported.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<FinishedImport>))]
     pub outcome: Option<Result<String, String>>,
+}
+
+/// `Result<String, String>` as serde writes it (`{"Ok": notice}` or
+/// `{"Err": reason}`), for /api/openapi.json: utoipa has no schema for `Result`.
+#[cfg(feature = "ssr")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // only its schema is read
+pub enum FinishedImport {
+    Ok(String),
+    Err(String),
 }
 
 /// A checked units file (`admin/units/preview`): the notice and the checked
 /// text, which `admin/units/import` takes back to import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UnitsPreview {
     pub notice: String,
     pub csv: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One unit and its child units, as an official's dashboard shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub focus: UnitStats,
     pub children: Vec<UnitStats>,
@@ -18,6 +19,7 @@ pub struct Dashboard {
 
 /// The public ranking of one level's units by certification rate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Ranking {
     pub level: String,
     pub rows: Vec<UnitStats>,

@@ -9,6 +9,7 @@ pub const AWARDS: [&str; 4] = ["一等奖", "二等奖", "三等奖", "优秀奖
 
 /// What a vote answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VoteReceipt {
     pub candidate: String,
     /// Votes the member has left today in this campaign.
@@ -19,6 +20,7 @@ pub struct VoteReceipt {
 
 /// One line of the leaderboard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Standing {
     pub rank: usize,
     pub number: i32,
@@ -34,6 +36,7 @@ pub struct Standing {
 
 /// A campaign in the list of campaigns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CampaignCard {
     pub slug: String,
     /// A contest of members' works (网络展): entries with pictures, a gallery.
@@ -51,6 +54,7 @@ pub struct CampaignCard {
 
 /// A campaign's page: its rules and leaderboard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CampaignView {
     pub card: CampaignCard,
     pub description: String,
@@ -73,6 +77,7 @@ pub struct CampaignView {
 
 /// A candidate's share page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CandidateView {
     pub campaign: CampaignCard,
     /// The candidate's photo (a path on this site), if uploaded.
@@ -94,6 +99,7 @@ pub struct CandidateView {
 
 /// A minute in which a candidate got far more votes than usual.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Burst {
     pub candidate_id: i64,
     pub number: i32,
@@ -108,6 +114,7 @@ pub struct Burst {
 
 /// Many accounts voting from one client address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SharedAddress {
     pub ip: String,
     pub accounts: i64,
@@ -118,6 +125,7 @@ pub struct SharedAddress {
 
 /// A candidate whose votes come mostly at night.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NightSpike {
     pub candidate_id: i64,
     pub number: i32,
@@ -128,6 +136,7 @@ pub struct NightSpike {
 
 /// A void, as officials and the public results list it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VoidView {
     pub id: i64,
     /// Which votes, in words.
@@ -140,6 +149,7 @@ pub struct VoidView {
 
 /// The anti-fraud view of one campaign.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FraudReport {
     pub bursts: Vec<Burst>,
     pub addresses: Vec<SharedAddress>,
@@ -149,6 +159,7 @@ pub struct FraudReport {
 
 /// One line of a campaign's results.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResultRow {
     pub rank: usize,
     pub number: i32,
@@ -162,6 +173,7 @@ pub struct ResultRow {
 
 /// A candidate of any status, for officials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CandidateRow {
     pub id: i64,
     pub photo_url: Option<String>,

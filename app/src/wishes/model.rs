@@ -8,6 +8,7 @@ pub const MAX_WISH_YUAN: i32 = 500;
 
 /// A wish as the public and its donor see it: no name of the person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WishCard {
     pub id: i64,
     pub title: String,
@@ -27,6 +28,7 @@ pub struct WishCard {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WishesView {
     pub signed_in: bool,
     pub certified: bool,
@@ -37,6 +39,7 @@ pub struct WishesView {
 
 /// A wish as officials see it (the person's name included).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct WishAdminRow {
     pub card: WishCard,
     pub member_name: String,

@@ -24,6 +24,7 @@ mod mailboxes;
 mod newsroom;
 mod nginx;
 mod officials;
+mod openapi;
 mod operations;
 mod outward;
 mod posters;

@@ -100,6 +100,9 @@ EMBED_SOURCES := $(shell find embed style public -type f) Cargo.toml Cargo.lock 
 
 embed: $(EMBED)
 $(EMBED): $(EMBED_SOURCES) | tools .tools/trunk-$(TRUNK_VERSION)
+	# Trunk builds offline (embed/Trunk.toml): fetch what only the embed crate
+	# uses first, as a new machine has not downloaded it yet.
+	cargo fetch --locked
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" trunk build --config embed/Trunk.toml
 	node scripts/embed-sw.mjs target/embed
 

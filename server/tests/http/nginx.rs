@@ -46,6 +46,7 @@ async fn two_processes_behind_nginx_serve_a_member_who_votes_and_log_the_members
     std::fs::create_dir(site.path().join("pkg")).unwrap();
     std::fs::write(site.path().join("pkg/gonghui.css"), "body{color:#c00}").unwrap();
     std::fs::write(site.path().join("pkg/gonghui.css.gz"), "the gzip sibling").unwrap();
+    std::fs::write(site.path().join("pkg/gonghui.0123456789abcdef.css"), "body{color:#c01}").unwrap();
     let proxy = Nginx::start(&nginx, &[&backends[0].addr, &backends[1].addr], site.path());
     let member = Person { http: browser(MEMBER_ADDRESS), base: proxy.base.clone() };
 
@@ -151,12 +152,16 @@ async fn two_processes_behind_nginx_serve_a_member_who_votes_and_log_the_members
     assert_eq!(allowed.status(), 200);
     assert!(allowed.text().await.unwrap().contains("gonghui_http_requests_total"));
 
-    // The bundle: from the site root, precompressed, an hour's lifetime.
+    // The bundle: from the site root, precompressed; a content-hashed name
+    // kept a year, a plain name (`make watch`) revalidated every time.
     let css =
         direct.get(format!("{}/pkg/gonghui.css", proxy.base)).header("Accept-Encoding", "gzip").send().await.unwrap();
     assert_eq!(css.status(), 200);
     assert_eq!(css.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
-    assert_eq!(css.headers()["cache-control"], "max-age=3600");
+    assert_eq!(css.headers()["cache-control"], "no-cache");
+    let hashed = direct.get(format!("{}/pkg/gonghui.0123456789abcdef.css", proxy.base)).send().await.unwrap();
+    assert_eq!(hashed.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(hashed.text().await.unwrap(), "body{color:#c01}");
     assert_eq!(css.text().await.unwrap(), "the gzip sibling");
     let css = direct.get(format!("{}/pkg/gonghui.css", proxy.base)).send().await.unwrap();
     assert_eq!(css.text().await.unwrap(), "body{color:#c00}");

@@ -112,6 +112,27 @@ test("a union app hands its member over, who votes and keeps the 惠员卡 offli
   await context.close();
 });
 
+test("without a host the bundle signs in with a password and shares by the browser's own means", async ({ browser }) => {
+  test.setTimeout(60_000);
+  await registerMember(await (await browser.newContext()).newPage(), "14600000003", "浏览器会员");
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: "zh-CN" });
+  // Desktop Chromium has no Web Share: the fallback copies the link.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: HOST });
+  await context.addInitScript((api) => void ((window as any).GONGHUI_API_ORIGIN = api), API);
+  const app = await context.newPage();
+  await app.goto(`${HOST}/#/me`);
+  await app.getByLabel("手机号").fill("14600000003");
+  await app.getByLabel("密码").fill("Shandong-2026!");
+  await app.getByRole("button", { name: "登录", exact: true }).click();
+  await expect(app.getByText("未认证")).toBeVisible();
+  expect(await app.evaluate(() => localStorage.getItem("gonghui.token"))).toBeTruthy();
+  await app.goto(`${HOST}/#/v/qilu-gongjiang-2026`);
+  await app.getByRole("button", { name: "分享拉票" }).first().click();
+  await expect(app.getByText("链接已复制")).toBeVisible();
+  expect(await app.evaluate(() => navigator.clipboard.readText())).toContain("/v/qilu-gongjiang-2026/");
+  await context.close();
+});
+
 test("an origin no super admin registered cannot call the API", async ({ page }) => {
   // The same bundle at an origin nobody registered (localhost ≠ 127.0.0.1).
   await page.goto(`http://localhost:${HOST_PORT}/`);

@@ -119,3 +119,26 @@ pub fn error_card(error: &ApiError) -> AnyView {
 pub fn loading() -> AnyView {
     view! { <p class="muted">"正在加载…"</p> }.into_any()
 }
+
+/// Asks `endpoint` (`auth/register-code`, `auth/login-code`) to text a code
+/// to `phone`: the server's notice on success, its error otherwise; `busy`
+/// while the request runs. Shared by registration and SMS sign-in.
+pub fn send_code(
+    endpoint: &'static str,
+    phone: RwSignal<String>,
+    busy: RwSignal<bool>,
+    notice: RwSignal<Option<String>>,
+    error: RwSignal<Option<ApiError>>,
+) {
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        match api::post_form::<crate::types::CodeSent>(endpoint, &[("phone", phone.get_untracked().trim())]).await {
+            Ok(sent) => {
+                notice.set(Some(sent.notice));
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+        busy.set(false);
+    });
+}

@@ -44,9 +44,12 @@ pub struct Bearer {
     pub token_hash: String,
 }
 
-/// The bearer of the request being handled, if it came with a token.
+/// The bearer of the request being handled, if it came with a token. Asked
+/// on every signed-in request (`accounts::session::member`): it borrows the
+/// request's parts instead of cloning them (headers and all) to look.
 pub fn current_bearer() -> Option<Bearer> {
-    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Bearer>().cloned())
+    leptos::prelude::with_context::<http::request::Parts, _>(|parts| parts.extensions.get::<Bearer>().cloned())
+        .flatten()
 }
 
 pub fn hash(token: &str) -> String {

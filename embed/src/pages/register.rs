@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::api::{self, ApiError};
 use crate::route::href;
 use crate::session::use_session;
-use crate::types::{CodeSent, UnitDirectory, UnitNode};
+use crate::types::{UnitDirectory, UnitNode};
 use crate::ui::{Field, FormBanner, Notice};
 
 const FIELDS: &[&str] = &["phone", "code", "name", "password", "unit"];
@@ -25,19 +25,7 @@ pub fn RegisterPage() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let units = LocalResource::new(|| api::get::<UnitDirectory>("units", &[]));
-    let send_code = move |_| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::post_form::<CodeSent>("auth/register-code", &[("phone", phone.get_untracked().trim())]).await {
-                Ok(sent) => {
-                    notice.set(Some(sent.notice));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
+    let send_code = move |_| crate::ui::send_code("auth/register-code", phone, busy, notice, error);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);

@@ -4,10 +4,9 @@
 use leptos::prelude::*;
 use serde_json::json;
 
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
 use crate::route::href;
 use crate::session::use_session;
-use crate::types::CodeSent;
 use crate::ui::{Field, FormBanner, Notice};
 
 #[component]
@@ -52,19 +51,7 @@ pub fn SmsSignInPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let send_code = move |_| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::post_form::<CodeSent>("auth/login-code", &[("phone", phone.get_untracked().trim())]).await {
-                Ok(sent) => {
-                    notice.set(Some(sent.notice));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
+    let send_code = move |_| crate::ui::send_code("auth/login-code", phone, busy, notice, error);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);

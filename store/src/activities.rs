@@ -12,21 +12,8 @@
 
 use crate::officials::{scope_cte, UNIT_AND_ABOVE};
 use crate::queue::{turn, Queue};
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
-
-/// A transaction that reads and then writes: on SQLite `BEGIN IMMEDIATE`,
-/// so it holds the write lock from the start (a deferred one that read
-/// before another connection wrote fails with `SQLITE_BUSY` at its first
-/// write, without waiting).
-macro_rules! begin_writing {
-    ($store:expr, $pool:expr) => {
-        if matches!($store, Store::Sqlite { .. }) {
-            $pool.begin_with("BEGIN IMMEDIATE").await?
-        } else {
-            $pool.begin().await?
-        }
-    };
-}
 
 /// On PostgreSQL, takes the session's transaction-scoped advisory lock.
 macro_rules! lock_session {
@@ -156,7 +143,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: Option<(i64,)> = sqlx::query_as(&sql)
                 .bind(actor.member_id.0)
                 .bind(new.unit_code)
@@ -198,7 +185,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (n,): (i64,) = sqlx::query_as(&check).bind(actor.member_id.0).bind(activity).fetch_one(&mut *tx).await?;
             if n == 0 {
                 return Ok(None);
@@ -228,7 +215,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(&sql).bind(actor.member_id.0).bind(id).bind(now).execute(&mut *tx).await?.rows_affected() == 1;
             if done {
                 audit_in_tx!(&mut *tx, actor.member_id, "取消活动", &format!("活动 #{id}"), "", now)?;
@@ -275,7 +262,7 @@ impl Store {
         for _ in 0..SEAT_ATTEMPTS {
             let attempt: Result<SignUpOutcome, sqlx::Error> = on_writer!(self, pool => {
                 async {
-                    let mut tx = begin_writing!(self, pool);
+                    let mut tx = pool.begin_write().await?;
                     lock_session!(self, &mut *tx, session);
                     let live: Option<(i64,)> = sqlx::query_as(
                         "SELECT id FROM activity_signups WHERE session_id = $1 AND member_id = $2 AND status <> 'cancelled'",
@@ -343,7 +330,7 @@ impl Store {
     /// line. Answers whether it was cancelled, and the sign-up that moved up.
     pub async fn cancel_signup(&self, id: i64, member: MemberId, now: i64) -> Result<(bool, Option<i64>), StoreError> {
         on_writer!(self, pool => {
-            let mut tx = begin_writing!(self, pool);
+            let mut tx = pool.begin_write().await?;
             let found: Option<(i64,)> = sqlx::query_as("SELECT session_id FROM activity_signups WHERE id = $1 AND member_id = $2")
                 .bind(id)
                 .bind(member.0)

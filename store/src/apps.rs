@@ -2,6 +2,7 @@
 //! origins and hand-off keys, the bearer tokens apps sign members in with
 //! (kept as SHA-256 only), and the assertion nonces already used.
 
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, MemberId, Store, StoreError};
 
 /// A registered app as the super admin's page lists it.
@@ -65,7 +66,7 @@ impl Store {
         now: i64,
     ) -> Result<i64, RegisterAppError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO host_apps (code, name, origins, public_key, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
@@ -87,7 +88,7 @@ impl Store {
     /// and the tokens it handed out end. False when it was not active.
     pub async fn revoke_host_app(&self, actor: MemberId, id: i64, now: i64) -> Result<bool, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let app: Option<(String, String)> = sqlx::query_as(
                 "UPDATE host_apps SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING code, name",
             )
@@ -184,7 +185,7 @@ impl Store {
     /// Ends a token (and, while at it, every expired one). True if it existed.
     pub async fn delete_app_token(&self, token_hash: &str, now: i64) -> Result<bool, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let ended = sqlx::query("DELETE FROM app_tokens WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM app_tokens WHERE expires_at < $1").bind(now).execute(&mut *tx).await?;
             tx.commit().await?;
@@ -218,7 +219,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("DELETE FROM app_assertion_nonces WHERE expires_at < $1").bind(now).execute(&mut *tx).await?;
             let inserted = sqlx::query(
                 "INSERT INTO app_assertion_nonces (app_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",

@@ -7,6 +7,7 @@
 //! The check is SQL (`STAFF_SQL`) inside the statement that writes, so it
 //! holds whoever calls.
 
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, MemberId, Store, StoreError};
 
 /// Whether member `$1` is staff of unit id `$2`'s channel (see the module).
@@ -113,7 +114,7 @@ impl Store {
     /// its place on the channel, the story marked published, the audit row.
     pub async fn publish_story(&self, p: Publishing) -> Result<i64, PublishError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<(i64, String)> = sqlx::query_as("SELECT desk_unit_id, status FROM stories WHERE id = $1")
                 .bind(p.story)
                 .fetch_optional(&mut *tx)
@@ -181,7 +182,7 @@ impl Store {
         now: i64,
     ) -> Result<Option<i64>, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let unit: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM units WHERE code = $1")
                 .bind(unit_code)
                 .fetch_optional(&mut *tx)
@@ -317,7 +318,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             if !staff_of_article!(tx, by, id) {
                 return Ok(false);
             }
@@ -354,7 +355,7 @@ impl Store {
     /// so; nothing is deleted. `false` when not staff or already withdrawn.
     pub async fn withdraw_article(&self, by: MemberId, id: i64, reason: &str, now: i64) -> Result<bool, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             if !staff_of_article!(tx, by, id) {
                 return Ok(false);
             }
@@ -382,7 +383,7 @@ impl Store {
     /// `by` is not that channel's staff or the article is withdrawn.
     pub async fn republish(&self, by: MemberId, id: i64, unit_code: &str, now: i64) -> Result<bool, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let unit: Option<(i64,)> =
                 sqlx::query_as("SELECT id FROM units WHERE code = $1").bind(unit_code).fetch_optional(&mut *tx).await?;
             let Some((unit,)) = unit else { return Ok(false) };
@@ -499,7 +500,7 @@ impl Store {
     ) -> Result<Option<usize>, StoreError> {
         let scope = crate::officials::scope_cte(actor);
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let from: Option<(i64,)> = sqlx::query_as(&format!(
                 "{scope} SELECT id FROM units WHERE code = $2 AND id IN (SELECT id FROM scope)"
             ))

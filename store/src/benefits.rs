@@ -11,6 +11,7 @@
 
 use crate::officials::{scope_cte, UNIT_AND_ABOVE};
 use crate::queue::{turn, Queue};
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// A partner merchant as officials list them.
@@ -200,7 +201,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: Option<(i64,)> = sqlx::query_as(&sql)
                 .bind(actor.member_id.0)
                 .bind(unit)
@@ -274,7 +275,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: Option<(i64,)> = sqlx::query_as(&sql)
                 .bind(actor.member_id.0)
                 .bind(new.unit_code)
@@ -309,7 +310,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(&sql).bind(actor.member_id.0).bind(id).bind(now).execute(&mut *tx).await?.rows_affected() == 1;
             if done {
                 audit_in_tx!(&mut *tx, actor.member_id, "撤下福利", &format!("福利 #{id}"), "", now)?;
@@ -397,7 +398,7 @@ impl Store {
                         return Ok(Err(refusal));
                     }
                     async {
-                        let mut tx = pool.begin().await?;
+                        let mut tx = pool.begin_write().await?;
                         // Claims of one benefit queue here instead of racing
                         // for the same slot and retrying.
                         sqlx::query("SELECT pg_advisory_xact_lock(7, $1::int4)")

@@ -9,6 +9,7 @@
 
 use domain::campaign::{Schedule, VoterRule};
 
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, MemberId, Store, StoreError};
 
 /// A campaign as stored.
@@ -239,7 +240,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for c in candidates {
                 sqlx::query(
                     "INSERT INTO candidates (campaign_id, number, name, unit_id, title, story_html, status, created_at) \
@@ -312,7 +313,7 @@ impl Store {
         now: i64,
     ) -> Result<i32, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (number,): (i32,) = sqlx::query_as(
                 "INSERT INTO candidates (campaign_id, number, name, unit_id, title, story_html, status, created_at) \
                  SELECT $1, (SELECT COALESCE(MAX(number), 0) + 1 FROM candidates WHERE campaign_id = $1), $2, id, $4, $5, 'approved', $6 \
@@ -373,7 +374,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE candidates SET award = $3 WHERE id = $2 AND campaign_id = $1 AND status = 'approved' \
                  AND campaign_id IN (SELECT id FROM campaigns WHERE awards_published_at IS NULL)",
@@ -397,7 +398,7 @@ impl Store {
     /// Publishes campaign `campaign_id`'s awards, once. Audited.
     pub async fn publish_awards(&self, actor: MemberId, campaign_id: i64, now: i64) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query("UPDATE campaigns SET awards_published_at = $2 WHERE id = $1 AND awards_published_at IS NULL")
                 .bind(campaign_id)
                 .bind(now)
@@ -439,7 +440,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = if approve {
                 sqlx::query(
                     "UPDATE candidates SET status = 'approved', \
@@ -473,7 +474,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for (number, score) in scores {
                 sqlx::query("UPDATE candidates SET expert_score = $3 WHERE campaign_id = $1 AND number = $2")
                     .bind(campaign_id)
@@ -656,7 +657,7 @@ async fn cast_vote_sqlite(pool: &sqlx::SqlitePool, vote: &NewVote<'_>) -> Result
 async fn cast_vote_postgres(pool: &sqlx::PgPool, vote: &NewVote<'_>) -> Result<CastVote, VoteError> {
     for _ in 0..VOTE_ATTEMPTS {
         let attempt: Result<Result<CastVote, VoteError>, sqlx::Error> = async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(vote.member.0).execute(&mut *tx).await?;
             let earlier: Option<(i64, i32)> = sqlx::query_as(VOTE_BY_KEY)
                 .bind(vote.member.0)

@@ -2,6 +2,7 @@
 //! and ledgers, the quarterly 通报, 优秀信息员, calls for stories (征集),
 //! edit locks and earlier versions.
 
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// Who adopted a story, for its 稿酬: its own unit's desk, a desk above it
@@ -296,7 +297,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let done: Result<bool, sqlx::Error> = on_writer!(self, pool => {
             async {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let set = sqlx::query(&format!(
                     "{} INSERT INTO payment_rates (unit_id, kind, level, fen, set_by, set_at) \
                      SELECT id, $3, $4, $5, $1, $6 FROM units WHERE code = $2 AND id IN (SELECT id FROM scope) \
@@ -331,7 +332,7 @@ impl Store {
     /// next version (the earlier decisions stay its history). Audited.
     pub async fn report_story_up(&self, editor: MemberId, id: i64, now: i64) -> Result<String, ReportError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await.map_err(StoreError::from)?;
+            let mut tx = pool.begin_write().await.map_err(StoreError::from)?;
             let row: Option<(String, i64, Option<i64>, String)> = sqlx::query_as(
                 "SELECT s.status, s.desk_unit_id, u.parent_id, s.title FROM stories s \
                  JOIN units u ON u.id = s.desk_unit_id WHERE s.id = $1",
@@ -407,7 +408,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let done: Result<bool, sqlx::Error> = on_writer!(self, pool => {
             async {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let row: Option<(i64, String, String)> = sqlx::query_as(
                     "WITH RECURSIVE up (id, parent_id) AS ( \
                          SELECT u.id, u.parent_id FROM units u JOIN stories s ON s.desk_unit_id = u.id WHERE s.id = $2 \
@@ -466,7 +467,7 @@ impl Store {
         let scope = crate::officials::scope_cte(actor);
         let made: Result<Option<i64>, sqlx::Error> = on_writer!(self, pool => {
             async {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let call: Option<(i64,)> = sqlx::query_as(&format!(
                     "{scope} INSERT INTO story_calls (unit_id, topic, details, deadline, created_by, created_at) \
                      SELECT id, $3, $4, $5, $1, $6 FROM units WHERE code = $2 AND id IN (SELECT id FROM scope) \
@@ -728,7 +729,7 @@ impl Store {
     /// not use (nothing changed then).
     pub async fn update_draft(&self, id: i64, story: &crate::NewStory<'_>, now: i64) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = sqlx::query(
                 "UPDATE stories SET title = $3, body_md = $4, body_html = $5, excerpt = $6, kind = $7, event_date = $8, \
                      outward = $9, call_id = $10, updated_at = $11 \

@@ -2,6 +2,7 @@
 //! pre-moderated comments, watched words (舆情) and their alerts, share tags,
 //! views and the propagation tree (传播追踪).
 
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, MemberId, Store, StoreError};
 
 /// An article's tallies.
@@ -163,7 +164,7 @@ impl Store {
     /// transaction. The comment's id.
     pub async fn insert_comment(&self, c: &NewComment<'_>) -> Result<i64, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO article_comments (article_id, member_id, body, status, held_words, created_at) \
                  VALUES ($1, $2, $3, 'pending', $4, $5) RETURNING id",
@@ -244,7 +245,7 @@ impl Store {
         );
         let status = if approve { "approved" } else { "rejected" };
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = sqlx::query(&sql)
                 .bind(actor.member_id.0)
                 .bind(id)
@@ -314,7 +315,7 @@ impl Store {
             crate::officials::scope_cte(actor)
         );
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = sqlx::query(&sql)
                 .bind(actor.member_id.0)
                 .bind(unit_code)
@@ -348,7 +349,7 @@ impl Store {
             crate::officials::scope_cte(actor)
         );
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed =
                 sqlx::query(&sql).bind(actor.member_id.0).bind(unit_code).bind(word).execute(&mut *tx).await?.rows_affected();
             if changed != 1 {

@@ -2,6 +2,7 @@
 //! the officials' completion figures per unit.
 
 use crate::officials::{scope_cte, UNIT_AND_ABOVE};
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -91,7 +92,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: Option<(i64,)> = sqlx::query_as(&sql)
                 .bind(actor.member_id.0)
                 .bind(unit)
@@ -122,7 +123,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (n,): (i64,) = sqlx::query_as(&check).bind(actor.member_id.0).bind(course).fetch_one(&mut *tx).await?;
             if n == 0 {
                 return Ok(None);

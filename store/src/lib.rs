@@ -195,6 +195,38 @@ macro_rules! on_writer {
         }
     };
 }
+/// How a transaction that may write begins. SQLite: `BEGIN IMMEDIATE`, so it
+/// holds the write lock from its first statement. A deferred one that reads
+/// first and then writes fails at once with `SQLITE_BUSY` (no busy wait) when
+/// another *process* committed in between — in one server process the single
+/// writer connection serialises everything, but `gonghui import-roster` and
+/// the other subcommands run beside the server (the e2e suite's parallel
+/// roster imports hit exactly that). PostgreSQL: a plain `BEGIN`.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>> + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>> + Send {
+        self.begin()
+    }
+}
+
 /// One audit-log row inside the caller's transaction, so a decision and its
 /// record commit together (on SQLite `Store::audit` would wait for the one
 /// writer connection the transaction holds). Evaluates to the execute result.

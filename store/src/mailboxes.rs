@@ -10,6 +10,7 @@
 use crate::engagement::NewAlert;
 use crate::officials::{scope_cte, UNIT_AND_ABOVE};
 use crate::protect::DataKey;
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// A letter with what its pages show; the body still sealed.
@@ -146,7 +147,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO work_calendar (day, working, name, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (day) DO UPDATE SET working = $2, name = $3, updated_by = $4, updated_at = $5",
@@ -168,7 +169,7 @@ impl Store {
     /// Removes day `day`'s exception (it is an ordinary day again). Audited.
     pub async fn remove_calendar_day(&self, actor: MemberId, day: &str, now: i64) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query("DELETE FROM work_calendar WHERE day = $1").bind(day).execute(&mut *tx).await?.rows_affected() == 1;
             if done {
                 audit_in_tx!(&mut *tx, actor, "修改工作日历", day, "恢复为平常日", now)?;
@@ -242,7 +243,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(&sql).bind(actor.member_id.0).bind(unit_code).bind(kind).bind(days)
                 .execute(&mut *tx).await?.rows_affected() == 1;
             if done {
@@ -263,7 +264,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(&sql).bind(actor.member_id.0).bind(unit_code).bind(phone).bind(now)
                 .execute(&mut *tx).await?.rows_affected() == 1;
             if done {
@@ -298,7 +299,7 @@ impl Store {
     /// 舆情 alerts in one transaction; its id.
     pub async fn write_letter(&self, new: &NewLetter<'_>, key: &DataKey, now: i64) -> Result<i64, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO letters (kind, member_id, unit_id, first_unit_id, subject, body_sealed, anonymous, \
                  may_publish, watched_words, deadline, created_at) VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -441,7 +442,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query("UPDATE letters SET assigned_to = $2 WHERE id = $1 AND answered_at IS NULL")
                 .bind(id).bind(to.0).execute(&mut *tx).await?.rows_affected() == 1;
             if done {
@@ -466,7 +467,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query("UPDATE letters SET unit_id = $3, assigned_to = NULL WHERE id = $1 AND unit_id = $2 AND answered_at IS NULL")
                 .bind(id).bind(from).bind(to).execute(&mut *tx).await?.rows_affected() == 1;
             if done {
@@ -487,7 +488,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE letters SET answer = $2, answered_by = $3, answered_at = $4, public_question = $5, \
                  published_at = CASE WHEN $5 IS NULL THEN NULL ELSE $4 END \
@@ -517,7 +518,7 @@ impl Store {
     /// The writer rates the answer of their letter `id`, once.
     pub async fn rate_letter(&self, member: MemberId, id: i64, rating: i32, now: i64) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE letters SET rating = $3, rated_at = $4 WHERE id = $1 AND member_id = $2 \
                  AND answered_at IS NOT NULL AND rating IS NULL",

@@ -1,6 +1,7 @@
 //! Public images (campaign covers, candidates' photos), served from the
 //! database by `GET /media/{kind}/{id}`.
 
+use crate::BeginWrite;
 use crate::{on_reader, on_writer, Store, StoreError};
 
 /// What an image belongs to.
@@ -61,7 +62,7 @@ impl Store {
             MediaKind::EntryThumb => "UPDATE candidates SET thumb_url = $2 WHERE id = $1",
         };
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO media (kind, owner_id, content_type, bytes, created_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (kind, owner_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes, \

@@ -2,6 +2,7 @@
 
 use domain::{MemberName, Phone, UnitCode};
 
+use crate::BeginWrite;
 use crate::{on_reader, on_writer, Store, StoreError};
 
 /// A member's row id.
@@ -305,7 +306,7 @@ impl Store {
         expires_at: i64,
     ) -> Result<(), StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "UPDATE sms_codes SET expires_at = $3 \
                  WHERE phone = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",

@@ -8,6 +8,7 @@
 //! refusal by the database comes back as a `DecisionError`, never as a
 //! half-done decision.
 
+use crate::BeginWrite;
 use crate::{on_reader, on_writer, MemberId, Store, StoreError};
 
 /// Where a story stands.
@@ -172,7 +173,7 @@ impl Store {
     /// they may use.
     pub async fn insert_story_draft(&self, story: &NewStory<'_>, now: i64) -> Result<Option<i64>, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO stories (desk_unit_id, origin_unit_id, author_id, title, body_md, body_html, excerpt, \
                      kind, event_date, outward, call_id, steps, status, created_at, updated_at) \
@@ -261,7 +262,7 @@ impl Store {
         now: i64,
     ) -> Result<StoryStatus, DecisionError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await.map_err(StoreError::from)?;
+            let mut tx = pool.begin_write().await.map_err(StoreError::from)?;
             sqlx::query(
                 "INSERT INTO story_decisions (story_id, version, step, reviewer_id, decision, comment, at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -406,7 +407,7 @@ impl Store {
     ) -> Result<i64, ApplyError> {
         let inserted: Result<i64, sqlx::Error> = on_writer!(self, pool => {
             async {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO correspondents (member_id, unit_id, status, name, gender, birth_month, education, \
                          union_post, job_title, phone, email, id_sealed, id_index, id_masked, interests, website, \
@@ -507,7 +508,7 @@ impl Store {
         let (status, what) = if approve { ("approved", "通过") } else { ("refused", "未通过") };
         let decided: Result<bool, sqlx::Error> = on_writer!(self, pool => {
             async {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let name: Option<(String,)> = sqlx::query_as(&sql)
                     .bind(actor.member_id.0)
                     .bind(id)
@@ -632,7 +633,7 @@ impl Store {
         );
         let granted: Result<bool, sqlx::Error> = on_writer!(self, pool => {
             async {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let (in_reach,): (bool,) = sqlx::query_as(&format!(
                     "{} SELECT EXISTS (SELECT 1 FROM units WHERE code = $2 AND id IN (SELECT id FROM scope))",
                     crate::officials::scope_cte(actor)
@@ -713,7 +714,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let changed = on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // The returned version's text, for the reviewer's diff.
             sqlx::query(
                 "INSERT INTO story_versions (story_id, version, title, body_md) \

@@ -4,6 +4,7 @@
 //! claiming a delivery is one conditional UPDATE, so two workers (or two
 //! processes) never hold the same one.
 
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, MemberId, Store, StoreError};
 
 /// A channel as its unit's officials see it (the secret stays sealed).
@@ -74,7 +75,7 @@ impl Store {
             crate::officials::scope_cte(actor)
         );
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: Option<(i64,)> = sqlx::query_as(&sql)
                 .bind(actor.member_id.0)
                 .bind(unit_code)
@@ -120,7 +121,7 @@ impl Store {
     /// when not allowed; queuing twice changes nothing (one delivery).
     pub async fn queue_delivery(&self, by: MemberId, article: i64, channel: i64, now: i64) -> Result<bool, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let unit: Option<(i64,)> = sqlx::query_as("SELECT unit_id FROM outward_channels WHERE id = $1")
                 .bind(channel)
                 .fetch_optional(&mut *tx)
@@ -161,7 +162,7 @@ impl Store {
     /// when not failed or not theirs.
     pub async fn requeue_delivery(&self, by: MemberId, id: i64, now: i64) -> Result<bool, StoreError> {
         Ok(on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let unit: Option<(i64,)> = sqlx::query_as(
                 "SELECT c.unit_id FROM outward_deliveries d JOIN outward_channels c ON c.id = d.channel_id \
                  WHERE d.id = $1 AND d.status = 'failed'",

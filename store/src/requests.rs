@@ -9,6 +9,7 @@ use domain::IdNumber;
 
 use crate::officials::scope_cte;
 use crate::protect::DataKey;
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// Where a member's latest request stands.
@@ -235,7 +236,7 @@ impl Store {
             scope_cte(actor)
         );
         let plain = on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<(String, String, String)> =
                 sqlx::query_as(&sql).bind(actor.member_id.0).bind(id).fetch_optional(&mut *tx).await?;
             let Some((sealed, name, masked)) = row else { return Ok(None) };
@@ -261,7 +262,7 @@ impl Store {
     ) -> Result<String, ReviewError> {
         let sql = pending_in_reach(actor);
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let request: DecisionRecord = sqlx::query_as(&sql)
                 .bind(actor.member_id.0)
                 .bind(id)
@@ -347,7 +348,7 @@ impl Store {
     ) -> Result<(), ReviewError> {
         let sql = pending_in_reach(actor);
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let request: DecisionRecord = sqlx::query_as(&sql)
                 .bind(actor.member_id.0)
                 .bind(id)

@@ -6,6 +6,7 @@ use domain::RosterEntry;
 
 use crate::officials::scope_cte;
 use crate::protect::DataKey;
+use crate::BeginWrite;
 use crate::{on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// What a roster import changed.
@@ -154,7 +155,7 @@ impl Store {
         let unit_ids: HashMap<String, i64> = units.into_iter().map(|(id, code)| (code, id)).collect();
         let mut summary = RosterImportSummary::default();
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM roster_entries").fetch_one(&mut *tx).await?;
             let mut taken = Vec::new();
             let mut outside = Vec::new();

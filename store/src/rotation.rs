@@ -11,6 +11,7 @@
 use sqlx::Row;
 
 use crate::protect::{DataKey, ProtectError};
+use crate::BeginWrite;
 use crate::{on_reader, on_writer, Store, StoreError};
 
 /// Rows per transaction: short enough that SQLite's one writer is held for
@@ -172,7 +173,7 @@ impl Store {
                 sets.len() + 2
             );
             on_writer!(self, pool => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 for (id, old, fresh) in &changes {
                     let mut query = sqlx::query(&update);
                     for (value, index) in fresh {
@@ -223,7 +224,7 @@ impl Store {
                 }
             }
             on_writer!(self, pool => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 for (letter, n, old, fresh) in &changes {
                     sqlx::query("UPDATE letter_photos SET sealed = $1 WHERE letter_id = $2 AND n = $3 AND sealed = $4")
                         .bind(fresh)

@@ -2,6 +2,7 @@
 
 use domain::{Unit, UnitCode, UnitLevel, UnitName, UnitTree};
 
+use crate::BeginWrite;
 use crate::{on_reader, on_writer, Store, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -81,7 +82,7 @@ impl Store {
     pub async fn import_units(&self, tree: &UnitTree) -> Result<UnitImportSummary, StoreError> {
         let mut summary = UnitImportSummary::default();
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM units").fetch_one(&mut *tx).await?;
             let mut changed = 0u64;
             for unit in tree.units() {

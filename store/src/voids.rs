@@ -2,6 +2,7 @@
 //! reads. A void never touches a vote row: tallies leave out the votes an
 //! active void selects, and undoing the void brings them back.
 
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, MemberId, Store, StoreError};
 
 /// The condition a vote `v` must meet to count: no active void of its
@@ -55,7 +56,7 @@ impl Store {
             VoidSelection::Range(f, t) => (None, None, Some(f), Some(t)),
         };
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO vote_voids (campaign_id, member_id, candidate_id, from_at, to_at, reason, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -89,7 +90,7 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let undone = sqlx::query(
                 "UPDATE vote_voids SET undone_by = $3, undone_at = $4 WHERE id = $1 AND campaign_id = $2 AND undone_at IS NULL",
             )

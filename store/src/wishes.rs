@@ -2,6 +2,7 @@
 //! the official's confirmation with a photo.
 
 use crate::officials::scope_cte;
+use crate::BeginWrite;
 use crate::{audit_in_tx, on_reader, on_writer, Actor, MemberId, Store, StoreError};
 
 /// A wish with its donor, as every page needs it (pages decide what to show).
@@ -109,7 +110,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(&sql)
                 .bind(actor.member_id.0)
                 .bind(id)
@@ -168,7 +169,7 @@ impl Store {
             scope_cte(actor)
         );
         on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(&sql).bind(actor.member_id.0).bind(id).bind(now).execute(&mut *tx).await?.rows_affected() == 1;
             if done {
                 audit_in_tx!(&mut *tx, actor.member_id, "确认微心愿已实现", &format!("微心愿 #{id}"), "", now)?;

@@ -1,7 +1,7 @@
 //! The same unit-store behaviour, checked on SQLite and on PostgreSQL.
 
 use domain::UnitTree;
-use store::{Store, UnitImportSummary};
+use store::{Store, StoreOptions, UnitImportSummary};
 
 /// Generates one test per engine for each named scenario below.
 macro_rules! on_both_engines {
@@ -26,6 +26,26 @@ on_both_engines!(
     reimporting_the_same_tree_changes_nothing,
     reimporting_updates_renamed_and_moved_units,
 );
+
+/// `gonghui import-units` and `import-roster` run as their own processes
+/// beside the server, each with its own writer connection, so two writers
+/// meet at SQLite's file lock. An import reads (its count) before it writes;
+/// begun deferred, the second of two such transactions failed at once with
+/// SQLITE_BUSY instead of waiting its turn — the e2e suite's roster imports
+/// from two workers did exactly that in CI. Two stores on one file stand for
+/// the two processes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_importing_into_one_sqlite_file_at_once_both_succeed() {
+    let db = store::testing::TestDb::sqlite().await;
+    let other_process = Store::connect(db.url(), &StoreOptions::default()).await.expect("second store");
+    let jinan = tree(JINAN);
+    for round in 0..20 {
+        let (first, second) = tokio::join!(db.store().import_units(&jinan), other_process.import_units(&jinan));
+        first.unwrap_or_else(|e| panic!("round {round}, first process: {e}"));
+        second.unwrap_or_else(|e| panic!("round {round}, second process: {e}"));
+    }
+    assert_eq!(db.store().unit_count().await.unwrap(), 5);
+}
 
 fn tree(rows: &[(&str, &str, &str, &str)]) -> UnitTree {
     store::testing::unit_tree(rows)

@@ -9,9 +9,28 @@ use leptos::prelude::use_context;
 
 /// Everything the server functions and form handlers work with, put in
 /// context once per request by the server (`server::AppState`): one object
-/// instead of a context per handle.
+/// instead of a context per handle. Behind one `Arc`: `use_context` clones
+/// it on every call, several times a request, and a field-by-field clone of
+/// the handles (moka caches, pools, limiters) showed in the vote path's
+/// profile (issue 16's before/after run).
 #[derive(Clone)]
-pub struct Services {
+pub struct Services(std::sync::Arc<ServiceHandles>);
+
+impl Services {
+    pub fn new(handles: ServiceHandles) -> Self {
+        Self(std::sync::Arc::new(handles))
+    }
+}
+
+impl std::ops::Deref for Services {
+    type Target = ServiceHandles;
+    fn deref(&self) -> &ServiceHandles {
+        &self.0
+    }
+}
+
+/// The handles `Services` shares.
+pub struct ServiceHandles {
     pub store: store::Store,
     /// The account rules, with the SMS gateway.
     pub accounts: Accounts,
@@ -37,12 +56,12 @@ pub fn services() -> Result<Services, AppError> {
 
 /// The account rules with the store and the SMS gateway.
 pub fn accounts() -> Result<Accounts, AppError> {
-    Ok(services()?.accounts)
+    Ok(services()?.accounts.clone())
 }
 
 /// The database.
 pub fn store() -> Result<store::Store, AppError> {
-    Ok(services()?.store)
+    Ok(services()?.store.clone())
 }
 
 /// The request's session (tower-sessions).

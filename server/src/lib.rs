@@ -49,9 +49,24 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use config::{Config, RunEnv};
 
-/// What every handler can reach.
+/// What every handler can reach. Behind one `Arc`: axum clones the state
+/// into every `from_fn_with_state` layer and handler of every request, and
+/// cloning and dropping the fields one by one (Leptos options, a dozen caches
+/// and pools) was ~12 % of the server's CPU on the vote path (perf, issue 16's
+/// before/after run: the votes had fallen 15–25 % against the pre-issue-16
+/// build as the state grew).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateInner>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+/// The handles `AppState` shares.
+pub struct AppStateInner {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub accounts: Accounts,
@@ -77,24 +92,18 @@ pub struct AppState {
     pub posters: posters::Posters,
     /// The browser bundle's content-hashed names and the build's version.
     pub bundle: app::Bundle,
+    /// What the server functions find in context, built once.
+    services: app::context::Services,
+}
+
+impl AppStateInner {
+    /// The handles the app's server functions work with, as one object.
+    pub fn services(&self) -> app::context::Services {
+        self.services.clone()
+    }
 }
 
 impl AppState {
-    /// The handles the app's server functions work with, as one object.
-    pub fn services(&self) -> app::context::Services {
-        app::context::Services {
-            store: self.store.clone(),
-            accounts: self.accounts.clone(),
-            data_key: self.data_key.clone(),
-            imports: self.imports.clone(),
-            votes: self.votes.clone(),
-            vote_queue: self.vote_queue.clone(),
-            public_origin: app::context::PublicOrigin(self.config.public_origin.clone()),
-            media: self.media.clone(),
-            publishing: self.publishing.clone(),
-        }
-    }
-
     /// What the app's pages and server functions find in context: one list
     /// for every render (routes, form re-renders, the 404 page).
     pub(crate) fn provide_contexts(&self) {
@@ -225,25 +234,41 @@ fn router(
     media: app::newsroom::media::Media,
 ) -> Router {
     let config = Arc::new(config);
-    let state = AppState {
+    let votes = app::voting::service::VoteLimiter::new(
+        config.votes_per_minute_per_account,
+        config.votes_per_minute_per_address,
+    );
+    let vote_queue = store::VoteQueue::start(store.clone());
+    let publishing = app::newsroom::publishing::Publishing::start(store.clone(), config.outward.allow_http);
+    let imports = app::certification::imports::ImportJobs::default();
+    let services = app::context::Services::new(app::context::ServiceHandles {
+        store: store.clone(),
+        accounts: accounts.clone(),
+        data_key: data_key.clone(),
+        imports: imports.clone(),
+        votes: votes.clone(),
+        vote_queue: vote_queue.clone(),
+        public_origin: app::context::PublicOrigin(config.public_origin.clone()),
+        media: media.clone(),
+        publishing: publishing.clone(),
+    });
+    let state = AppState(Arc::new(AppStateInner {
         leptos_options: leptos_options(&config),
         store: store.clone(),
         accounts: accounts.clone(),
         dev_sms,
         data_key,
         config: config.clone(),
-        imports: Default::default(),
-        votes: app::voting::service::VoteLimiter::new(
-            config.votes_per_minute_per_account,
-            config.votes_per_minute_per_address,
-        ),
-        vote_queue: store::VoteQueue::start(store.clone()),
-        publishing: app::newsroom::publishing::Publishing::start(store.clone(), config.outward.allow_http),
+        imports,
+        votes,
+        vote_queue,
+        publishing,
         page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
         media,
         posters: posters::Posters::new(),
         bundle: offline::bundle(&config.site_root),
-    };
+        services,
+    }));
     let default_policy = HeaderValue::from_str(&csp::default_policy(&config.frame_ancestors)).expect("checked origins");
     // X-Frame-Options knows only one origin; where app webviews may frame
     // us, frame-ancestors says it (browsers then ignore X-Frame-Options).

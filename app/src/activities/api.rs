@@ -53,7 +53,7 @@ pub async fn load_my_signups() -> Result<Vec<SignUpCard>, AppError> {
 #[server(prefix = "/api", endpoint = "activities/my-signup", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_signup(id: String) -> Result<SignUpView, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     crate::activities::service::signup_view(&store, &key, member, parse_id(&id, "条报名")?, crate::clock::now()).await
 }
 
@@ -172,7 +172,7 @@ pub async fn withdraw_activity(id: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "admin/activities/attendance", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_attendance(id: String) -> Result<AttendanceView, AppError> {
     let (store, actor) = crate::context::official().await?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     crate::activities::service::attendance(&store, &key, &actor, parse_id(&id, "场活动")?).await
 }
 
@@ -182,7 +182,7 @@ pub async fn load_attendance(id: String) -> Result<AttendanceView, AppError> {
 #[server(prefix = "/api", endpoint = "admin/activities/checkin")]
 pub async fn check_in(session: String, code: String) -> Result<CheckInReceipt, AppError> {
     let (store, actor) = crate::context::official().await?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     let session = parse_id(&session, "场活动")?;
     crate::activities::service::check_in(&store, &key, &actor, session, &code, crate::clock::now()).await
 }

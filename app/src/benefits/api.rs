@@ -52,7 +52,7 @@ pub async fn claim_benefit(id: String) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "benefits/my-claim", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_claim(id: String) -> Result<ClaimView, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     let id = id.trim().parse().map_err(|_| AppError::rejected(404, "", "没有这张领取凭证"))?;
     crate::benefits::service::claim_view(&store, &key, member, id).await
 }
@@ -164,7 +164,7 @@ pub async fn upload_benefit_picture(data: leptos::server_fn::codec::MultipartDat
 /// the newest redemptions and the public key their scanner checks with.
 #[server(prefix = "/api", endpoint = "partner/page", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_partner_page() -> Result<PartnerPageView, AppError> {
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     let public_key = crate::benefits::codes::CodeKey::from_data_key(&key).public_key();
     let Some(partner) = ssr::partner().await? else {
         return Ok(PartnerPageView { public_key, ..Default::default() });
@@ -226,6 +226,6 @@ pub async fn partner_sign_out() -> Result<String, AppError> {
 pub async fn redeem_code(code: String) -> Result<RedeemReceipt, AppError> {
     let partner = ssr::partner().await?.ok_or_else(|| AppError::rejected(401, "", "请先以商户身份登录"))?;
     let store = crate::context::store()?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     crate::benefits::service::redeem(&store, &key, partner, &code, crate::clock::now()).await
 }

@@ -26,6 +26,6 @@ pub async fn load_card() -> Result<CardView, AppError> {
 #[server(prefix = "/api", endpoint = "card/check", input = leptos::server_fn::codec::GetUrl)]
 pub async fn check_card(token: String) -> Result<CardCheckView, AppError> {
     let accounts = crate::context::accounts()?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     crate::card::service::check_card(accounts.store(), &key, &token).await
 }

@@ -12,7 +12,7 @@ mod ssr {
     use super::*;
 
     pub fn key() -> Result<store::protect::DataKey, AppError> {
-        crate::context::services().map(|s| s.data_key)
+        crate::context::services().map(|s| s.data_key.clone())
     }
 }
 
@@ -96,7 +96,7 @@ pub async fn certify(name: String, id_number: String) -> Result<String, AppError
     let member = crate::accounts::session::member(accounts.store(), &crate::context::session().await?)
         .await?
         .ok_or_else(|| AppError::rejected(401, "", "请先登录"))?;
-    let key = crate::context::services().map(|s| s.data_key)?;
+    let key = crate::context::services().map(|s| s.data_key.clone())?;
     let member_no = crate::certification::service::certify(accounts.store(), &key, member, &name, &id_number).await?;
     crate::context::go_to("/me");
     Ok(member_no)

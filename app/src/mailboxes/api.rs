@@ -22,7 +22,7 @@ pub async fn load_mail() -> Result<MailView, AppError> {
 #[server(prefix = "/api", endpoint = "mail/letter", input = leptos::server_fn::codec::GetUrl)]
 pub async fn load_letter(id: String) -> Result<LetterView, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     crate::mailboxes::service::letter(&store, &key, member, parse_id(&id)?).await
 }
 
@@ -81,7 +81,7 @@ pub async fn attach_letter_photo(data: leptos::server_fn::codec::MultipartData) 
             e
         }
     })?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     let attached = store
         .attach_letter_photo(member, id, content_type, upload.file.as_deref().unwrap_or_default(), &key)
         .await

@@ -136,7 +136,7 @@ pub async fn check_units_admin() -> Result<(), AppError> {
 pub async fn load_import_progress(job: String) -> Result<Option<ImportProgress>, AppError> {
     let accounts = crate::context::accounts()?;
     let actor = crate::officials::service::official(accounts.store(), &crate::context::session().await?).await?;
-    let jobs = crate::context::services()?.imports;
+    let jobs = crate::context::services()?.imports.clone();
     Ok(jobs.progress(accounts.store(), &job, actor.member_id).await?.map(|p| ImportProgress {
         total: p.total,
         done: p.done,

@@ -44,7 +44,7 @@ pub(crate) fn views_by_story(attached: Vec<store::StoryAsset>) -> std::collectio
 #[server(prefix = "/api", endpoint = "newsroom/assets/upload", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn upload_assets(data: leptos::server_fn::codec::MultipartData) -> Result<String, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let media = crate::context::services()?.media;
+    let media = crate::context::services()?.media.clone();
     let unit = crate::newsroom::service::desk_of(&store, member).await?;
     let (fields, files) = crate::newsroom::media::receive(&media, data, "file").await?;
     crate::newsroom::service::store_assets(&store, &media, member, &unit, &fields, files).await

@@ -61,7 +61,7 @@ pub async fn apply_correspondent(
     intro: Option<String>,
 ) -> Result<String, AppError> {
     let (store, member) = crate::context::signed_in().await?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     let form = crate::newsroom::service::Application {
         name,
         gender,
@@ -111,7 +111,7 @@ pub async fn appoint_correspondent(
     intro: Option<String>,
 ) -> Result<String, AppError> {
     let (store, actor) = crate::context::official().await?;
-    let key = crate::context::services()?.data_key;
+    let key = crate::context::services()?.data_key.clone();
     let form = crate::newsroom::service::Application {
         name,
         gender,

@@ -68,31 +68,19 @@ impl std::ops::Deref for AppState {
 /// The handles `AppState` shares.
 pub struct AppStateInner {
     pub leptos_options: LeptosOptions,
-    pub store: Store,
-    pub accounts: Accounts,
     /// The development SMS inbox; `None` in production.
     pub dev_sms: Option<DevSms>,
-    /// Seals ID numbers and roster phones (never leaves the server).
-    pub data_key: store::protect::DataKey,
     pub config: Arc<Config>,
-    /// Roster imports running in the background, with their progress.
-    pub imports: app::certification::imports::ImportJobs,
-    /// Per-account and per-address limits on votes.
-    pub votes: app::voting::service::VoteLimiter,
-    /// Writes votes that arrive together in one statement (group commit).
-    pub vote_queue: store::VoteQueue,
     /// Pages' Content-Security-Policy, `{nonce}` filled in per render.
     pub page_policy: app::context::PagePolicy,
-    /// The asset library's storage (local disk or S3) and limits.
-    pub media: app::newsroom::media::Media,
-    /// Article views queued for batch writing; watchlists and tallies.
-    pub publishing: app::newsroom::publishing::Publishing,
     /// Share posters drawn as PNG: the process's one font database, the
     /// PNGs kept.
     pub posters: posters::Posters,
     /// The browser bundle's content-hashed names and the build's version.
     pub bundle: app::Bundle,
-    /// What the server functions find in context, built once.
+    /// What the server functions find in context, built once; the state's
+    /// store, accounts, data key, limits, queues and media are read through
+    /// it (Deref), so each handle is held once.
     services: app::context::Services,
 }
 
@@ -100,6 +88,13 @@ impl AppStateInner {
     /// The handles the app's server functions work with, as one object.
     pub fn services(&self) -> app::context::Services {
         self.services.clone()
+    }
+}
+
+impl std::ops::Deref for AppStateInner {
+    type Target = app::context::ServiceHandles;
+    fn deref(&self) -> &app::context::ServiceHandles {
+        &self.services
     }
 }
 
@@ -234,37 +229,25 @@ fn router(
     media: app::newsroom::media::Media,
 ) -> Router {
     let config = Arc::new(config);
-    let votes = app::voting::service::VoteLimiter::new(
-        config.votes_per_minute_per_account,
-        config.votes_per_minute_per_address,
-    );
-    let vote_queue = store::VoteQueue::start(store.clone());
-    let publishing = app::newsroom::publishing::Publishing::start(store.clone(), config.outward.allow_http);
-    let imports = app::certification::imports::ImportJobs::default();
     let services = app::context::Services::new(app::context::ServiceHandles {
         store: store.clone(),
         accounts: accounts.clone(),
-        data_key: data_key.clone(),
-        imports: imports.clone(),
-        votes: votes.clone(),
-        vote_queue: vote_queue.clone(),
+        data_key,
+        imports: Default::default(),
+        votes: app::voting::service::VoteLimiter::new(
+            config.votes_per_minute_per_account,
+            config.votes_per_minute_per_address,
+        ),
+        vote_queue: store::VoteQueue::start(store.clone()),
         public_origin: app::context::PublicOrigin(config.public_origin.clone()),
-        media: media.clone(),
-        publishing: publishing.clone(),
+        media,
+        publishing: app::newsroom::publishing::Publishing::start(store.clone(), config.outward.allow_http),
     });
     let state = AppState(Arc::new(AppStateInner {
         leptos_options: leptos_options(&config),
-        store: store.clone(),
-        accounts: accounts.clone(),
         dev_sms,
-        data_key,
         config: config.clone(),
-        imports,
-        votes,
-        vote_queue,
-        publishing,
         page_policy: app::context::PagePolicy(csp::page_policy(&config.frame_ancestors).into()),
-        media,
         posters: posters::Posters::new(),
         bundle: offline::bundle(&config.site_root),
         services,

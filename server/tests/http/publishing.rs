@@ -135,7 +135,8 @@ pub(crate) async fn publish(person: &Person, story: i64) -> String {
 /// written in batches, a moment after the page that counted them.
 pub(crate) async fn eventually(person: &Person, page: &str, text: &str) -> String {
     let mut html = String::new();
-    for _ in 0..50 {
+    // Up to 10 s: background workers run late on a loaded machine.
+    for _ in 0..100 {
         html = person.get(page).await.1;
         if html.contains(text) {
             return html;
